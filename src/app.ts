@@ -1,0 +1,115 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createDataSource, dialectOf } from './db/data-source';
+import { StartupError } from './errors';
+import { createGraphQLServer } from './http/graphql-server';
+import { createHttpApp } from './http/http-app';
+import { createLogger, type Logger } from './logger';
+import { loadPolicy } from './policy';
+import { buildGraphQLSchema } from './schema/build-schema';
+import { createServices, type Services } from './services';
+import { redactSetting } from './config';
+
+/** Work that runs in every process beside the HTTP server (timers, outbox); stopped before the database closes. */
+export interface BackgroundWorker {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface AppOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  dataSource?: DataSource;
+}
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dataSource: DataSource;
+  services: Services;
+  server: Server;
+  workers: BackgroundWorker[];
+  /** Starts listening on config.HOST:PORT (PORT 0 picks a free port) and starts the workers. */
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT), stops workers, closes the database. */
+  stop(): Promise<void>;
+}
+
+async function openDatabase(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
+  const where = redactSetting('DATABASE_URL', config.DATABASE_URL);
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new StartupError(`Cannot open the database ${where}: ${(error as Error).message}`);
+  }
+  if (config.MIGRATE_ON_START) {
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'database migrations applied');
+    } catch (error) {
+      await dataSource.destroy().catch(() => undefined);
+      throw new StartupError(`Migrating the database ${where} failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The composition root: database, services, GraphQL and HTTP, workers. Nothing listens until listen(). */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const policy = loadPolicy(config.POLICY_FILE);
+  const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL });
+  if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
+
+  const services = createServices({ config, dataSource, clock, logger, policy });
+  if (!config.MIGRATE_ON_START && (await dataSource.showMigrations())) {
+    logger.warn('database migrations are pending and MIGRATE_ON_START=false: /readyz answers 503 until they are applied');
+  } else {
+    await services.policyVersions.recordCurrent();
+  }
+
+  const schema = await buildGraphQLSchema();
+  const server = createServer();
+  const apollo = createGraphQLServer(schema, config, server);
+  await apollo.start();
+  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo }));
+  server.keepAliveTimeout = 65_000;
+
+  const workers: BackgroundWorker[] = [];
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    logger,
+    clock,
+    dataSource,
+    services,
+    server,
+    workers,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          server.off('error', reject);
+          for (const worker of workers) worker.start();
+          const address = server.address() as AddressInfo;
+          logger.info({ port: address.port, host: config.HOST, database: dialectOf(config.DATABASE_URL), policy: `${policy.id}@${policy.version}` }, 'consentry listening');
+          resolve(address);
+        });
+      }),
+    stop: () =>
+      (stopping ??= (async () => {
+        // The drain plugin closes the listener, waits for in-flight requests up to SHUTDOWN_TIMEOUT, then cuts the rest.
+        await apollo.stop();
+        if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.allSettled(workers.map((w) => w.stop()));
+        if (dataSource.isInitialized) await dataSource.destroy();
+      })()),
+  };
+}

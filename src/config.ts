@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { parseDuration } from './util/duration';
+
+/**
+ * Every setting of the service, read from the environment and validated once at start.
+ * The README's configuration table lists the same names, defaults and meanings; keep them in step.
+ */
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const duration = (name: string) =>
+  z.string().transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 15m, 24h or 7d` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const int = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `${name} must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }));
+
+const databaseUrl = z.string().refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), {
+  error: 'DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:3306/db',
+});
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v), { error: `${name} must be an http(s) URL` })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' }).default('development'),
+  PORT: int('PORT', 0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: httpUrl('PUBLIC_URL').optional(),
+  DATABASE_URL: databaseUrl.default('sqlite:var/consentry.sqlite'),
+  MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  POLICY_FILE: z.string().min(1).optional(),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'BODY_LIMIT must be a size like 100kb or 1mb' }).default('100kb'),
+  GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
+  GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
+  SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
+  TRUST_PROXY: z.string().default('false'),
+});
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Base URL used in links sent by mail: PUBLIC_URL, or http://localhost:PORT. */
+  publicUrl: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the settings from an environment (process.env by default). Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'configuration');
+    const got = input[name] === undefined ? '' : ` (got ${JSON.stringify(redactSetting(name, input[name]))})`;
+    throw new ConfigError(`Invalid setting ${name}: ${issue.message}${got}`);
+  }
+  const raw = parsed.data;
+  return {
+    ...raw,
+    publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    isProduction: raw.NODE_ENV === 'production',
+    ...overrides,
+  };
+}
+
+/** Never echo a password from a URL back into a log line. */
+export function redactSetting(name: string, value: string): string {
+  if (/URL$/.test(name)) return value.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
+  return value;
+}

@@ -1,0 +1,53 @@
+/**
+ * Errors of the domain, independent of GraphQL.
+ *
+ * - An expected outcome that is not success (an expired link, a wrong password) is returned as data:
+ *   a `DomainError` with one `ErrorCode`; the schema turns it into an object type of a result union.
+ * - An exceptional request (not signed in, not allowed, malformed input) is thrown as a
+ *   `RequestError`; the schema answers it as a GraphQL error with `extensions.code`.
+ * - Anything else is a bug: masked to "Internal error" with the request id, and logged.
+ */
+
+/** Codes of the errors returned as data, one per ErrorResult type in the schema. */
+export enum ErrorCode {
+  NOT_FOUND_ERROR = 'NOT_FOUND_ERROR',
+}
+
+/** An expected failure, returned to the client as a member of a result union. */
+export class DomainError {
+  constructor(
+    readonly errorCode: ErrorCode,
+    readonly message: string,
+    /** Extra fields of the specific error type (e.g. retryAfterSeconds), set on the error itself. */
+    details: Record<string, unknown> = {},
+  ) {
+    Object.assign(this, details);
+  }
+}
+
+export function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError;
+}
+
+/** Codes of thrown errors, as they appear in `errors[].extensions.code`. */
+export type RequestErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'RATE_LIMITED' | 'CONFLICT';
+
+/** An exceptional request, answered as a GraphQL error with a stable code and a message meant for the client. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: RequestErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** A failure to start (bad config, unreachable database): printed as one line, exit code 1. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

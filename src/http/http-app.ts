@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServer } from '@apollo/server';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { RequestContext } from '../schema/context';
+import type { Services } from '../services';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    requestId: string;
+    logger: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+export interface HttpAppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dataSource: DataSource;
+  services: Services;
+  apollo: ApolloServer<RequestContext>;
+}
+
+/** One JSON error body for every failure outside GraphQL execution, in GraphQL's error shape. */
+function sendError(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
+}
+
+export function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * The HTTP surface: /graphql for apps and services, /healthz and /readyz for orchestrators.
+ * Every request gets a request id (its own X-Request-Id if sane, else a new one) that is on
+ * every log line of the request and in every error body.
+ */
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const { config, logger, dataSource, services, clock, apollo } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.logger = logger.child({ requestId });
+    res.setHeader('X-Request-Id', requestId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      res.locals.logger.debug(
+        { method: req.method, path: req.path.startsWith('/l/') ? '/l/:token' : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      if (await dataSource.showMigrations()) {
+        res.status(503).json({ status: 'unavailable', reason: 'database migrations are pending' });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.locals.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => ({
+        requestId: res.locals.requestId,
+        logger: res.locals.logger,
+        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        userAgent: req.get('user-agent'),
+        services,
+        clock,
+      }),
+    }),
+  );
+
+  app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Nothing here. The GraphQL API is at /graphql.'));
+
+  app.use((error: Error & { type?: string; status?: number; limit?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: the limit is ${config.BODY_LIMIT}.`);
+    if (error.type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'Malformed JSON in the request body.');
+    if (error.status && error.status >= 400 && error.status < 500) return sendError(res, error.status, 'BAD_REQUEST', error.message);
+    res.locals.logger.error({ err: error }, 'unexpected error');
+    return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');
+  });
+
+  return app;
+}

@@ -1,0 +1,4 @@
+export * from './policy.schema';
+export * from './jurisdictions';
+export { loadPolicy } from './load-policy';
+export { describePeriod } from './period';

@@ -1,0 +1,18 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { PolicyResolver } from './policy/policy.resolver';
+
+/** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver];
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema is the same for every app in a process: build it once. */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS,
+    validate: { forbidUnknownValues: true },
+    emitSchemaFile: false,
+  });
+  return built;
+}

@@ -1,0 +1,47 @@
+import { type ClassType, createUnionType, Field, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { DomainError, ErrorCode } from '../../errors';
+
+registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'The code of every error returned as data (ErrorResult).' });
+
+/** What every expected failure has: a stable code for programs and a message for people. */
+@InterfaceType('ErrorResult', {
+  description: 'An expected failure, returned as data in a result union. Check __typename or errorCode.',
+  resolveType: (value: DomainError) => errorTypeName(value.errorCode),
+})
+export abstract class ErrorResult {
+  @Field(() => ErrorCode)
+  errorCode!: ErrorCode;
+
+  @Field()
+  message!: string;
+}
+
+@ObjectType('NotFoundError', { implements: ErrorResult, simpleResolvers: true, description: 'Nothing with that key or id exists.' })
+export class NotFoundError extends ErrorResult {}
+
+/** The GraphQL type of each code: ErrorCode.NOT_FOUND_ERROR → NotFoundError. */
+export function errorTypeName(code: ErrorCode): string {
+  return code
+    .toLowerCase()
+    .split('_')
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * A result union: the success type, or one of the listed error types. Members are told apart by
+ * `errorCode` (errors) and otherwise are the success type.
+ */
+export function resultUnion<S extends ClassType>(
+  name: string,
+  success: S,
+  errors: ClassType<ErrorResult>[],
+  description?: string,
+) {
+  return createUnionType({
+    name,
+    description,
+    types: () => [success, ...errors] as const,
+    resolveType: (value) => ('errorCode' in value && typeof value.errorCode === 'string' ? errorTypeName(value.errorCode as ErrorCode) : success.name),
+  });
+}

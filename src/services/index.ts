@@ -1,0 +1,27 @@
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Policy } from '../policy';
+import { PolicyService } from './policy.service';
+import { PolicyVersionService } from './policy-version.service';
+
+/** What every service may use from outside the domain. */
+export interface ServiceDeps {
+  config: Config;
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+}
+
+/** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
+export function createServices(deps: ServiceDeps) {
+  const policy = new PolicyService(deps.policy);
+  return {
+    policy,
+    policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

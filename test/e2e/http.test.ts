@@ -1,0 +1,129 @@
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+describe('the HTTP service', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(() => env?.stop());
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${env.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('serves the policy’s eight data categories with their retention', async () => {
+    const res = await env.gql('{ privacyPolicy { dataCategories { key retention { description period { amount unit text } } } } }');
+    expect(res.status).toBe(200);
+    const categories = res.data.privacyPolicy.dataCategories;
+    expect(categories).toHaveLength(8);
+    expect(categories.find((c: any) => c.key === 'transaction').retention).toEqual({
+      description: 'Retained for 7 years to comply with financial regulations and tax requirements',
+      period: { amount: 7, unit: 'YEAR', text: '7 years' },
+    });
+  });
+
+  it('answers one category, or a typed NotFoundError', async () => {
+    const q = 'query($key: String!) { dataCategory(key: $key) { __typename ... on DataCategory { name legalBases } ... on ErrorResult { errorCode message } } }';
+    expect((await env.gql(q, { key: 'account' })).data.dataCategory).toEqual({ __typename: 'DataCategory', name: 'Account data', legalBases: ['CONTRACT'] });
+    expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
+  });
+
+  it('is alive and ready', async () => {
+    expect(await (await fetch(`${env.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${env.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('records the policy version it serves, once', async () => {
+    const rows = await env.app.dataSource.query('SELECT policyId, version, contentHash FROM policy_version');
+    expect(rows).toEqual([{ policyId: 'm_exe', version: '2025-06-01', contentHash: env.app.services.policy.contentHash }]);
+    await env.app.services.policyVersions.recordCurrent();
+    expect(await env.app.dataSource.query('SELECT id FROM policy_version')).toHaveLength(1);
+  });
+
+  it('puts a request id on every response and in every error', async () => {
+    const res = await env.gql('{ nope }');
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', requestId });
+    const own = await env.gql('{ privacyPolicy { id } }', undefined, { headers: { 'x-request-id': 'trace-1234abcd' } });
+    expect(own.headers.get('x-request-id')).toBe('trace-1234abcd');
+    const hostile = await env.gql('{ privacyPolicy { id } }', undefined, { headers: { 'x-request-id': '<script>' } });
+    expect(hostile.headers.get('x-request-id')).not.toBe('<script>');
+  });
+
+  it('answers a malformed body with one clear error', async () => {
+    const res = await post('{"query": ');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ message: 'Malformed JSON in the request body.', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }] });
+  });
+
+  it('refuses a body over the size limit', async () => {
+    const res = await post(JSON.stringify({ query: `{ privacyPolicy { id } } # ${'x'.repeat(200_000)}` }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  });
+
+  it('has CSRF prevention on: a simple GET without a preflight header is refused', async () => {
+    const res = await fetch(`${env.url}/graphql?query=${encodeURIComponent('{ privacyPolicy { id } }')}`);
+    expect(res.status).toBe(400);
+    const ok = await fetch(`${env.url}/graphql?query=${encodeURIComponent('{ privacyPolicy { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers unknown paths with 404 in the same error shape', async () => {
+    const res = await fetch(`${env.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+  });
+
+  it('allows introspection outside production', async () => {
+    expect((await env.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+});
+
+describe('query limits', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '200' } });
+  });
+  afterAll(() => env?.stop());
+
+  it('refuses an over-deep query with a clear error and runs none of it', async () => {
+    expect((await env.gql('{ privacyPolicy { contact { support } } }')).errors).toBeUndefined();
+    const res = await env.gql('{ privacyPolicy { dataCategories { retention { period { text } } } } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/exceeds maximum operation depth of 3/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(res.data).toBeUndefined();
+  });
+
+  it('refuses an over-costly query with a clear error and runs none of it', async () => {
+    const small = await env.gql('{ privacyPolicy { id version } }');
+    expect(small.errors).toBeUndefined();
+    const aliases = Array.from({ length: 100 }, (_, i) => `p${i}: privacyPolicy { id version }`).join(' ');
+    const res = await env.gql(`{ ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'Query is too complex: its cost is 300, the maximum is 200. Ask for fewer fields or smaller pages.',
+      extensions: { code: 'QUERY_TOO_COMPLEX', cost: 300, maxCost: 200 },
+    });
+    expect(res.data).toBeUndefined();
+  });
+});
+
+describe('in production', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => env?.stop());
+
+  it('turns introspection off', async () => {
+    const res = await env.gql('{ __schema { queryType { name } } }');
+    expect(res.errors?.[0].message).toMatch(/introspection is not allowed/i);
+  });
+
+  it('still serves the policy', async () => {
+    expect((await env.gql('{ privacyPolicy { id } }')).data).toEqual({ privacyPolicy: { id: 'm_exe' } });
+  });
+});

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createScratchDatabase } from '../helpers/database';
+
+/** The real entry point in its own process: start-up errors, readiness, and a graceful stop on SIGTERM. */
+const root = join(__dirname, '..', '..');
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH!, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function waitForPort(proc: ReturnType<typeof start>): Promise<number> {
+  for (let i = 0; i < 300; i++) {
+    const m = /"port":(\d+)/.exec(proc.out());
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`did not start: ${proc.err()}`);
+}
+
+describe('the service process', () => {
+  it('refuses a bad setting with one clear line and exit code 1', async () => {
+    const proc = start({ PORT: 'eighty', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` });
+    expect(await proc.exited).toBe(1);
+    expect(proc.err().trim()).toBe('consentry: Invalid setting PORT: PORT must be a whole number between 0 and 65535 (got "eighty")');
+  });
+
+  it('starts, is ready, and stops cleanly on SIGTERM', async () => {
+    const db = await createScratchDatabase();
+    const proc = start({ PORT: '0', DATABASE_URL: db.url });
+    try {
+      const port = await waitForPort(proc);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      expect(proc.out()).toContain('"msg":"stopped"');
+    } finally {
+      proc.child.kill('SIGKILL');
+      await db.drop();
+    }
+  });
+});
