@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource, dialectOf } from './db/data-source';
+import { Database } from './db/database';
 import { StartupError } from './errors';
 import { createGraphQLServer } from './http/graphql-server';
 import { createHttpApp } from './http/http-app';
@@ -32,6 +33,7 @@ export interface App {
   logger: Logger;
   clock: Clock;
   dataSource: DataSource;
+  db: Database;
   services: Services;
   server: Server;
   workers: BackgroundWorker[];
@@ -67,7 +69,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
 
-  const services = createServices({ config, dataSource, clock, logger, policy });
+  const db = new Database(dataSource);
+  const services = createServices({ config, dataSource, db, clock, logger, policy });
   if (!config.MIGRATE_ON_START && (await dataSource.showMigrations())) {
     logger.warn('database migrations are pending and MIGRATE_ON_START=false: /readyz answers 503 until they are applied');
   } else {
@@ -89,6 +92,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     clock,
     dataSource,
+    db,
     services,
     server,
     workers,

@@ -1,6 +1,7 @@
+import { AuditEvent, AuditHead } from './audit-event.entity';
 import { PolicyVersion } from './policy-version.entity';
 
-export { PolicyVersion };
+export { AuditEvent, AuditHead, PolicyVersion };
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
-export const ENTITIES: Function[] = [PolicyVersion];
+export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead];

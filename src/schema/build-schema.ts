@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { authChecker } from './auth-checker';
 import { PolicyResolver } from './policy/policy.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
@@ -12,6 +13,8 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
     validate: { forbidUnknownValues: true },
+    authChecker,
+    authMode: 'error',
     emitSchemaFile: false,
   });
   return built;

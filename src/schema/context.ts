@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/roles';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -5,6 +6,8 @@ import type { Services } from '../services';
 /** What every resolver gets: who is asking, from where, under which request id, and the services. */
 export interface RequestContext {
   requestId: string;
+  /** The signed-in actor, if the request carries a valid session. */
+  actor?: Actor;
   logger: Logger;
   ip: string;
   userAgent?: string;

@@ -2,7 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Database } from '../db/database';
 import type { Policy } from '../policy';
+import { AuditService } from './audit/audit.service';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
 
@@ -10,6 +12,7 @@ import { PolicyVersionService } from './policy-version.service';
 export interface ServiceDeps {
   config: Config;
   dataSource: DataSource;
+  db: Database;
   clock: Clock;
   logger: Logger;
   policy: Policy;
@@ -20,6 +23,7 @@ export function createServices(deps: ServiceDeps) {
   const policy = new PolicyService(deps.policy);
   return {
     policy,
+    audit: new AuditService(deps.db, deps.clock),
     policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
   };
 }

@@ -64,7 +64,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
         },
         body: JSON.stringify({ query, variables }),
       });
-      const body = await res.json();
+      const body: any = await res.json();
       return { status: res.status, headers: res.headers, body, data: body.data, errors: body.errors };
     },
     async stop() {

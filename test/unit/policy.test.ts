@@ -96,7 +96,7 @@ describe('POLICY_FILE', () => {
 
   it.each([
     [{ ...mExePolicyForTests, dataCategories: [] }, /dataCategories: /],
-    [{ ...mExePolicyForTests, cookieCategories: mExePolicyForTests.cookieCategories.map((c) => ({ ...c, strictlyNecessary: false })) }, /strictly necessary/],
+    [{ ...mExePolicyForTests, cookieCategories: mExePolicyForTests.cookieCategories.map((c: any) => ({ ...c, strictlyNecessary: false })) }, /strictly necessary/],
     [{ ...mExePolicyForTests, rights: [...mExePolicyForTests.rights, mExePolicyForTests.rights[0]] }, /duplicate key "access"/],
     [{ ...mExePolicyForTests, disclosures: [{ key: 'ads', recipient: 'Ad network', purpose: 'ads', categories: ['shoe_size'] }] }, /unknown data category "shoe_size"/],
   ])('rejects an invalid document with the field that is wrong (%#)', (doc, message) => {
