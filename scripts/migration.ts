@@ -42,8 +42,11 @@ async function withScratchDatabase<T>(dialect: Dialect, use: (url: string) => T)
   const name = `consentry_migrate_${process.pid}_${Date.now()}`;
   const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password) });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const [rows] = await admin.query('SELECT VERSION() AS v');
   try {
     base.pathname = `/${name}`;
+    // TypeORM must know it talks to MariaDB to read its schema right (see detectMysqlFlavor).
+    if (/mariadb/i.test(String((rows as { v: string }[])[0]?.v))) base.protocol = 'mariadb:';
     return use(base.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { createDataSource, dialectOf } from './db/data-source';
+import { createDataSource, detectMysqlFlavor, dialectOf } from './db/data-source';
 import { Database } from './db/database';
 import { StartupError } from './errors';
 import { createGraphQLServer } from './http/graphql-server';
@@ -66,7 +66,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const policy = loadPolicy(config.POLICY_FILE);
-  const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL });
+  const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL, flavor: await detectMysqlFlavor(config.DATABASE_URL) });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
 
   const db = new Database(dataSource);

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from '../entities';
 
@@ -15,8 +16,13 @@ export function migrationsGlob(dialect: Dialect): string {
 }
 
 export interface DataSourceSettings {
-  /** sqlite:<path> (relative to the working directory) or mysql://user:pass@host:port/db */
+  /** sqlite:<path> (relative to the working directory), mysql://user:pass@host:port/db or mariadb://… */
   url: string;
+  /**
+   * Which server a mysql:// URL points at. TypeORM reads MariaDB's schema differently (its
+   * information_schema reports nullable defaults as 'NULL'), so it must know; see detectMysqlFlavor.
+   */
+  flavor?: 'mysql' | 'mariadb';
   /** Tests only: build the schema from the entities instead of the migrations. */
   synchronize?: boolean;
   logging?: boolean;
@@ -52,7 +58,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   } else {
     options = {
       ...common,
-      type: 'mysql',
+      type: settings.url.startsWith('mariadb:') ? 'mariadb' : (settings.flavor ?? 'mysql'),
       url: settings.url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
@@ -61,4 +67,23 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     };
   }
   return new DataSource(options);
+}
+
+/**
+ * Asks a mysql:// server whether it is MariaDB. Any failure answers 'mysql' and leaves the real
+ * error to the DataSource's own connection attempt, which reports it clearly.
+ */
+export async function detectMysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
+  if (!url.startsWith('mysql:')) return url.startsWith('mariadb:') ? 'mariadb' : 'mysql';
+  try {
+    const conn = await createConnection({ uri: url, connectTimeout: 5000 });
+    try {
+      const [rows] = await conn.query('SELECT VERSION() AS v');
+      return /mariadb/i.test(String((rows as { v: string }[])[0]?.v)) ? 'mariadb' : 'mysql';
+    } finally {
+      await conn.end();
+    }
+  } catch {
+    return 'mysql';
+  }
 }
