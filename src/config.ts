@@ -52,6 +52,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
   TRUST_PROXY: z.string().default('false'),
+  APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
+  AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

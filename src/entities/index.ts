@@ -1,7 +1,8 @@
+import { AgeGateCheck } from './age-gate-check.entity';
 import { AuditEvent, AuditHead } from './audit-event.entity';
 import { PolicyVersion } from './policy-version.entity';
 
-export { AuditEvent, AuditHead, PolicyVersion };
+export { AgeGateCheck, AuditEvent, AuditHead, PolicyVersion };
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
-export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead];
+export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead, AgeGateCheck];

@@ -11,6 +11,7 @@
 /** Codes of the errors returned as data, one per ErrorResult type in the schema. */
 export enum ErrorCode {
   NOT_FOUND_ERROR = 'NOT_FOUND_ERROR',
+  INVALID_DATE_OF_BIRTH_ERROR = 'INVALID_DATE_OF_BIRTH_ERROR',
 }
 
 /** An expected failure, returned to the client as a member of a result union. */

@@ -2,3 +2,4 @@ export * from './policy.schema';
 export * from './jurisdictions';
 export { loadPolicy } from './load-policy';
 export { describePeriod } from './period';
+export * from './age';

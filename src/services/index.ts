@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../db/database';
 import type { Policy } from '../policy';
+import type { Keyring } from '../util/keyring';
+import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
@@ -16,6 +18,7 @@ export interface ServiceDeps {
   clock: Clock;
   logger: Logger;
   policy: Policy;
+  keyring: Keyring;
 }
 
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
@@ -25,6 +28,7 @@ export function createServices(deps: ServiceDeps) {
     policy,
     audit: new AuditService(deps.db, deps.clock),
     policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
+    ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
   };
 }
 

@@ -59,6 +59,11 @@ export class PolicyService {
     return (region && this.jurisdictions.get(`${c}-${region.toUpperCase()}`)) || this.jurisdictions.get(c) || this.jurisdictions.get(FALLBACK_JURISDICTION.code)!;
   }
 
+  /** The effective rule stored under a code (as recorded on an age-gate check). */
+  jurisdictionByCode(code: string): EffectiveJurisdiction {
+    return this.jurisdictions.get(code) ?? this.jurisdictions.get(FALLBACK_JURISDICTION.code)!;
+  }
+
   private buildView() {
     const p = this.policy;
     return {

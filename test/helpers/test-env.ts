@@ -39,7 +39,7 @@ export interface TestEnvOptions {
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const db = await createScratchDatabase();
   const clock = options.clock ?? new ManualClock();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_URL: db.url, ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_URL: db.url, APP_SECRET: 'test-secret-test-secret-test-secret-0123', ...options.env });
   let app: App;
   try {
     app = await createApp(config, { clock, logger: createLogger(config.LOG_LEVEL) });

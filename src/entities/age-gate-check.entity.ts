@@ -1,0 +1,58 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
+
+/**
+ * One submission of the age screen. Neither the device id, the email/username tried, nor the date
+ * of birth is stored: only keyed hashes that let a later submission be matched (anti-retry) and a
+ * child registration be checked against the date that was screened.
+ */
+@Entity('age_gate_check')
+export class AgeGateCheck {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @StringColumn(64)
+  @Index()
+  deviceKey!: string;
+
+  @StringColumn(64, { nullable: true })
+  @Index()
+  identifierKey!: string | null;
+
+  @StringColumn(64)
+  birthDateKey!: string;
+
+  /** adult | teen | parental_consent_required: this submission's own result. */
+  @StringColumn(32)
+  outcome!: string;
+
+  /** Age in completed years at the time of the check. */
+  @Column({ type: 'int' })
+  age!: number;
+
+  @Column({ type: 'int' })
+  threshold!: number;
+
+  @Column({ type: 'boolean' })
+  jointConsent!: boolean;
+
+  /** Teen limits as a JSON array. */
+  @TextColumn()
+  limits!: string;
+
+  /** The jurisdiction code whose rule applied (DE, US-CA, ZZ for unknown). */
+  @StringColumn(8)
+  jurisdiction!: string;
+
+  /** True when an earlier submission from this device or identifier gave a different date of birth. */
+  @Column({ type: 'boolean' })
+  retried!: boolean;
+
+  /** The check whose decision was answered (itself, or a more protective earlier one). */
+  @StringColumn(36)
+  appliedCheckId!: string;
+
+  @TimeColumn()
+  @Index()
+  decidedAt!: Date;
+}

@@ -1,0 +1,30 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Keyed hashes with the app secret: a value that must be matched later but never stored in the
+ * clear (a device id, a date of birth) is stored as HMAC-SHA-256(secret, purpose + value). A small
+ * value space (dates of birth) cannot be brute-forced without the secret.
+ */
+export class Keyring {
+  constructor(private readonly secret: string) {}
+
+  key(purpose: string, value: string): string {
+    return createHmac('sha256', this.secret).update(`${purpose}\u0000${value}`).digest('hex');
+  }
+}
+
+/**
+ * The secret: APP_SECRET, or (outside production) one generated once and kept in `file`, so a
+ * bare `npm start` works and its keyed hashes survive restarts.
+ */
+export function resolveAppSecret(configured: string | undefined, isProduction: boolean, file: string): string {
+  if (configured) return configured;
+  if (isProduction) throw new Error('APP_SECRET must be set in production: the same long random value in every process');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
