@@ -3,3 +3,4 @@ export * from './jurisdictions';
 export { loadPolicy } from './load-policy';
 export { describePeriod } from './period';
 export * from './age';
+export * from './calendar';
