@@ -54,6 +54,7 @@ export const configSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
   AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),
+  COOKIE_CONSENT_LIFETIME: duration('COOKIE_CONSENT_LIFETIME').default(365 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

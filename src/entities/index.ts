@@ -1,8 +1,9 @@
 import { AgeGateCheck } from './age-gate-check.entity';
 import { AuditEvent, AuditHead } from './audit-event.entity';
+import { ConsentRecord } from './consent-record.entity';
 import { PolicyVersion } from './policy-version.entity';
 
-export { AgeGateCheck, AuditEvent, AuditHead, PolicyVersion };
+export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, PolicyVersion };
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
-export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead, AgeGateCheck];
+export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead, AgeGateCheck, ConsentRecord];

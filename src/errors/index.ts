@@ -12,6 +12,7 @@
 export enum ErrorCode {
   NOT_FOUND_ERROR = 'NOT_FOUND_ERROR',
   INVALID_DATE_OF_BIRTH_ERROR = 'INVALID_DATE_OF_BIRTH_ERROR',
+  INVALID_CONSENT_PURPOSE_ERROR = 'INVALID_CONSENT_PURPOSE_ERROR',
 }
 
 /** An expected failure, returned to the client as a member of a result union. */

@@ -4,3 +4,4 @@ export { loadPolicy } from './load-policy';
 export { describePeriod } from './period';
 export * from './age';
 export * from './calendar';
+export * from './consent-purposes';

@@ -2,10 +2,11 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { AgeGateResolver } from './age-gate/age-gate.resolver';
+import { ConsentResolver } from './consent/consent.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

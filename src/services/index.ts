@@ -7,6 +7,7 @@ import type { Policy } from '../policy';
 import type { Keyring } from '../util/keyring';
 import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
+import { ConsentService } from './consent.service';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
 
@@ -24,10 +25,12 @@ export interface ServiceDeps {
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
 export function createServices(deps: ServiceDeps) {
   const policy = new PolicyService(deps.policy);
+  const policyVersions = new PolicyVersionService(deps.dataSource, deps.clock, policy);
   return {
     policy,
     audit: new AuditService(deps.db, deps.clock),
-    policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
+    policyVersions,
+    consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME),
     ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
   };
 }

@@ -1,5 +1,6 @@
 import { IsInt, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
+import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
 
 @InputType({ description: 'A full date of birth, entered freely (no default, no pre-filled year).' })
 export class DateOfBirthInput {
@@ -15,7 +16,7 @@ export class AgeGateInput {
   dateOfBirth!: DateOfBirthInput;
 
   @Field({ description: 'An opaque id the app keeps for this device or browser (16–128 of A–Z a–z 0–9 _ -). The answer is bound to it.' })
-  @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'deviceId must be 16 to 128 characters of A-Z, a-z, 0-9, _ or -' })
+  @Matches(DEVICE_ID, { message: DEVICE_ID_MESSAGE })
   deviceId!: string;
 
   @Field(() => String, { nullable: true, description: 'The email or username being signed up, if known: the answer is bound to it too.' })
