@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScratchDatabase } from '../helpers/database';
+import { createScratchDatabase, testDialect } from '../helpers/database';
 
 /** The real entry point in its own process: start-up errors, readiness, and a graceful stop on SIGTERM. */
 const root = join(__dirname, '..', '..');
@@ -34,6 +34,19 @@ describe('the service process', () => {
     const proc = start({ PORT: 'eighty', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` });
     expect(await proc.exited).toBe(1);
     expect(proc.err().trim()).toBe('consentry: Invalid setting PORT: PORT must be a whole number between 0 and 65535 (got "eighty")');
+  });
+
+  (testDialect === 'mysql' ? it : it.skip)('names a missing database or a wrong password in one line (MySQL)', async () => {
+    const server = new URL(process.env.TEST_DATABASE_URL!);
+    server.pathname = '/consentry_no_such_database';
+    const missing = start({ DATABASE_URL: server.toString() });
+    expect(await missing.exited).toBe(1);
+    expect(missing.err().trim()).toMatch(/^consentry: Cannot open the database mysql:\/\/[^ ]+\/consentry_no_such_database: Unknown database 'consentry_no_such_database'$/);
+    server.password = 'wrong-password';
+    const denied = start({ DATABASE_URL: server.toString() });
+    expect(await denied.exited).toBe(1);
+    expect(denied.err().trim()).toMatch(/^consentry: Cannot open the database mysql:\/\/root:\*\*\*@.*: Access denied for user/);
+    expect(denied.err()).not.toContain('wrong-password');
   });
 
   it('starts, is ready, and stops cleanly on SIGTERM', async () => {
