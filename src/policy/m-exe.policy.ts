@@ -341,5 +341,23 @@ export const mExePolicy: PolicyInput = {
     identityVerificationRequiredForDataRequests: true,
     support: ['Support available for privacy concerns and rights exercise'],
   },
+  // The policy promises "limited data collection protocols" for children under 13 without listing
+  // them; this is Consentry's reading for m-exe.com: the least the account needs, no public
+  // visibility unless a parent allows it feature by feature with a stronger consent method.
+  children: {
+    collected: [
+      { category: 'account', items: ['username', 'date of birth', 'country', 'parent’s email address'] },
+      { category: 'profile', items: ['interests'] },
+      { category: 'preference', items: ['notification settings', 'customization options'] },
+      { category: 'usage', items: ['page view timestamps', 'feature usage'] },
+      { category: 'technical', items: ['device information', 'IP address (for security only)'] },
+    ],
+    uses: ['running the child’s account', 'keeping the service secure', 'showing content that fits the child’s interests within the service'],
+    features: [
+      { key: 'public_profile', name: 'Public profile', description: 'Other users can see the child’s username and interests.', disclosure: true },
+      { key: 'community_posting', name: 'Posting in the community', description: 'The child can post messages that other users can read.', disclosure: true },
+      { key: 'personalized_content', name: 'Personalized content', description: 'Content within the service is chosen by the child’s interests. Nothing is shared.', disclosure: false },
+    ],
+  },
   ageOfConsentOverrides: {},
 };

@@ -111,6 +111,23 @@ const disclosure = z.object({
   integralToService: z.boolean().default(false),
 });
 
+const childFeature = z.object({
+  key,
+  name: text,
+  description: text,
+  /** True where the feature makes the child's data visible to others or gives it to third parties (COPPA "disclosure"): email plus is then not enough. */
+  disclosure: z.boolean(),
+});
+
+const childrenSection = z.object({
+  /** What a child's account collects once a parent has consented, per data category (COPPA §312.4(c)(1)(iii)). */
+  collected: z.array(z.object({ category: key, items: z.array(text).min(1) })).min(1),
+  /** How the child's data is used. */
+  uses: z.array(text).min(1),
+  /** Features a parent permits one by one (COPPA §312.5(a)(2): disclosure is consented to separately). */
+  features: z.array(childFeature).default([]),
+});
+
 export const policySchema = z
   .object({
     id: key,
@@ -141,6 +158,8 @@ export const policySchema = z
       identityVerificationRequiredForDataRequests: z.boolean(),
       support: z.array(text).default([]),
     }),
+    /** How the service treats children under the age of digital consent. */
+    children: childrenSection,
     /** Age of digital consent per jurisdiction for this service, where it differs from the law's default (e.g. { "GB": 16 }). */
     ageOfConsentOverrides: z.record(z.string().regex(/^[A-Z]{2}(-[A-Z]{2})?$/), z.number().int().min(13).max(18)).default({}),
   })
@@ -157,6 +176,10 @@ export const policySchema = z
     unique(policy.cookieCategories, 'cookieCategories');
     unique(policy.retentionExceptions, 'retentionExceptions');
     const categoryKeys = new Set(policy.dataCategories.map((c) => c.key));
+    policy.children.collected.forEach((c, i) => {
+      if (!categoryKeys.has(c.category)) ctx.addIssue({ code: 'custom', path: ['children', 'collected', i, 'category'], message: `unknown data category "${c.category}"` });
+    });
+    unique(policy.children.features, 'children.features');
     policy.disclosures.forEach((d, i) =>
       d.categories.forEach((c) => {
         if (!categoryKeys.has(c)) ctx.addIssue({ code: 'custom', path: ['disclosures', i, 'categories'], message: `unknown data category "${c}"` });
@@ -172,3 +195,4 @@ export type Policy = z.output<typeof policySchema>;
 export type DataCategory = Policy['dataCategories'][number];
 export type Right = Policy['rights'][number];
 export type CookieCategory = Policy['cookieCategories'][number];
+export type ChildFeature = Policy['children']['features'][number];

@@ -52,6 +52,11 @@ describe('the m-exe.com policy as data', () => {
     expect(policy.internationalTransfers.safeguards).toContain('Standard Contractual Clauses');
   });
 
+  it('limits what a child’s account collects and marks features that disclose', () => {
+    expect(policy.children.collected.map((c) => c.category)).toEqual(['account', 'profile', 'preference', 'usage', 'technical']);
+    expect(policy.children.features.filter((f) => f.disclosure).map((f) => f.key)).toEqual(['public_profile', 'community_posting']);
+  });
+
   it('is frozen: nothing at run time can change the policy in force', () => {
     expect(Object.isFrozen(policy.dataCategories[0].retention)).toBe(true);
   });

@@ -176,6 +176,28 @@ export class RegulatoryDeadline {
   @Field() citation!: string;
 }
 
+@ObjectType({ simpleResolvers: true })
+export class ChildCollectedCategory {
+  @Field({ description: 'A data category key.' }) category!: string;
+  @Field(() => [String]) items!: string[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A feature a parent permits separately for a child.' })
+export class ChildFeature {
+  @Field() key!: string;
+  @Field() name!: string;
+  @Field() description!: string;
+  @Field({ description: 'True where the feature discloses the child’s data (to other users or third parties): it needs a stronger consent method than email plus.' })
+  disclosure!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'How the service treats children under the age of digital consent.' })
+export class ChildrenPolicy {
+  @Field(() => [ChildCollectedCategory], { description: 'What a child’s account collects once a parent consents.' }) collected!: ChildCollectedCategory[];
+  @Field(() => [String]) uses!: string[];
+  @Field(() => [ChildFeature]) features!: ChildFeature[];
+}
+
 @ObjectType({ simpleResolvers: true, description: 'The privacy policy this service implements, as data for rendering notices.' })
 export class PrivacyPolicy {
   @Field() id!: string;
@@ -196,6 +218,7 @@ export class PrivacyPolicy {
   @Field(() => [String]) gdprMeasures!: string[];
   @Field(() => [String]) policyUpdates!: string[];
   @Field(() => PolicyContact) contact!: PolicyContact;
+  @Field(() => ChildrenPolicy) children!: ChildrenPolicy;
   @Field(() => [Jurisdiction]) jurisdictions!: Jurisdiction[];
   @Field(() => [RegulatoryDeadline]) regulatoryDeadlines!: RegulatoryDeadline[];
 }
