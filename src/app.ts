@@ -67,9 +67,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const policy = loadPolicy(config.POLICY_FILE);
-  let keyring: Keyring;
+  let appSecret: string;
   try {
-    keyring = new Keyring(resolveAppSecret(config.APP_SECRET, config.isProduction, 'var/app-secret'));
+    appSecret = resolveAppSecret(config.APP_SECRET, config.isProduction, 'var/app-secret');
   } catch (error) {
     throw new StartupError(`Invalid setting APP_SECRET: ${(error as Error).message}`);
   }
@@ -77,7 +77,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
 
   const db = new Database(dataSource);
-  const services = createServices({ config, dataSource, db, clock, logger, policy, keyring });
+  const services = createServices({ config, dataSource, db, clock, logger, policy, keyring: new Keyring(appSecret), appSecret });
   if (!config.MIGRATE_ON_START && (await dataSource.showMigrations())) {
     logger.warn('database migrations are pending and MIGRATE_ON_START=false: /readyz answers 503 until they are applied');
   } else {

@@ -8,6 +8,9 @@ import type { Keyring } from '../util/keyring';
 import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
 import { ConsentService } from './consent.service';
+import { LegalHoldService } from './legal-hold.service';
+import { RecipientService } from './recipient.service';
+import { SecretBox } from '../util/secret-box';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
 
@@ -20,15 +23,19 @@ export interface ServiceDeps {
   logger: Logger;
   policy: Policy;
   keyring: Keyring;
+  appSecret: string;
 }
 
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
 export function createServices(deps: ServiceDeps) {
   const policy = new PolicyService(deps.policy);
   const policyVersions = new PolicyVersionService(deps.dataSource, deps.clock, policy);
+  const audit = new AuditService(deps.db, deps.clock);
   return {
     policy,
-    audit: new AuditService(deps.db, deps.clock),
+    audit,
+    legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
+    recipients: new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction),
     policyVersions,
     consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME),
     ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),

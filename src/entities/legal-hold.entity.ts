@@ -1,0 +1,37 @@
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
+
+/**
+ * A hold on a subject's data placed by privacy staff: while active, erasure and retention purges
+ * keep the data (GDPR Art 17(3)(b) legal obligation, (e) legal claims; security investigations).
+ * Holds are never deleted: releasing one records who released it and when.
+ */
+@Entity('legal_hold')
+@Index(['subjectId', 'releasedAt'])
+export class LegalHold {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @StringColumn(36)
+  subjectId!: string;
+
+  /** A retention exception key of the policy: legal_obligation, dispute_resolution, security_investigation. */
+  @StringColumn(64)
+  reason!: string;
+
+  /** Staff's own words: the case, the matter, the ticket. Internal; never shown to the subject. */
+  @TextColumn()
+  note!: string;
+
+  @StringColumn(36)
+  placedBy!: string;
+
+  @TimeColumn()
+  placedAt!: Date;
+
+  @StringColumn(36, { nullable: true })
+  releasedBy!: string | null;
+
+  @TimeColumn({ nullable: true })
+  releasedAt!: Date | null;
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
+
+/**
+ * A downstream service or processor that receives personal data from the site and must hear of
+ * erasures, restrictions, rectifications and opt-outs (GDPR Art 19, CCPA §7026(f)) through a
+ * signed webhook.
+ */
+@Entity('recipient')
+export class Recipient {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @StringColumn(128, { unique: true })
+  name!: string;
+
+  /** Who they are, for the subject's Art 19 right to be told (e.g. "Email service provider"). */
+  @StringColumn(255)
+  description!: string;
+
+  @StringColumn(2048)
+  webhookUrl!: string;
+
+  /** The HMAC signing key, sealed with the app secret (SecretBox). */
+  @TextColumn()
+  sealedSecret!: string;
+
+  /** Event kinds it receives, JSON array: erasure, opt_out, restriction, rectification, consent_withdrawn. */
+  @TextColumn()
+  events!: string;
+
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  @TimeColumn()
+  createdAt!: Date;
+}
