@@ -9,6 +9,8 @@ import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
 import { ConsentService } from './consent.service';
 import { LegalHoldService } from './legal-hold.service';
+import { PrivacyRequestService } from './privacy-request.service';
+import { BusinessCalendar } from '../policy';
 import { RecipientService } from './recipient.service';
 import { SecretBox } from '../util/secret-box';
 import { PolicyService } from './policy.service';
@@ -31,7 +33,10 @@ export function createServices(deps: ServiceDeps) {
   const policy = new PolicyService(deps.policy);
   const policyVersions = new PolicyVersionService(deps.dataSource, deps.clock, policy);
   const audit = new AuditService(deps.db, deps.clock);
+  const calendar = new BusinessCalendar(deps.config.BUSINESS_CALENDAR, deps.config.BUSINESS_CLOSED_DAYS);
   return {
+    calendar,
+    privacyRequests: new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar),
     policy,
     audit,
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { In, LessThan, type EntityManager } from 'typeorm';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import { PrivacyRequest } from '../entities';
+import { REGULATORY_DEADLINES, type BusinessCalendar, type Right } from '../policy';
+import type { AuditService } from './audit/audit.service';
+import type { PolicyService } from './policy.service';
+
+export const OPEN_STATUSES = ['received', 'awaiting_confirmation', 'in_progress'] as const;
+export const CLOSED_STATUSES = ['completed', 'denied', 'cancelled', 'expired'] as const;
+
+export interface OpenRequestInput {
+  type: string;
+  subjectId?: string | null;
+  requesterEmail?: string | null;
+  manner: string;
+  status?: string;
+  details?: Record<string, unknown>;
+  workflowId?: string | null;
+  actor?: { id?: string | null; role: string; requestId?: string; ip?: string };
+}
+
+/**
+ * Privacy requests and their deadlines. The due date is the policy's promise for the right (30
+ * days for access, 7 for restriction, 15 business days for a CCPA opt-out), capped by the law's
+ * deadline where that is stricter; the clock and the business calendar decide the date.
+ */
+export class PrivacyRequestService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly policy: PolicyService,
+    private readonly calendar: BusinessCalendar,
+  ) {}
+
+  right(type: string): Right {
+    const right = this.policy.policy.rights.find((r) => r.key === type);
+    if (!right) throw new Error(`no right "${type}" in the policy`);
+    return right;
+  }
+
+  /** When a request of this type received at `receivedAt` must be answered. */
+  dueDate(type: string, receivedAt: Date): Date {
+    const right = this.right(type);
+    const legal = right.regime === 'ccpa' ? (type === 'ccpa_opt_out' ? 'ccpa_opt_out' : 'ccpa_response') : right.regime === 'gdpr' ? 'gdpr_response' : undefined;
+    const candidates: Date[] = [];
+    if (right.responseDeadline) candidates.push(this.calendar.addPeriod(receivedAt, right.responseDeadline));
+    const law = REGULATORY_DEADLINES.find((d) => d.key === legal);
+    if (law) candidates.push(this.calendar.addPeriod(receivedAt, law.period));
+    if (!candidates.length) candidates.push(this.calendar.addPeriod(receivedAt, this.policy.policy.contact.inquiryResponse));
+    return new Date(Math.min(...candidates.map((d) => d.getTime())));
+  }
+
+  /** Opens a request inside the caller's transaction, audited. */
+  async open(em: EntityManager, input: OpenRequestInput): Promise<PrivacyRequest> {
+    const now = this.clock.now();
+    const right = this.right(input.type);
+    const request = Object.assign(new PrivacyRequest(), {
+      id: randomUUID(),
+      type: input.type,
+      regime: right.regime,
+      subjectId: input.subjectId ?? null,
+      requesterEmail: input.requesterEmail ?? null,
+      manner: input.manner,
+      status: input.status ?? 'received',
+      receivedAt: now,
+      dueAt: this.dueDate(input.type, now),
+      extendedDueAt: null,
+      extensionReason: null,
+      acknowledgedAt: null,
+      verification: '[]',
+      workflowId: input.workflowId ?? null,
+      details: JSON.stringify(input.details ?? {}),
+      respondedAt: null,
+      response: null,
+      denialBasis: null,
+      retainUntil: null,
+    });
+    await em.insert(PrivacyRequest, request);
+    await this.audit.append(em, {
+      actorId: input.actor?.id ?? null,
+      actorRole: input.actor?.role ?? 'system',
+      action: 'privacy_request.open',
+      subjectId: request.subjectId,
+      operation: input.type,
+      requestId: input.actor?.requestId,
+      ip: input.actor?.ip,
+      details: { requestId: request.id, type: request.type, manner: request.manner },
+    });
+    return request;
+  }
+
+  /** Closes a request with its answer (§7101: response date, response, basis of denial) and its retention date. */
+  async close(em: EntityManager, id: string, outcome: { status: (typeof CLOSED_STATUSES)[number] | 'failed'; response: string; denialBasis?: string | null }): Promise<void> {
+    const now = this.clock.now();
+    const retainUntil = this.calendar.addPeriod(now, REGULATORY_DEADLINES.find((d) => d.key === 'ccpa_request_records')!.period);
+    await em.update(PrivacyRequest, { id }, { status: outcome.status, respondedAt: now, response: outcome.response, denialBasis: outcome.denialBasis ?? null, retainUntil });
+  }
+
+  async setStatus(em: EntityManager, id: string, status: string): Promise<void> {
+    await em.update(PrivacyRequest, { id }, { status });
+  }
+
+  /** Open requests past their (extended) due date: the staff queue's red list. */
+  async overdue(): Promise<PrivacyRequest[]> {
+    const now = this.clock.now();
+    const candidates = await this.db.manager.getRepository(PrivacyRequest).find({ where: { status: In([...OPEN_STATUSES]), dueAt: LessThan(now) }, order: { dueAt: 'ASC' } });
+    return candidates.filter((r) => (r.extendedDueAt ?? r.dueAt).getTime() < now.getTime());
+  }
+}
