@@ -1,7 +1,14 @@
 import { AuditEvent, AuditHead } from './audit-event.entity';
 import { PolicyVersion } from './policy-version.entity';
+import { Profile } from './profile.entity';
+import { RateLimitCounter } from './rate-limit-counter.entity';
+import { RecoveryCode } from './recovery-code.entity';
+import { Session } from './session.entity';
+import { Subject } from './subject.entity';
 
 export { AuditEvent, AuditHead, PolicyVersion };
+export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
+export type { SubjectStatus } from './subject.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
-export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead];
+export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead, Subject, Profile, Session, RecoveryCode, RateLimitCounter];
