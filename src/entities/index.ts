@@ -5,8 +5,29 @@ import { LegalHold } from './legal-hold.entity';
 import { PrivacyRequest } from './privacy-request.entity';
 import { Recipient } from './recipient.entity';
 import { PolicyVersion } from './policy-version.entity';
+import { Profile } from './profile.entity';
+import { RateLimitCounter } from './rate-limit-counter.entity';
+import { RecoveryCode } from './recovery-code.entity';
+import { Session } from './session.entity';
+import { Subject } from './subject.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
+export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
+export type { SubjectStatus } from './subject.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
-export const ENTITIES: Function[] = [PolicyVersion, AuditEvent, AuditHead, AgeGateCheck, ConsentRecord, LegalHold, Recipient, PrivacyRequest];
+export const ENTITIES: Function[] = [
+  PolicyVersion,
+  AuditEvent,
+  AuditHead,
+  Subject,
+  Profile,
+  Session,
+  RecoveryCode,
+  RateLimitCounter,
+  AgeGateCheck,
+  ConsentRecord,
+  LegalHold,
+  Recipient,
+  PrivacyRequest,
+];

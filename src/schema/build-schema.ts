@@ -2,11 +2,15 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { AgeGateResolver } from './age-gate/age-gate.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import { ConsentResolver } from './consent/consent.resolver';
+import { AccountResolver, MeResolver } from './identity/account.resolver';
+import { MfaResolver } from './identity/mfa.resolver';
+import { RolesResolver } from './identity/roles.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -15,6 +15,11 @@ import { RecipientService } from './recipient.service';
 import { SecretBox } from '../util/secret-box';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
+import { MfaService } from './identity/mfa.service';
+import { PasswordHasher } from './identity/password-hasher';
+import { SessionService } from './identity/session.service';
+import { SubjectService } from './identity/subject.service';
+import { RateLimitService } from './rate-limit/rate-limit.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -30,10 +35,16 @@ export interface ServiceDeps {
 
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
 export function createServices(deps: ServiceDeps) {
+  const { config, db, clock } = deps;
   const policy = new PolicyService(deps.policy);
-  const policyVersions = new PolicyVersionService(deps.dataSource, deps.clock, policy);
-  const audit = new AuditService(deps.db, deps.clock);
-  const calendar = new BusinessCalendar(deps.config.BUSINESS_CALENDAR, deps.config.BUSINESS_CLOSED_DAYS);
+  const policyVersions = new PolicyVersionService(deps.dataSource, clock, policy);
+  const calendar = new BusinessCalendar(config.BUSINESS_CALENDAR, config.BUSINESS_CLOSED_DAYS);
+  const audit = new AuditService(db, clock, config.AUDIT_PSEUDONYM_KEY);
+  const passwords = new PasswordHasher(config.PASSWORD_HASH_COST);
+  const rateLimits = new RateLimitService(db, clock);
+  let mfa: MfaService | undefined;
+  const sessions = new SessionService(db, clock, config, audit, passwords, rateLimits, () => mfa!);
+  mfa = new MfaService(db, clock, config, audit, rateLimits, sessions);
   return {
     calendar,
     privacyRequests: new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar),
@@ -44,6 +55,11 @@ export function createServices(deps: ServiceDeps) {
     policyVersions,
     consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME),
     ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
+    passwords,
+    rateLimits,
+    sessions,
+    mfa,
+    subjects: new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions),
   };
 }
 

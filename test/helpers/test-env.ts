@@ -39,7 +39,18 @@ export interface TestEnvOptions {
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const db = await createScratchDatabase();
   const clock = options.clock ?? new ManualClock();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_URL: db.url, APP_SECRET: 'test-secret-test-secret-test-secret-0123', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.url,
+    APP_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Tests only: scrypt N = 2^4 instead of 2^15, so a sign-in costs microseconds (the format and code path are the same).
+    PASSWORD_HASH_COST: '4',
+    AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key-0123456789abcdef',
+    ...options.env,
+  });
   let app: App;
   try {
     app = await createApp(config, { clock, logger: createLogger(config.LOG_LEVEL) });
