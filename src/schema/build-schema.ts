@@ -3,14 +3,14 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { AgeGateResolver } from './age-gate/age-gate.resolver';
 import { AuditResolver } from './audit/audit.resolver';
-import { ConsentResolver } from './consent/consent.resolver';
+import { ConsentResolver, MeConsentResolver, SubjectConsentResolver } from './consent/consent.resolver';
 import { AccountResolver, MeResolver } from './identity/account.resolver';
 import { MfaResolver } from './identity/mfa.resolver';
 import { RolesResolver } from './identity/roles.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, SubjectConsentResolver, MeConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

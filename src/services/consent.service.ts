@@ -6,6 +6,8 @@ import { ConsentRecord } from '../entities';
 import { DomainError, ErrorCode } from '../errors';
 import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../policy';
 import type { Keyring } from '../util/keyring';
+import type { AuditService } from './audit/audit.service';
+import { auditOrigin, type CallContext } from './call-context';
 import type { PolicyService } from './policy.service';
 import type { PolicyVersionService } from './policy-version.service';
 
@@ -49,6 +51,7 @@ export class ConsentService {
     private readonly policy: PolicyService,
     private readonly policyVersions: PolicyVersionService,
     private readonly cookieLifetimeMs: number,
+    private readonly audit: AuditService,
   ) {
     this.byKey = new Map(consentPurposes(policy.policy).map((p) => [p.key, p]));
   }
@@ -134,6 +137,47 @@ export class ConsentService {
       }
     });
     return this.state({ deviceId }, cookiePurposes);
+  }
+
+  /**
+   * A signed-in person's own choice for a purpose they decide in their settings (cookies,
+   * marketing). Sale/share goes through the opt-out flow (downstream notices) and the child
+   * purposes through the parent; both are refused here with a pointer.
+   */
+  async decideForSelf(ctx: CallContext, purposeKey: string, granted: boolean): Promise<PurposeState | DomainError> {
+    const subjectId = ctx.actor!.subjectId;
+    const purpose = this.byKey.get(purposeKey);
+    if (!purpose || (purpose.kind !== 'cookie' && purpose.kind !== 'marketing')) {
+      const hint = purpose?.kind === 'sale_share' ? ' Use optOutOfSale to opt out of sale or sharing.' : purpose?.kind === 'child' ? ' A parent decides this through the parental consent flow.' : '';
+      return new DomainError(
+        ErrorCode.INVALID_CONSENT_PURPOSE_ERROR,
+        `You cannot set "${purposeKey}" here.${hint} Purposes you decide in your settings: ${this.selfPurposes().map((p) => p.key).join(', ')}.`,
+      );
+    }
+    await this.db.transaction(async (em) => {
+      const [current] = await this.state({ subjectId }, [purpose], em);
+      await this.record(em, { subjectId }, {
+        purpose: purposeKey,
+        decision: granted ? 'granted' : current.granted ? 'withdrawn' : 'denied',
+        method: 'settings',
+        givenBy: 'self',
+        evidence: { requestId: ctx.requestId ?? null },
+        expiresAt: granted && purpose.kind === 'cookie' ? new Date(this.clock.now().getTime() + this.cookieLifetimeMs) : null,
+      });
+      await this.audit.append(em, { ...auditOrigin(ctx, 'subject'), action: 'consent.record', subjectId, categories: ['preference'], fields: [purposeKey], operation: granted ? 'recordConsent' : 'withdrawConsent' });
+    });
+    return (await this.state({ subjectId }, [purpose]))[0];
+  }
+
+  /** Every purpose's state for a subject; the read is audited (preference data). */
+  async subjectState(ctx: CallContext, subjectId: string): Promise<PurposeState[]> {
+    const states = await this.state({ subjectId });
+    await this.audit.record({ ...auditOrigin(ctx, ctx.actor?.subjectId === subjectId ? 'subject' : 'staff'), action: 'consent.read', subjectId, categories: ['preference'], fields: ['consents'], operation: 'consents' });
+    return states;
+  }
+
+  private selfPurposes(): ConsentPurpose[] {
+    return this.purposes().filter((p) => p.kind === 'cookie' || p.kind === 'marketing');
   }
 
   cookieState(deviceId: string): Promise<PurposeState[]> {

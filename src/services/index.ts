@@ -53,7 +53,7 @@ export function createServices(deps: ServiceDeps) {
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
     recipients: new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction),
     policyVersions,
-    consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME),
+    consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
     ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
     passwords,
     rateLimits,

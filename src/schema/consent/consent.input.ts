@@ -37,3 +37,14 @@ export class DeviceArgs {
   @Matches(DEVICE_ID, { message: DEVICE_ID_MESSAGE })
   deviceId!: string;
 }
+
+@InputType()
+export class RecordConsentInput {
+  @Field({ description: 'A purpose you decide in your settings: cookie.functional, cookie.analytics, cookie.performance, marketing.email.' })
+  @Length(1, 64)
+  purpose!: string;
+
+  @Field()
+  @IsBoolean()
+  granted!: boolean;
+}

@@ -1,0 +1,49 @@
+import { AuditEvent, ConsentRecord } from '../../src/entities';
+import { register } from '../helpers/identity';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { __typename ... on ConsentState { purpose granted decision method givenBy } ... on ErrorResult { errorCode message } } }`;
+const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(purpose: $purpose) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
+const ME = '{ me { consents { purpose kind granted needsDecision decision } } }';
+
+describe('a subject’s own consents', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(() => env?.stop());
+
+  it('shows every purpose undecided, records a grant, and withdraws it as easily, all audited', async () => {
+    const user = await register(env);
+    const before = (await env.gql(ME, {}, { token: user.token })).data.me.consents;
+    expect(before.map((c: any) => c.purpose)).toEqual(['cookie.functional', 'cookie.analytics', 'cookie.performance', 'marketing.email', 'sale_share', 'child.collection', 'child.disclosure']);
+    expect(before.every((c: any) => !c.granted && c.needsDecision)).toBe(true);
+
+    expect((await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } }, { token: user.token })).data.recordConsent).toEqual({
+      __typename: 'ConsentState', purpose: 'marketing.email', granted: true, decision: 'granted', method: 'settings', givenBy: 'self',
+    });
+    expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'withdrawn' });
+
+    const records = await env.app.dataSource.getRepository(ConsentRecord).find({ where: { subjectId: user.subjectId }, order: { recordedAt: 'ASC' } });
+    expect(records.map((r) => r.decision)).toEqual(['granted', 'withdrawn']);
+    const audit = await env.app.dataSource.getRepository(AuditEvent).find({ where: { action: 'consent.record' } });
+    expect(audit).toHaveLength(2);
+    expect(JSON.parse(audit[0].categories)).toEqual(['preference']);
+  });
+
+  it.each([
+    ['sale_share', /optOutOfSale/],
+    ['child.collection', /parent/],
+    ['newsletter.sms', /You cannot set "newsletter.sms"/],
+  ])('refuses %s with a typed error and writes nothing', async (purpose, message) => {
+    const user = await register(env);
+    const res = (await env.gql(RECORD, { input: { purpose, granted: true } }, { token: user.token })).data.recordConsent;
+    expect(res).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE_ERROR', message: expect.stringMatching(message) });
+    expect(await env.app.dataSource.getRepository(ConsentRecord).countBy({ subjectId: user.subjectId })).toBe(0);
+  });
+
+  it('needs a session', async () => {
+    const res = await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } });
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
