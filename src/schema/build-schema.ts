@@ -8,9 +8,10 @@ import { AccountResolver, MeResolver } from './identity/account.resolver';
 import { MfaResolver } from './identity/mfa.resolver';
 import { RolesResolver } from './identity/roles.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
+import { LegalHoldResolver, RecipientResolver } from './staff/legal-hold.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, SubjectConsentResolver, MeConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, SubjectConsentResolver, MeConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver, LegalHoldResolver, RecipientResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,44 +1,7 @@
-import { AuditEvent, LegalHold, Recipient } from '../../src/entities';
+import { Recipient } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
 import { signWebhook, verifyWebhook } from '../../src/services/recipient.service';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-
-const staff = { subjectId: 'staff-1', role: 'staff', requestId: 'req-1', ip: '127.0.0.1' };
-
-describe('legal holds', () => {
-  let env: TestEnv;
-  beforeAll(async () => {
-    env = await createTestEnv();
-  });
-  afterAll(() => env?.stop());
-
-  it('places and releases a hold, audited against the subject', async () => {
-    const { legalHolds } = env.app.services;
-    const hold = await legalHolds.place(staff, { subjectId: 'subject-1', reason: 'dispute_resolution', note: 'Chargeback case 42' });
-    if (isDomainError(hold)) throw new Error(hold.message);
-    expect(await legalHolds.active('subject-1')).toHaveLength(1);
-    env.clock.advance('2d');
-    const released = await legalHolds.release(staff, hold.id);
-    expect(released).toMatchObject({ releasedBy: 'staff-1', releasedAt: env.clock.now() });
-    expect(await legalHolds.active('subject-1')).toHaveLength(0);
-    expect(await legalHolds.all('subject-1')).toHaveLength(1);
-    const audit = await env.app.dataSource.getRepository(AuditEvent).find({ where: { subjectId: 'subject-1' }, order: { seq: 'ASC' } });
-    expect(audit.map((a) => a.action)).toEqual(['legal_hold.place', 'legal_hold.release']);
-    expect(audit[0].details).not.toContain('Chargeback'); // staff notes stay out of the audit trail
-  });
-
-  it('refuses a reason the policy does not name, an unknown hold and a second release; nothing written', async () => {
-    const { legalHolds } = env.app.services;
-    const before = await env.app.dataSource.getRepository(LegalHold).count();
-    expect(await legalHolds.place(staff, { subjectId: 's', reason: 'because', note: 'x' })).toMatchObject({ errorCode: 'INVALID_HOLD_REASON_ERROR' });
-    expect(await legalHolds.release(staff, 'no-such-hold')).toMatchObject({ errorCode: 'NOT_FOUND_ERROR' });
-    const hold = await legalHolds.place(staff, { subjectId: 's2', reason: 'legal_obligation', note: 'tax audit' });
-    if (isDomainError(hold)) throw new Error(hold.message);
-    await legalHolds.release(staff, hold.id);
-    expect(await legalHolds.release(staff, hold.id)).toMatchObject({ errorCode: 'HOLD_ALREADY_RELEASED_ERROR' });
-    expect(await env.app.dataSource.getRepository(LegalHold).count()).toBe(before + 1);
-  });
-});
 
 describe('recipients', () => {
   let env: TestEnv;

@@ -1,0 +1,59 @@
+import { ArrayMaxSize, ArrayMinSize, IsUrl, Length, Matches } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ErrorResult } from '../common/error-result';
+
+@ObjectType({ simpleResolvers: true, description: 'A hold that keeps a subject’s data from erasure and purges while active.' })
+export class LegalHold {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) subjectId!: string;
+  @Field({ description: 'A retention exception key of the policy: legal_obligation, dispute_resolution, security_investigation.' }) reason!: string;
+  @Field({ description: 'Staff’s internal note.' }) note!: string;
+  @Field(() => ID) placedBy!: string;
+  @Field() placedAt!: Date;
+  @Field(() => ID, { nullable: true }) releasedBy?: string | null;
+  @Field(() => Date, { nullable: true }) releasedAt?: Date | null;
+}
+
+@InputType()
+export class PlaceLegalHoldInput {
+  @Field(() => ID) @Matches(/^[A-Za-z0-9-]{1,36}$/) subjectId!: string;
+  @Field({ description: 'legal_obligation, dispute_resolution or security_investigation.' }) @Length(1, 64) reason!: string;
+  @Field({ description: 'The case, matter or ticket: internal, never shown to the subject.' }) @Length(3, 2000) note!: string;
+}
+
+@ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidHoldReasonError extends ErrorResult {}
+@ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class HoldAlreadyReleasedError extends ErrorResult {}
+
+@ObjectType({ simpleResolvers: true, description: 'A downstream service or processor told of erasures and opt-outs by signed webhook.' })
+export class Recipient {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() description!: string;
+  @Field() webhookUrl!: string;
+  @Field(() => [String]) events!: string[];
+  @Field() active!: boolean;
+  @Field() createdAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RegisteredRecipient {
+  @Field(() => Recipient) recipient!: Recipient;
+  @Field({ description: 'The signing secret, shown only now: webhooks carry Consentry-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">.' })
+  secret!: string;
+}
+
+@InputType()
+export class RegisterRecipientInput {
+  @Field() @Length(1, 128) name!: string;
+  @Field({ description: 'Who they are, as a person asking "who got my data?" should read it.' }) @Length(1, 255) description!: string;
+  @Field() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) @Length(1, 2048) webhookUrl!: string;
+  @Field(() => [String], { description: 'erasure, opt_out, restriction, rectification, consent_withdrawn' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  events!: string[];
+}
+
+@ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidWebhookUrlError extends ErrorResult {}
+@ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidRecipientEventsError extends ErrorResult {}
+@ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class DuplicateRecipientError extends ErrorResult {}
+

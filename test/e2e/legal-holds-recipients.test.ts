@@ -1,0 +1,73 @@
+import { AuditEvent, LegalHold, Recipient } from '../../src/entities';
+import { register, type SignedIn } from '../helpers/identity';
+import { createAdmin, createStaff } from '../helpers/staff';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+const PLACE = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id subjectId reason placedBy releasedAt } ... on ErrorResult { errorCode message } } }`;
+const RELEASE = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt releasedBy } ... on ErrorResult { errorCode } } }`;
+const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { id reason } }`;
+const REGISTER = `mutation($input: RegisterRecipientInput!) { registerRecipient(input: $input) { __typename ... on RegisteredRecipient { secret recipient { id name events active } } ... on ErrorResult { errorCode message } } }`;
+
+describe('legal holds and recipients through the API', () => {
+  let env: TestEnv;
+  let admin: SignedIn;
+  let staff: SignedIn;
+  let person: SignedIn;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    admin = await createAdmin(env);
+    staff = await createStaff(env, admin);
+    person = await register(env);
+  });
+  afterAll(() => env?.stop());
+
+  it('lets staff place and release a hold, audited against the subject', async () => {
+    const placed = (await env.gql(PLACE, { input: { subjectId: person.subjectId, reason: 'dispute_resolution', note: 'Chargeback case 42' } }, { token: staff.token })).data.placeLegalHold;
+    expect(placed).toMatchObject({ __typename: 'LegalHold', subjectId: person.subjectId, reason: 'dispute_resolution', placedBy: staff.subjectId, releasedAt: null });
+    expect((await env.gql(HOLDS, { id: person.subjectId, all: false }, { token: staff.token })).data.legalHolds).toHaveLength(1);
+    const released = (await env.gql(RELEASE, { id: placed.id }, { token: staff.token })).data.releaseLegalHold;
+    expect(released).toMatchObject({ releasedBy: staff.subjectId, releasedAt: env.clock.now().toISOString() });
+    expect((await env.gql(HOLDS, { id: person.subjectId, all: false }, { token: staff.token })).data.legalHolds).toHaveLength(0);
+    expect((await env.gql(HOLDS, { id: person.subjectId, all: true }, { token: staff.token })).data.legalHolds).toHaveLength(1);
+    expect((await env.gql(RELEASE, { id: placed.id }, { token: staff.token })).data.releaseLegalHold.errorCode).toBe('HOLD_ALREADY_RELEASED_ERROR');
+    const audit = await env.app.dataSource.getRepository(AuditEvent).find({ where: { action: 'legal_hold.place' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorRole: 'staff' });
+    expect(audit[0].details).not.toContain('Chargeback');
+  });
+
+  it.each([
+    [{ reason: 'because' }, 'INVALID_HOLD_REASON_ERROR'],
+    [{ subjectId: 'no-such-subject' }, 'NOT_FOUND_ERROR'],
+  ])('refuses a hold with %j and writes nothing', async (bad, code) => {
+    const before = await env.app.dataSource.getRepository(LegalHold).count();
+    const res = (await env.gql(PLACE, { input: { subjectId: person.subjectId, reason: 'legal_obligation', note: 'tax audit', ...bad } }, { token: staff.token })).data.placeLegalHold;
+    expect(res.errorCode).toBe(code);
+    expect(await env.app.dataSource.getRepository(LegalHold).count()).toBe(before);
+  });
+
+  it('keeps holds from subjects, guardians and staff without MFA', async () => {
+    const input = { subjectId: person.subjectId, reason: 'legal_obligation', note: 'tax audit' };
+    expect((await env.gql(PLACE, { input })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await env.gql(PLACE, { input }, { token: person.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const noMfa = await createStaff(env, admin, { mfa: false });
+    expect((await env.gql(PLACE, { input }, { token: noMfa.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('lets an admin register a recipient, shows its secret once, and keeps it from staff', async () => {
+    const input = { name: 'CRM', description: 'Customer relationship management', webhookUrl: 'https://crm.example.com/hooks', events: ['erasure', 'opt_out'] };
+    expect((await env.gql(REGISTER, { input }, { token: staff.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const registered = (await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient;
+    expect(registered).toMatchObject({ __typename: 'RegisteredRecipient', recipient: { name: 'CRM', events: ['erasure', 'opt_out'], active: true } });
+    expect(registered.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const listed = (await env.gql('{ recipients { name webhookUrl } }', {}, { token: staff.token })).data.recipients;
+    expect(listed).toEqual([{ name: 'CRM', webhookUrl: 'https://crm.example.com/hooks' }]);
+    expect(JSON.stringify(listed)).not.toContain(registered.secret);
+    expect((await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient.errorCode).toBe('DUPLICATE_RECIPIENT_ERROR');
+    expect((await env.gql(REGISTER, { input: { ...input, name: 'X', events: ['all'] } }, { token: admin.token })).data.registerRecipient.errorCode).toBe('INVALID_RECIPIENT_EVENTS_ERROR');
+    const malformed = await env.gql(REGISTER, { input: { ...input, name: 'Y', webhookUrl: 'not a url' } }, { token: admin.token });
+    expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await env.app.dataSource.getRepository(Recipient).count()).toBe(1);
+  });
+});
