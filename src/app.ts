@@ -14,7 +14,7 @@ import { loadPolicy } from './policy';
 import { buildGraphQLSchema } from './schema/build-schema';
 import { createServices, type Services } from './services';
 import { redactSetting } from './config';
-import { Keyring, resolveAppSecret } from './util/keyring';
+import { appSecretFor } from './util/keyring';
 
 /** Work that runs in every process beside the HTTP server (timers, outbox); stopped before the database closes. */
 export interface BackgroundWorker {
@@ -70,17 +70,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     throw new StartupError('Set AUDIT_PSEUDONYM_KEY (32+ random characters) in production: it keys the pseudonyms of the audit trail.');
   }
   const policy = loadPolicy(config.POLICY_FILE);
-  let appSecret: string;
-  try {
-    appSecret = resolveAppSecret(config.APP_SECRET, config.isProduction, 'var/app-secret');
-  } catch (error) {
-    throw new StartupError(`Invalid setting APP_SECRET: ${(error as Error).message}`);
-  }
+  const appSecret = appSecretFor(config);
   const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL, flavor: await detectMysqlFlavor(config.DATABASE_URL) });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
 
   const db = new Database(dataSource);
-  const services = createServices({ config, dataSource, db, clock, logger, policy, keyring: new Keyring(appSecret), appSecret });
+  const services = createServices({ config, dataSource, db, clock, logger, policy, appSecret });
   if (!config.MIGRATE_ON_START && (await dataSource.showMigrations())) {
     logger.warn('database migrations are pending and MIGRATE_ON_START=false: /readyz answers 503 until they are applied');
   } else {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 /**
@@ -7,11 +7,12 @@ import { StringColumn, TextColumn, TimeColumn } from './columns';
  * purpose is its latest record; nothing is ever updated in place.
  */
 @Entity('consent_record')
-@Index(['subjectId', 'purpose', 'recordedAt'])
-@Index(['deviceKey', 'purpose', 'recordedAt'])
+@Index(['subjectId', 'purpose'])
+@Index(['deviceKey', 'purpose'])
 export class ConsentRecord {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id!: string;
+  /** Increasing: the order decisions were recorded in, even two in the same millisecond. */
+  @PrimaryGeneratedColumn()
+  id!: number;
 
   /** The person it concerns, when known. */
   @StringColumn(36, { nullable: true })

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -72,7 +71,6 @@ export class ConsentService {
   async record(em: EntityManager, target: ConsentTarget, input: ConsentInput): Promise<ConsentRecord> {
     if (!this.byKey.has(input.purpose)) throw new Error(`unknown consent purpose ${input.purpose}`);
     const row = Object.assign(new ConsentRecord(), {
-      id: randomUUID(),
       subjectId: 'subjectId' in target ? target.subjectId : null,
       deviceKey: 'deviceId' in target ? this.deviceKey(target.deviceId) : null,
       purpose: input.purpose,
@@ -92,7 +90,7 @@ export class ConsentService {
   /** The current state of every purpose (or the given ones) for a subject or a device. */
   async state(target: ConsentTarget, purposes: ConsentPurpose[] = this.purposes(), em: EntityManager = this.db.manager): Promise<PurposeState[]> {
     const where = 'subjectId' in target ? { subjectId: target.subjectId } : { deviceKey: this.deviceKey(target.deviceId) };
-    const rows = await em.getRepository(ConsentRecord).find({ where, order: { recordedAt: 'DESC', id: 'DESC' } });
+    const rows = await em.getRepository(ConsentRecord).find({ where, order: { id: 'DESC' } });
     const latest = new Map<string, ConsentRecord>();
     for (const row of rows) if (!latest.has(row.purpose)) latest.set(row.purpose, row);
     const now = this.clock.now().getTime();

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../db/database';
 import type { Policy } from '../policy';
-import type { Keyring } from '../util/keyring';
+import { Keyring } from '../util/keyring';
 import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
 import { ConsentService } from './consent.service';
@@ -29,7 +29,6 @@ export interface ServiceDeps {
   clock: Clock;
   logger: Logger;
   policy: Policy;
-  keyring: Keyring;
   appSecret: string;
 }
 
@@ -37,6 +36,7 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, db, clock } = deps;
   const policy = new PolicyService(deps.policy);
+  const keyring = new Keyring(deps.appSecret);
   const policyVersions = new PolicyVersionService(deps.dataSource, clock, policy);
   const calendar = new BusinessCalendar(config.BUSINESS_CALENDAR, config.BUSINESS_CLOSED_DAYS);
   const audit = new AuditService(db, clock, config.AUDIT_PSEUDONYM_KEY);
@@ -53,8 +53,8 @@ export function createServices(deps: ServiceDeps) {
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
     recipients: new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction),
     policyVersions,
-    consent: new ConsentService(deps.db, deps.clock, deps.keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
-    ageGate: new AgeGateService(deps.db, deps.clock, deps.keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
+    consent: new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
+    ageGate: new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
     passwords,
     rateLimits,
     sessions,

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { StartupError } from '../errors';
 
 /**
  * Keyed hashes with the app secret: a value that must be matched later but never stored in the
@@ -27,4 +28,13 @@ export function resolveAppSecret(configured: string | undefined, isProduction: b
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** The app secret for a config, from APP_SECRET or var/app-secret (see resolveAppSecret); one line on failure. */
+export function appSecretFor(config: { APP_SECRET?: string; isProduction: boolean }): string {
+  try {
+    return resolveAppSecret(config.APP_SECRET, config.isProduction, 'var/app-secret');
+  } catch (error) {
+    throw new StartupError(`Invalid setting APP_SECRET: ${(error as Error).message}`);
+  }
 }

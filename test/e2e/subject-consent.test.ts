@@ -24,7 +24,7 @@ describe('a subject’s own consents', () => {
     });
     expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'withdrawn' });
 
-    const records = await env.app.dataSource.getRepository(ConsentRecord).find({ where: { subjectId: user.subjectId }, order: { recordedAt: 'ASC' } });
+    const records = await env.app.dataSource.getRepository(ConsentRecord).find({ where: { subjectId: user.subjectId }, order: { id: 'ASC' } });
     expect(records.map((r) => r.decision)).toEqual(['granted', 'withdrawn']);
     const audit = await env.app.dataSource.getRepository(AuditEvent).find({ where: { action: 'consent.record' } });
     expect(audit).toHaveLength(2);
