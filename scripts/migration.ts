@@ -42,6 +42,10 @@ async function withScratchDatabase<T>(dialect: Dialect, use: (url: string) => T)
   const name = `consentry_migrate_${process.pid}_${Date.now()}`;
   const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password) });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  // TypeORM's `mysql` dialect misreads MariaDB's column defaults ('NULL') and indexes, so a MariaDB
+  // server is diffed with the `mariadb` dialect; otherwise every check reports drift that is not there.
+  const [[{ version }]] = (await admin.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
+  if (/mariadb/i.test(version)) base.protocol = 'mariadb:';
   try {
     base.pathname = `/${name}`;
     return use(base.toString());

@@ -52,7 +52,8 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   } else {
     options = {
       ...common,
-      type: 'mysql',
+      // mariadb:// selects TypeORM's MariaDB dialect (it reads MariaDB's column defaults correctly).
+      type: settings.url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
       url: settings.url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
