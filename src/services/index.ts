@@ -5,6 +5,11 @@ import type { Logger } from '../logger';
 import type { Database } from '../db/database';
 import type { Policy } from '../policy';
 import { AuditService } from './audit/audit.service';
+import { ActionTokenService } from './action-token/action-token.service';
+import { OutboxService } from '../mail/outbox.service';
+import { WORKFLOWS } from '../workflows';
+import { WorkflowRegistry } from '../workflows/runtime/workflow-registry';
+import { WorkflowRuntime } from '../workflows/runtime/workflow-runtime';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
 
@@ -21,9 +26,18 @@ export interface ServiceDeps {
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
 export function createServices(deps: ServiceDeps) {
   const policy = new PolicyService(deps.policy);
+  const audit = new AuditService(deps.db, deps.clock);
+  const registry = new WorkflowRegistry();
+  for (const def of WORKFLOWS) registry.register(def);
+  const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
+  const outbox = new OutboxService(deps.db, deps.clock, deps.config);
+  const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   return {
     policy,
-    audit: new AuditService(deps.db, deps.clock),
+    audit,
+    tokens,
+    outbox,
+    workflows,
     policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
   };
 }
