@@ -6,6 +6,14 @@ import type { Database } from '../db/database';
 import { OutboxMessage } from '../entities';
 import type { OutboxStatus } from '../entities/outbox-message.entity';
 import { DomainError, ErrorCode } from '../errors';
+import type { AuditService } from '../services/audit/audit.service';
+
+/** Who is asking (staff operations are audited). */
+export interface StaffCaller {
+  actorId?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
 
 export interface EnqueueEmailInput {
   to: string;
@@ -43,6 +51,7 @@ export class OutboxService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly config: Config,
+    private readonly audit: AuditService,
   ) {
     this.host = new URL(config.publicUrl).hostname || 'localhost';
   }
@@ -128,7 +137,7 @@ export class OutboxService {
   }
 
   /** Staff: messages, newest first, optionally of some statuses; cursor = the last row's id. */
-  async list(filter: { statuses?: OutboxStatus[]; first: number; after?: string | null }): Promise<OutboxPage> {
+  async list(filter: { statuses?: OutboxStatus[]; first: number; after?: string | null }, by: StaffCaller = {}): Promise<OutboxPage> {
     const qb = this.db.manager.getRepository(OutboxMessage).createQueryBuilder('m');
     if (filter.statuses?.length) qb.where({ status: In(filter.statuses) });
     if (filter.after) {
@@ -139,11 +148,13 @@ export class OutboxService {
     }
     const rows = await qb.orderBy('m.createdAt', 'DESC').addOrderBy('m.id', 'DESC').limit(filter.first + 1).getMany();
     const items = rows.slice(0, filter.first);
+    // Recipients are personal data: staff reads are audited.
+    await this.audit.record({ actorId: by.actorId, actorRole: 'staff', action: 'outbox.read', fields: ['recipient'], operation: 'outbox', requestId: by.requestId, ip: by.ip, details: { count: items.length } });
     return { items, hasNextPage: rows.length > filter.first, endCursor: items.length ? items[items.length - 1].id : null };
   }
 
   /** Staff: sends a dead (or waiting) message again now, with a fresh set of attempts. */
-  async retry(id: string): Promise<OutboxMessage | DomainError> {
+  async retry(id: string, by: StaffCaller = {}): Promise<OutboxMessage | DomainError> {
     return this.db.transaction(async (em) => {
       const qb = em.getRepository(OutboxMessage).createQueryBuilder('m').where('m.id = :id', { id });
       const row = await (this.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne();
@@ -154,6 +165,7 @@ export class OutboxService {
       const now = this.clock.now();
       const update = { status: 'queued' as const, attempts: 0, nextAttemptAt: now, updatedAt: now };
       await em.update(OutboxMessage, { id }, update);
+      await this.audit.append(em, { actorId: by.actorId, actorRole: 'staff', action: 'outbox.retry', subjectId: row.subjectId, operation: 'retryOutboxMessage', requestId: by.requestId, ip: by.ip, details: { outboxId: id, previousStatus: row.status } });
       return Object.assign(row, update);
     });
   }

@@ -2,9 +2,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { PolicyResolver } from './policy/policy.resolver';
+import { OutboxResolver } from './outbox/outbox.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, OutboxResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -30,7 +30,7 @@ export function createServices(deps: ServiceDeps) {
   const registry = new WorkflowRegistry();
   for (const def of WORKFLOWS) registry.register(def);
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
-  const outbox = new OutboxService(deps.db, deps.clock, deps.config);
+  const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   return {
     policy,
