@@ -93,9 +93,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo }));
   server.keepAliveTimeout = 65_000;
 
-  const site = { productName: config.PRODUCT_NAME, siteName: policy.site.name, siteUrl: policy.site.url, policyUrl: policy.site.policyUrl };
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
-  const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, site, logger);
+  const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, services.site, logger);
   const workers: BackgroundWorker[] = [timerWorker, outboxWorker];
   let stopping: Promise<void> | undefined;
 

@@ -3,9 +3,10 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { PolicyResolver } from './policy/policy.resolver';
 import { OutboxResolver } from './outbox/outbox.resolver';
+import { ActionLinkResolver } from './action-link/action-link.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, OutboxResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, OutboxResolver, ActionLinkResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

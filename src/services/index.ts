@@ -6,6 +6,8 @@ import type { Database } from '../db/database';
 import type { Policy } from '../policy';
 import { AuditService } from './audit/audit.service';
 import { ActionTokenService } from './action-token/action-token.service';
+import { ActionLinkService } from './action-link/action-link.service';
+import type { SiteInfo } from '../mail/mail-template';
 import { OutboxService } from '../mail/outbox.service';
 import { WORKFLOWS } from '../workflows';
 import { WorkflowRegistry } from '../workflows/runtime/workflow-registry';
@@ -32,8 +34,11 @@ export function createServices(deps: ServiceDeps) {
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     policy,
+    site,
+    links: new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows),
     audit,
     tokens,
     outbox,
