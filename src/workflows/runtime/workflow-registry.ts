@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { Workflow } from '../../entities';
 import type { MailTemplate } from '../../mail/mail-template';
 import type { Locale } from '../../util/locale';
@@ -46,6 +46,20 @@ export interface EffectContext {
 /** A domain write that a machine names as an action; runs inside the delivery's transaction. */
 export type EffectHandler = (em: EntityManager, params: Record<string, unknown>, ctx: EffectContext) => Promise<void>;
 
+/**
+ * Refuses what does not survive a restore: `after` delays (timers live in rows) and invoked actors
+ * (a restore would run them again). Time comes in as an event from a stored timer.
+ */
+function assertDurable(machine: AnyStateMachine): void {
+  const walk = (node: AnyStateNode) => {
+    const where = `${machine.id}${node.path.length ? `.${node.path.join('.')}` : ''}`;
+    if ((node.config as { after?: unknown }).after) throw new Error(`Workflow ${where} uses an 'after' delay: use a startTimer action instead`);
+    if (node.invoke.length) throw new Error(`Workflow ${where} invokes an actor: durable workflows take results as events instead`);
+    for (const child of Object.values(node.states) as AnyStateNode[]) walk(child);
+  };
+  walk(machine.root);
+}
+
 export class UnknownMachineError extends Error {
   constructor(message: string) {
     super(message);
@@ -62,6 +76,7 @@ export class WorkflowRegistry {
 
   register(def: WorkflowDefinition): this {
     const id = def.machine.id;
+    assertDurable(def.machine);
     if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`Workflow ${id}: version must be a positive whole number`);
     const versions = this.machines.get(id) ?? new Map<number, WorkflowDefinition>();
     if (versions.has(def.version)) throw new Error(`Workflow ${id}@${def.version} is registered twice`);
