@@ -15,6 +15,9 @@ import { buildGraphQLSchema } from './schema/build-schema';
 import { createServices, type Services } from './services';
 import { redactSetting } from './config';
 import { appSecretFor } from './util/keyring';
+import { createMailer, type Mailer } from './mail/mailer';
+import { OutboxWorker } from './mail/outbox.worker';
+import { TimerWorker } from './workflows/runtime/timer.worker';
 
 /** Work that runs in every process beside the HTTP server (timers, outbox); stopped before the database closes. */
 export interface BackgroundWorker {
@@ -27,6 +30,10 @@ export interface AppOverrides {
   logger?: Logger;
   clock?: Clock;
   dataSource?: DataSource;
+  /** Replaces the mail transport chosen from SMTP_URL / MAIL_DIR. */
+  mailer?: Mailer;
+  /** false: listen() leaves the background workers stopped (tests drive them with drain()). */
+  startWorkers?: boolean;
 }
 
 export interface App {
@@ -38,6 +45,8 @@ export interface App {
   services: Services;
   server: Server;
   workers: BackgroundWorker[];
+  timerWorker: TimerWorker;
+  outboxWorker: OutboxWorker;
   /** Starts listening on config.HOST:PORT (PORT 0 picks a free port) and starts the workers. */
   listen(): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT), stops workers, closes the database. */
@@ -89,7 +98,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo }));
   server.keepAliveTimeout = 65_000;
 
-  const workers: BackgroundWorker[] = [];
+  const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
+  const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, services.site, logger);
+  const workers: BackgroundWorker[] = [timerWorker, outboxWorker];
   let stopping: Promise<void> | undefined;
 
   return {
@@ -101,12 +112,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     services,
     server,
     workers,
+    timerWorker,
+    outboxWorker,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
           server.off('error', reject);
-          for (const worker of workers) worker.start();
+          if (overrides.startWorkers !== false) for (const worker of workers) worker.start();
           const address = server.address() as AddressInfo;
           logger.info({ port: address.port, host: config.HOST, database: dialectOf(config.DATABASE_URL), policy: `${policy.id}@${policy.version}` }, 'consentry listening');
           resolve(address);

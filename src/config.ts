@@ -91,6 +91,23 @@ export const configSchema = z.object({
   RATE_LIMIT_REGISTER_IP: rateLimit('RATE_LIMIT_REGISTER_IP').default({ limit: 20, windowMs: 60 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: rateLimit('RATE_LIMIT_SECOND_FACTOR_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_IP: rateLimit('RATE_LIMIT_SECOND_FACTOR_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  // Mail, outbox, timers and email links (workflow runtime)
+  PRODUCT_NAME: z.string().min(1).max(80).default('Consentry'),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^\s/]+/.test(v), { error: 'SMTP_URL must be smtp://user:pass@host:587 or smtps://user:pass@host:465' })
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  MAIL_DIR: z.string().min(1).default('var/mail'),
+  TIMER_POLL_INTERVAL: duration('TIMER_POLL_INTERVAL').default(1000),
+  OUTBOX_POLL_INTERVAL: duration('OUTBOX_POLL_INTERVAL').default(1000),
+  OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
+  OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),
+  OUTBOX_RETRY_MAX: duration('OUTBOX_RETRY_MAX').default(3_600_000),
+  OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
+  LINK_SECRET: z.string().min(32, { error: 'LINK_SECRET must be at least 32 characters' }).optional(),
+  LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
+  LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
 });
 
 type RawConfig = z.output<typeof configSchema>;

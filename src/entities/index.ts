@@ -10,9 +10,14 @@ import { RateLimitCounter } from './rate-limit-counter.entity';
 import { RecoveryCode } from './recovery-code.entity';
 import { Session } from './session.entity';
 import { Subject } from './subject.entity';
+import { ActionToken } from './action-token.entity';
+import { OutboxMessage } from './outbox-message.entity';
+import { Timer } from './timer.entity';
+import { Workflow, WorkflowEvent } from './workflow.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
+export { ActionToken, OutboxMessage, Timer, Workflow, WorkflowEvent };
 export type { SubjectStatus } from './subject.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
@@ -30,4 +35,9 @@ export const ENTITIES: Function[] = [
   LegalHold,
   Recipient,
   PrivacyRequest,
+  Workflow,
+  WorkflowEvent,
+  Timer,
+  OutboxMessage,
+  ActionToken,
 ];

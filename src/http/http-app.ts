@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
+import { createLinkPages } from './link-pages';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -111,6 +112,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       },
     }),
   );
+
+  app.use('/l', createLinkPages({ config, logger, links: services.links, site: services.site }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Nothing here. The GraphQL API is at /graphql.'));
 

@@ -9,9 +9,26 @@ import { MfaResolver } from './identity/mfa.resolver';
 import { RolesResolver } from './identity/roles.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
 import { LegalHoldResolver, RecipientResolver } from './staff/legal-hold.resolver';
+import { OutboxResolver } from './outbox/outbox.resolver';
+import { ActionLinkResolver } from './action-link/action-link.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AgeGateResolver, ConsentResolver, SubjectConsentResolver, MeConsentResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver, LegalHoldResolver, RecipientResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  PolicyResolver,
+  AgeGateResolver,
+  ConsentResolver,
+  SubjectConsentResolver,
+  MeConsentResolver,
+  AccountResolver,
+  MeResolver,
+  MfaResolver,
+  RolesResolver,
+  AuditResolver,
+  LegalHoldResolver,
+  RecipientResolver,
+  OutboxResolver,
+  ActionLinkResolver,
+];
 
 let built: Promise<GraphQLSchema> | undefined;
 

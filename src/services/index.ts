@@ -13,6 +13,13 @@ import { PrivacyRequestService } from './privacy-request.service';
 import { BusinessCalendar } from '../policy';
 import { RecipientService } from './recipient.service';
 import { SecretBox } from '../util/secret-box';
+import { ActionTokenService } from './action-token/action-token.service';
+import { ActionLinkService } from './action-link/action-link.service';
+import type { SiteInfo } from '../mail/mail-template';
+import { OutboxService } from '../mail/outbox.service';
+import { WORKFLOWS } from '../workflows';
+import { WorkflowRegistry } from '../workflows/runtime/workflow-registry';
+import { WorkflowRuntime } from '../workflows/runtime/workflow-runtime';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
 import { MfaService } from './identity/mfa.service';
@@ -45,6 +52,12 @@ export function createServices(deps: ServiceDeps) {
   let mfa: MfaService | undefined;
   const sessions = new SessionService(db, clock, config, audit, passwords, rateLimits, () => mfa!);
   mfa = new MfaService(db, clock, config, audit, rateLimits, sessions);
+  const registry = new WorkflowRegistry();
+  for (const def of WORKFLOWS) registry.register(def);
+  const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
+  const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
+  const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     calendar,
     privacyRequests: new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar),
@@ -60,6 +73,11 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     mfa,
     subjects: new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions),
+    site,
+    links: new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows),
+    tokens,
+    outbox,
+    workflows,
   };
 }
 

@@ -79,6 +79,10 @@ const MATRIX: Record<string, Row> = {
     expect: adminOnly,
   },
   'Mutation.setRecipientActive': { query: `mutation { setRecipientActive(id: "no-such-recipient", active: false) { ${ANY} } }`, expect: adminOnly },
+  'Query.outbox': { query: '{ outbox { nodes { id } } }', expect: staffOnly },
+  'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
+  'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
 };
 

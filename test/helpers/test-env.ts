@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { Mailer } from '../../src/mail/mailer';
+import type { EffectHandler, WorkflowDefinition } from '../../src/workflows/runtime/workflow-registry';
 import { ManualClock } from './clock';
 import { createScratchDatabase } from './database';
+import { MailCapture } from './mail-capture';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -22,6 +28,10 @@ export interface TestEnv {
   app: App;
   url: string;
   clock: ManualClock;
+  /** Mails the app wrote (without SMTP_URL: .eml files in a temporary MAIL_DIR). */
+  mail: MailCapture;
+  /** The background workers, stopped: tests drive them. */
+  workers: { fireTimers(): Promise<number>; sendMail(): Promise<number>; drain(): Promise<void> };
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
@@ -30,6 +40,10 @@ export interface TestEnvOptions {
   /** Settings as environment strings, merged over the test defaults. */
   env?: Record<string, string>;
   clock?: ManualClock;
+  /** Extra workflow definitions (test machines) and effect handlers, registered before the app listens. */
+  workflows?: WorkflowDefinition[];
+  effects?: (app: App) => Record<string, EffectHandler>;
+  mailer?: Mailer;
 }
 
 /**
@@ -39,6 +53,7 @@ export interface TestEnvOptions {
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const db = await createScratchDatabase();
   const clock = options.clock ?? new ManualClock();
+  const mailDir = mkdtempSync(join(tmpdir(), 'consentry-mail-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -49,11 +64,15 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     // Tests only: scrypt N = 2^4 instead of 2^15, so a sign-in costs microseconds (the format and code path are the same).
     PASSWORD_HASH_COST: '4',
     AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key-0123456789abcdef',
+    MAIL_DIR: mailDir,
+    LINK_SECRET: 'test-link-secret-0123456789abcdef0123456789',
     ...options.env,
   });
   let app: App;
   try {
-    app = await createApp(config, { clock, logger: createLogger(config.LOG_LEVEL) });
+    app = await createApp(config, { clock, logger: createLogger(config.LOG_LEVEL), startWorkers: false, mailer: options.mailer });
+    for (const def of options.workflows ?? []) app.services.workflows.registry.register(def);
+    for (const [name, handler] of Object.entries(options.effects?.(app) ?? {})) app.services.workflows.registry.registerEffect(name, handler);
   } catch (error) {
     await db.drop();
     throw error;
@@ -65,6 +84,14 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     app,
     url,
     clock,
+    mail: new MailCapture(mailDir),
+    workers: {
+      fireTimers: () => app.timerWorker.drain(),
+      sendMail: () => app.outboxWorker.drain(),
+      async drain() {
+        while ((await app.timerWorker.drain()) + (await app.outboxWorker.drain()) > 0);
+      },
+    },
     async gql(query, variables, opts = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -81,6 +108,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     async stop() {
       await app.stop();
       await db.drop();
+      rmSync(mailDir, { recursive: true, force: true });
     },
   };
 }

@@ -42,6 +42,6 @@ export function resultUnion<S extends ClassType>(
     name,
     description,
     types: () => [success, ...errors] as const,
-    resolveType: (value) => ('errorCode' in value && typeof value.errorCode === 'string' ? errorTypeName(value.errorCode as ErrorCode) : success.name),
+    resolveType: (value) => ('errorCode' in value && typeof value.errorCode === 'string' ? errorTypeName(value.errorCode as ErrorCode) : success),
   });
 }

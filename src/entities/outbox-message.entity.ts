@@ -1,0 +1,68 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'dead';
+export type OutboxChannel = 'email' | 'webhook';
+
+/**
+ * Something to send, written in the same transaction as the change that caused it and sent by the
+ * outbox worker after commit: `queued → sending → sent | dead`. `email` rows name a template, a
+ * locale and its parameters (rendered at send time); a later `webhook` channel keeps its signed
+ * payload in `params` and the URL in `recipient`. `messageId` never changes, so a resend after an
+ * unknown outcome is recognisable as the same message.
+ */
+@Entity('outbox_message')
+@Index(['status', 'nextAttemptAt'])
+export class OutboxMessage {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @StringColumn(16)
+  channel!: OutboxChannel;
+
+  /** Email address, or the webhook URL. */
+  @StringColumn(512)
+  recipient!: string;
+
+  @StringColumn(64, { nullable: true })
+  template!: string | null;
+
+  @StringColumn(16)
+  locale!: string;
+
+  /** Template parameters (email) or payload (webhook), JSON. Links are scrubbed once sent. */
+  @TextColumn()
+  params!: string;
+
+  @StringColumn(16)
+  status!: OutboxStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  /** When the row is next due: the retry time when queued, the end of the send lease when sending. */
+  @TimeColumn()
+  nextAttemptAt!: Date;
+
+  @TextColumn({ nullable: true })
+  lastError!: string | null;
+
+  @StringColumn(255)
+  messageId!: string;
+
+  @StringColumn(36, { nullable: true })
+  @Index()
+  workflowId!: string | null;
+
+  @StringColumn(64, { nullable: true })
+  subjectId!: string | null;
+
+  @TimeColumn()
+  createdAt!: Date;
+
+  @TimeColumn()
+  updatedAt!: Date;
+
+  @TimeColumn({ nullable: true })
+  sentAt!: Date | null;
+}

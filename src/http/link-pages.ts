@@ -1,0 +1,114 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Config } from '../config';
+import { ErrorCode, isDomainError, type DomainError } from '../errors';
+import type { Logger } from '../logger';
+import type { SiteInfo } from '../mail/mail-template';
+import type { ActionLinkService } from '../services/action-link/action-link.service';
+import { hashToken } from '../services/action-token/action-token.service';
+import { localeFromAcceptLanguage, type Locale } from '../util/locale';
+import { confirmPage, donePage, errorPage, LINK_PAGE_CSP, type ErrorPageKind } from './link-pages.view';
+
+const NONCE_COOKIE = 'consentry_link';
+const NONCE_FORMAT = /^[A-Za-z0-9_-]{22}$/;
+
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/** Which error page (and HTTP status) a failed lookup or use gets. */
+function errorKind(error: DomainError): { kind: ErrorPageKind; status: number } {
+  switch (error.errorCode) {
+    case ErrorCode.ACTION_TOKEN_EXPIRED_ERROR:
+      return { kind: 'expired', status: 410 };
+    case ErrorCode.ACTION_TOKEN_USED_ERROR:
+      return { kind: 'used', status: 410 };
+    case ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR:
+      return { kind: 'notPossible', status: 409 };
+    default:
+      return (error as { reason?: string }).reason === 'locked' ? { kind: 'locked', status: 410 } : { kind: 'unknown', status: 404 };
+  }
+}
+
+export interface LinkPagesDeps {
+  config: Config;
+  logger: Logger;
+  links: ActionLinkService;
+  site: SiteInfo;
+}
+
+/**
+ * `GET|HEAD /l/:token` shows what the link will do and changes nothing (mail scanners fetch links);
+ * `POST /l/:token` from that page's button acts. The form carries a CSRF token = HMAC(LINK_SECRET,
+ * token hash + a SameSite=Strict cookie nonce set by the GET), so only a submission from the page the
+ * same browser was shown counts; failed checks count against the token (LINK_MAX_WRONG_ATTEMPTS).
+ */
+export function createLinkPages(deps: LinkPagesDeps): Router {
+  const { config, links, site } = deps;
+  const secret = config.LINK_SECRET ?? randomBytes(32).toString('hex');
+  if (!config.LINK_SECRET) deps.logger.warn('LINK_SECRET is not set: email-link pages use a per-process key, so a page shown by one process cannot be submitted to another');
+  const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${hashToken(token)}.${nonce}`).digest('base64url');
+  const router = express.Router();
+
+  const send = (res: Response, status: number, body: string) => {
+    res.status(status);
+    res.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': LINK_PAGE_CSP,
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'X-Robots-Tag': 'noindex, nofollow',
+    });
+    res.send(body);
+  };
+  const client = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  const fail = async (req: Response['req'], res: Response, error: DomainError & { locale?: Locale }) => {
+    const { kind, status } = errorKind(error);
+    const locale = error.locale ?? (await links.localeOf(String(req.params.token))) ?? localeFromAcceptLanguage(req.get('accept-language'));
+    send(res, status, errorPage(kind, locale, site));
+  };
+  const throttled = (req: Request, res: Response): boolean => {
+    const wait = links.throttled(client(req));
+    if (!wait) return false;
+    res.set('Retry-After', String(wait));
+    send(res, 429, errorPage('tooMany', localeFromAcceptLanguage(req.get('accept-language')), site));
+    return true;
+  };
+
+  // Express answers HEAD with this GET handler (without the body): same lookup, same headers, no change.
+  router.get('/:token', async (req, res) => {
+    if (throttled(req, res)) return;
+    const token = String(req.params.token);
+    const view = await links.preview(token, client(req));
+    if (isDomainError(view)) return fail(req, res, view);
+    const existing = readCookie(req, NONCE_COOKIE);
+    const nonce = existing && NONCE_FORMAT.test(existing) ? existing : randomBytes(16).toString('base64url');
+    res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
+    send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf: csrfFor(token, nonce) }));
+  });
+
+  router.post('/:token', express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), async (req, res) => {
+    if (throttled(req, res)) return;
+    const token = String(req.params.token);
+    const nonce = readCookie(req, NONCE_COOKIE);
+    const given = typeof req.body?.csrf === 'string' ? Buffer.from(req.body.csrf) : Buffer.alloc(0);
+    const expected = nonce && NONCE_FORMAT.test(nonce) ? Buffer.from(csrfFor(token, nonce)) : undefined;
+    if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const view = await links.preview(token, client(req));
+      if (isDomainError(view)) return fail(req, res, view);
+      await links.recordWrongAttempt(token);
+      res.locals.logger.info({ purpose: view.purpose }, 'link page submission failed its CSRF check');
+      return send(res, 403, errorPage('csrf', view.locale, site));
+    }
+    const result = await links.confirm(token, client(req), { actorRole: 'anonymous', operation: 'link-page', requestId: res.locals.requestId, ip: client(req) });
+    if (isDomainError(result)) return fail(req, res, result);
+    send(res, 200, donePage({ locale: result.locale, site, title: result.texts.title, done: result.texts.done }));
+  });
+
+  return router;
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** One mail, rendered and addressed; `messageId` is the outbox row's stable Message-ID. */
+export interface OutgoingMail {
+  outboxId: string;
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  /** The links in the mail (logged by the file mailer so a bare machine can follow them). */
+  links: string[];
+}
+
+/** Everything outside the process that takes mail. Throws when the mail was not accepted. */
+export interface Mailer {
+  readonly kind: string;
+  send(mail: OutgoingMail): Promise<void>;
+  close?(): void;
+}
+
+function message(mail: OutgoingMail) {
+  return { messageId: mail.messageId, from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers };
+}
+
+/** Real SMTP (smtp:// with STARTTLS when offered, or smtps://), with auth from the URL. */
+export class SmtpMailer implements Mailer {
+  readonly kind = 'smtp';
+  private readonly transport;
+
+  constructor(url: string) {
+    this.transport = nodemailer.createTransport(url, {});
+    // Bounded: a hung server must fail the attempt well within OUTBOX_SEND_TIMEOUT.
+    Object.assign((this.transport as unknown as { options: Record<string, unknown> }).options, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    await this.transport.sendMail(message(mail));
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/**
+ * No SMTP configured: each mail becomes `<MAIL_DIR>/<outbox id>.eml` (written whole, then renamed into
+ * place; a resend overwrites the same file) and its links go to the log.
+ */
+export class FileMailer implements Mailer {
+  readonly kind = 'file';
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  readonly dir: string;
+
+  constructor(
+    dir: string,
+    private readonly logger: Logger,
+  ) {
+    this.dir = resolve(dir);
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const info = (await this.transport.sendMail(message(mail))) as unknown as { message: Buffer };
+    const file = join(this.dir, `${mail.outboxId}.eml`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, info.message);
+    renameSync(tmp, file);
+    this.logger.info({ outboxId: mail.outboxId, file, links: mail.links }, 'mail written to file (no SMTP_URL set)');
+  }
+}
+
+export function createMailer(config: Config, logger: Logger): Mailer {
+  return config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new FileMailer(config.MAIL_DIR, logger);
+}

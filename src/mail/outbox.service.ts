@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { OutboxMessage } from '../entities';
+import type { OutboxStatus } from '../entities/outbox-message.entity';
+import { DomainError, ErrorCode } from '../errors';
+import type { AuditService } from '../services/audit/audit.service';
+
+/** Who is asking (staff operations are audited). */
+export interface StaffCaller {
+  actorId?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export interface EnqueueEmailInput {
+  to: string;
+  template: string;
+  locale: string;
+  params: Record<string, unknown>;
+  workflowId?: string | null;
+  subjectId?: string | null;
+}
+
+export interface OutboxPage {
+  items: OutboxMessage[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** Exponential backoff with jitter: base·2^(n-1), capped, then a random 50–100 % of it. */
+export function retryDelay(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const capped = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(capped * (0.5 + random() / 2));
+}
+
+/** Keys of params that carry a secret (link tokens): removed once the message is sent. */
+const SECRET_PARAMS = ['link'];
+
+/**
+ * The outbox: rows written in the transaction of the change that caused them, claimed and sent by
+ * the outbox worker after commit. Claims use FOR UPDATE SKIP LOCKED on MySQL, so every process can
+ * run the worker and each row goes to one of them.
+ */
+export class OutboxService {
+  private readonly host: string;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly audit: AuditService,
+  ) {
+    this.host = new URL(config.publicUrl).hostname || 'localhost';
+  }
+
+  async enqueueEmail(em: EntityManager, input: EnqueueEmailInput): Promise<OutboxMessage> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const row = Object.assign(new OutboxMessage(), {
+      id,
+      channel: 'email' as const,
+      recipient: input.to,
+      template: input.template,
+      locale: input.locale,
+      params: JSON.stringify(input.params),
+      status: 'queued' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      messageId: `<${id}@${this.host}>`,
+      workflowId: input.workflowId ?? null,
+      subjectId: input.subjectId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+    });
+    await em.insert(OutboxMessage, row);
+    return row;
+  }
+
+  /**
+   * Claims up to `limit` due rows: queued ones whose retry time has come, and sending ones whose lease
+   * ran out (their process died mid-send: the outcome is unknown, so they are sent again with the
+   * same Message-ID). Each claim counts as an attempt; a row out of attempts becomes dead instead.
+   */
+  async claim(limit: number): Promise<OutboxMessage[]> {
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      let qb = em
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('m')
+        .where('m.status IN (:...statuses)', { statuses: ['queued', 'sending'] })
+        .andWhere('m.nextAttemptAt <= :now', { now })
+        .orderBy('m.nextAttemptAt', 'ASC')
+        .addOrderBy('m.id', 'ASC')
+        .limit(limit);
+      if (this.db.rowLocks) qb = qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await qb.getMany();
+      const claimed: OutboxMessage[] = [];
+      for (const row of rows) {
+        if (row.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
+          const lastError = row.status === 'sending' ? `${row.lastError ?? ''}\nthe last attempt ended without a result (process stopped while sending)`.trim() : row.lastError;
+          await em.update(OutboxMessage, { id: row.id }, { status: 'dead', lastError, updatedAt: now });
+          continue;
+        }
+        const update = { status: 'sending' as const, attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.config.OUTBOX_SEND_TIMEOUT), updatedAt: now };
+        await em.update(OutboxMessage, { id: row.id }, update);
+        claimed.push(Object.assign(row, update));
+      }
+      return claimed;
+    });
+  }
+
+  /** Records a successful send (only if this claim still holds the row) and drops secrets from its params. */
+  async markSent(row: OutboxMessage): Promise<void> {
+    const params = JSON.parse(row.params) as Record<string, unknown>;
+    for (const key of SECRET_PARAMS) if (key in params) params[key] = '[sent]';
+    await this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      await em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params) });
+    });
+  }
+
+  /** Records a failed attempt: back to queued after a backoff, or dead when out of attempts. */
+  async markFailed(row: OutboxMessage, error: Error): Promise<OutboxStatus> {
+    const now = this.clock.now();
+    const dead = row.attempts >= this.config.OUTBOX_MAX_ATTEMPTS;
+    const status: OutboxStatus = dead ? 'dead' : 'queued';
+    const nextAttemptAt = dead ? now : new Date(now.getTime() + retryDelay(row.attempts, this.config.OUTBOX_RETRY_BASE, this.config.OUTBOX_RETRY_MAX));
+    await this.db.transaction((em) =>
+      em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status, nextAttemptAt, lastError: error.message.slice(0, 2000), updatedAt: now }),
+    );
+    return status;
+  }
+
+  /** Staff: messages, newest first, optionally of some statuses; cursor = the last row's id. */
+  async list(filter: { statuses?: OutboxStatus[]; first: number; after?: string | null }, by: StaffCaller = {}): Promise<OutboxPage> {
+    const qb = this.db.manager.getRepository(OutboxMessage).createQueryBuilder('m');
+    if (filter.statuses?.length) qb.where({ status: In(filter.statuses) });
+    if (filter.after) {
+      const cursor = await this.db.manager.findOneBy(OutboxMessage, { id: filter.after });
+      if (cursor) {
+        qb.andWhere('(m.createdAt < :at OR (m.createdAt = :at AND m.id < :id))', { at: cursor.createdAt, id: cursor.id });
+      }
+    }
+    const rows = await qb.orderBy('m.createdAt', 'DESC').addOrderBy('m.id', 'DESC').limit(filter.first + 1).getMany();
+    const items = rows.slice(0, filter.first);
+    // Recipients are personal data: staff reads are audited.
+    await this.audit.record({ actorId: by.actorId, actorRole: 'staff', action: 'outbox.read', fields: ['recipient'], operation: 'outbox', requestId: by.requestId, ip: by.ip, details: { count: items.length } });
+    return { items, hasNextPage: rows.length > filter.first, endCursor: items.length ? items[items.length - 1].id : null };
+  }
+
+  /** Staff: sends a dead (or waiting) message again now, with a fresh set of attempts. */
+  async retry(id: string, by: StaffCaller = {}): Promise<OutboxMessage | DomainError> {
+    return this.db.transaction(async (em) => {
+      const qb = em.getRepository(OutboxMessage).createQueryBuilder('m').where('m.id = :id', { id });
+      const row = await (this.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne();
+      if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No outbox message with this id exists.');
+      if (row.status !== 'dead' && row.status !== 'queued') {
+        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR, `The message is ${row.status}: only dead or queued messages can be retried.`);
+      }
+      const now = this.clock.now();
+      const update = { status: 'queued' as const, attempts: 0, nextAttemptAt: now, updatedAt: now };
+      await em.update(OutboxMessage, { id }, update);
+      await this.audit.append(em, { actorId: by.actorId, actorRole: 'staff', action: 'outbox.retry', subjectId: row.subjectId, operation: 'retryOutboxMessage', requestId: by.requestId, ip: by.ip, details: { outboxId: id, previousStatus: row.status } });
+      return Object.assign(row, update);
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import type { Config } from '../config';
+import type { OutboxMessage } from '../entities';
+import type { Logger } from '../logger';
+import { PollingWorker } from '../workflows/runtime/polling-worker';
+import type { WorkflowRegistry } from '../workflows/runtime/workflow-registry';
+import { toLocale } from '../util/locale';
+import { renderMail, type SiteInfo } from './mail-template';
+import type { Mailer, OutgoingMail } from './mailer';
+import type { OutboxService } from './outbox.service';
+
+/** Sends one claimed row of a channel; throws when the recipient did not accept it. */
+export type ChannelSender = (row: OutboxMessage) => Promise<void>;
+
+/**
+ * Sends what the outbox holds, after commit: claims due rows (SKIP LOCKED on MySQL), sends each
+ * through its channel, and records sent, retry-later (backoff with jitter) or dead. Channels are
+ * pluggable (`email` now; a signed `webhook` channel reuses the same rows and loop).
+ */
+export class OutboxWorker extends PollingWorker {
+  private readonly channels = new Map<string, ChannelSender>();
+
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly registry: WorkflowRegistry,
+    private readonly mailer: Mailer,
+    private readonly config: Config,
+    private readonly site: SiteInfo,
+    logger: Logger,
+    private readonly batchSize = 20,
+  ) {
+    super('outbox', config.OUTBOX_POLL_INTERVAL, logger);
+    this.channels.set('email', (row) => this.mailer.send(this.compose(row)));
+  }
+
+  registerChannel(channel: string, sender: ChannelSender): void {
+    this.channels.set(channel, sender);
+  }
+
+  protected async batch(): Promise<number> {
+    const rows = await this.outbox.claim(this.batchSize);
+    for (const row of rows) await this.sendOne(row);
+    return rows.length;
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    this.mailer.close?.();
+  }
+
+  private async sendOne(row: OutboxMessage): Promise<void> {
+    try {
+      const send = this.channels.get(row.channel);
+      if (!send) throw new Error(`No sender for outbox channel ${row.channel}`);
+      await send(row);
+    } catch (error) {
+      const status = await this.outbox.markFailed(row, error as Error);
+      this.logger.warn({ outboxId: row.id, attempts: row.attempts, status, reason: (error as Error).message }, status === 'dead' ? 'outbox message is dead' : 'outbox send failed: will retry');
+      return;
+    }
+    await this.outbox.markSent(row);
+    this.logger.debug({ outboxId: row.id, attempts: row.attempts }, 'outbox message sent');
+  }
+
+  /** Renders an email row in its recipient's language. */
+  compose(row: OutboxMessage): OutgoingMail {
+    const template = row.template ? this.registry.template(row.template) : undefined;
+    if (!template) throw new Error(`Unknown mail template ${row.template}`);
+    const params = JSON.parse(row.params) as Record<string, unknown>;
+    const rendered = renderMail(template, toLocale(row.locale), params, this.site);
+    return {
+      outboxId: row.id,
+      messageId: row.messageId,
+      from: this.config.MAIL_FROM ?? `"${this.config.PRODUCT_NAME.replace(/"/g, '')}" <no-reply@${new URL(this.config.publicUrl).hostname}>`,
+      to: row.recipient,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      headers: { 'X-Consentry-Template': row.template!, 'X-Consentry-Outbox-Id': row.id, 'Auto-Submitted': 'auto-generated' },
+      links: typeof params.link === 'string' ? [params.link] : [],
+    };
+  }
+}

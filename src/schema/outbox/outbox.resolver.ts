@@ -1,0 +1,25 @@
+import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import { isDomainError } from '../../errors';
+import { NotFoundError, resultUnion } from '../common/error-result';
+import type { RequestContext } from '../context';
+import { OutboxArgs, OutboxConnection, OutboxMessageNotRetryableError, OutboxMessageView, RetryOutboxMessageArgs } from './outbox.types';
+
+const RetryOutboxMessageResult = resultUnion('RetryOutboxMessageResult', OutboxMessageView, [NotFoundError, OutboxMessageNotRetryableError]);
+
+@Resolver()
+export class OutboxResolver {
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  async outbox(@Args() args: OutboxArgs, @Ctx() ctx: RequestContext): Promise<OutboxConnection> {
+    const page = await ctx.services.outbox.list({ statuses: args.status, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
+    return { nodes: page.items.map(OutboxMessageView.from), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Mutation(() => RetryOutboxMessageResult, { description: 'Staff: send a dead (or waiting) message again now, with a fresh set of attempts.' })
+  async retryOutboxMessage(@Args() args: RetryOutboxMessageArgs, @Ctx() ctx: RequestContext): Promise<typeof RetryOutboxMessageResult> {
+    const result = await ctx.services.outbox.retry(args.id, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
+    return (isDomainError(result) ? result : OutboxMessageView.from(result)) as typeof RetryOutboxMessageResult;
+  }
+}

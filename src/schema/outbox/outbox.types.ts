@@ -1,0 +1,119 @@
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { OutboxMessage } from '../../entities';
+import { ErrorResult } from '../common/error-result';
+
+export enum OutboxMessageStatus {
+  QUEUED = 'queued',
+  SENDING = 'sending',
+  SENT = 'sent',
+  DEAD = 'dead',
+}
+registerEnumType(OutboxMessageStatus, { name: 'OutboxMessageStatus', description: 'queued → sending → sent | dead' });
+
+@ObjectType('OutboxMessage', { description: 'A mail (or webhook) in the outbox, for staff: what, to whom, how it went.' })
+export class OutboxMessageView {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'email, or webhook' })
+  channel!: string;
+
+  @Field({ description: 'Email address or webhook URL.' })
+  recipient!: string;
+
+  @Field(() => String, { nullable: true })
+  template!: string | null;
+
+  @Field()
+  locale!: string;
+
+  @Field(() => OutboxMessageStatus)
+  status!: OutboxMessageStatus;
+
+  @Field(() => Int)
+  attempts!: number;
+
+  @Field({ description: 'When it is next tried (queued) or when its send lease ends (sending).' })
+  nextAttemptAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field({ description: 'The Message-ID every attempt uses.' })
+  messageId!: string;
+
+  @Field(() => String, { nullable: true })
+  workflowId!: string | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  sentAt!: Date | null;
+
+  static from(row: OutboxMessage): OutboxMessageView {
+    return Object.assign(new OutboxMessageView(), {
+      id: row.id,
+      channel: row.channel,
+      recipient: row.recipient,
+      template: row.template,
+      locale: row.locale,
+      status: row.status as OutboxMessageStatus,
+      attempts: row.attempts,
+      nextAttemptAt: row.nextAttemptAt,
+      lastError: row.lastError,
+      messageId: row.messageId,
+      workflowId: row.workflowId,
+      createdAt: row.createdAt,
+      sentAt: row.sentAt,
+    });
+  }
+}
+
+@ObjectType()
+export class OutboxPageInfo {
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+
+  @Field()
+  hasNextPage!: boolean;
+}
+
+@ObjectType('OutboxConnection')
+export class OutboxConnection {
+  @Field(() => [OutboxMessageView], { complexity: 1 })
+  nodes!: OutboxMessageView[];
+
+  @Field(() => OutboxPageInfo)
+  pageInfo!: OutboxPageInfo;
+}
+
+@ArgsType()
+export class OutboxArgs {
+  @Field(() => [OutboxMessageStatus], { nullable: true, description: 'Only these statuses (e.g. [DEAD]).' })
+  @IsOptional()
+  @IsIn(Object.values(OutboxMessageStatus), { each: true })
+  status?: OutboxMessageStatus[];
+
+  @Field(() => Int, { defaultValue: 50 })
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  @IsOptional()
+  @IsUUID()
+  after?: string;
+}
+
+@ArgsType()
+export class RetryOutboxMessageArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+}
+
+@ObjectType('OutboxMessageNotRetryableError', { implements: ErrorResult, simpleResolvers: true, description: 'Only dead or queued messages can be retried.' })
+export class OutboxMessageNotRetryableError extends ErrorResult {}

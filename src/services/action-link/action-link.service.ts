@@ -1,0 +1,110 @@
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import type { ActionToken } from '../../entities';
+import { DomainError, ErrorCode, isDomainError } from '../../errors';
+import { RateLimiter } from '../../util/rate-limiter';
+import { toLocale, type Locale } from '../../util/locale';
+import type { Caller, LinkTexts } from '../../workflows/runtime/workflow-registry';
+import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
+import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
+
+export const LINK_RATE_WINDOW_MS = 15 * 60_000;
+
+/** What a valid link will do (preview) or did (confirm), in its recipient's language. */
+export interface LinkView {
+  purpose: string;
+  locale: Locale;
+  texts: LinkTexts;
+  expiresAt: Date;
+  token: ActionToken;
+}
+
+/** Rolls a transaction back and carries the expected failure out of it. */
+class Rollback extends Error {
+  constructor(readonly result: DomainError) {
+    super(result.message);
+  }
+}
+
+const STATE_ERRORS: Record<Exclude<TokenState, 'valid'>, () => DomainError> = {
+  unknown: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.', { reason: 'unknown' }),
+  locked: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link was locked after too many failed attempts. Please ask for a new one.', { reason: 'locked' }),
+  expired: () => new DomainError(ErrorCode.ACTION_TOKEN_EXPIRED_ERROR, 'This link has expired. Please ask for a new one.', { reason: 'expired' }),
+  used: () => new DomainError(ErrorCode.ACTION_TOKEN_USED_ERROR, 'This link has already been used. Nothing more needs to be done.', { reason: 'used' }),
+};
+
+/**
+ * Email links (GET shows, POST acts): looks tokens up without side effects, and uses one by
+ * consuming it (conditional UPDATE) and delivering its event to its workflow in one transaction.
+ * Lookups of unknown tokens are counted per client and refused beyond LINK_RATE_LIMIT.
+ */
+export class ActionLinkService {
+  private readonly guesses: RateLimiter;
+
+  constructor(
+    private readonly db: Database,
+    clock: Clock,
+    config: Config,
+    private readonly tokens: ActionTokenService,
+    private readonly runtime: WorkflowRuntime,
+  ) {
+    this.guesses = new RateLimiter(config.LINK_RATE_LIMIT, LINK_RATE_WINDOW_MS, clock);
+  }
+
+  /** Seconds the client must wait, or 0 when it may look links up. */
+  throttled(client: string): number {
+    return this.guesses.allowed(client) ? 0 : this.guesses.retryAfterSeconds(client);
+  }
+
+  /** What the link will do; changes nothing (safe for scanners' GET and HEAD). */
+  async preview(token: string, client: string): Promise<LinkView | DomainError> {
+    const { state, row } = await this.tokens.inspect(token);
+    if (state === 'unknown') this.guesses.hit(client);
+    if (state !== 'valid' || !row) return Object.assign(STATE_ERRORS[state as Exclude<TokenState, 'valid'>](), { locale: row ? toLocale(row.locale) : undefined });
+    return this.view(row);
+  }
+
+  /** The locale a token's pages use, if the token exists. */
+  async localeOf(token: string): Promise<Locale | undefined> {
+    const { row } = await this.tokens.inspect(token);
+    return row ? toLocale(row.locale) : undefined;
+  }
+
+  /** Uses the link: at most one caller ever succeeds; on any failure nothing is written. */
+  async confirm(token: string, client: string, by: Caller): Promise<LinkView | DomainError> {
+    try {
+      return await this.db.transaction(async (em) => {
+        const { state, row } = await this.tokens.inspect(token, em);
+        if (state === 'unknown') this.guesses.hit(client);
+        if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
+        if (!(await this.tokens.consume(em, row))) {
+          // Someone else used it (or it expired) between the lookup and now.
+          const again = await this.tokens.inspect(token, em);
+          throw new Rollback(STATE_ERRORS[(again.state === 'valid' ? 'used' : again.state) as Exclude<TokenState, 'valid'>]());
+        }
+        const result = await this.runtime.deliverIn(em, row.workflowId, { id: `link:${row.id}`, type: row.event }, by);
+        if (isDomainError(result)) {
+          throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
+        }
+        return this.view(row);
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
+      throw error;
+    }
+  }
+
+  /** A page submission failed its CSRF check: counts against the token. */
+  async recordWrongAttempt(token: string): Promise<void> {
+    const { row } = await this.tokens.inspect(token);
+    if (row) await this.tokens.recordWrongAttempt(row);
+  }
+
+  private view(row: ActionToken): LinkView | DomainError {
+    const texts = this.runtime.registry.linkTexts(row.purpose);
+    if (!texts) throw new Error(`No page texts registered for link purpose ${row.purpose}`);
+    const locale = toLocale(row.locale);
+    return { purpose: row.purpose, locale, texts: texts[locale], expiresAt: row.expiresAt, token: row };
+  }
+}

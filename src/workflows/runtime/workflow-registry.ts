@@ -1,0 +1,138 @@
+import type { EntityManager } from 'typeorm';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { Workflow } from '../../entities';
+import type { MailTemplate } from '../../mail/mail-template';
+import type { Locale } from '../../util/locale';
+import { BUILT_IN_ACTIONS } from './actions';
+
+/** What a link page says about one purpose, per language. */
+export interface LinkTexts {
+  /** Heading of the page, e.g. "Confirm your new email address". */
+  title: string;
+  /** What pressing the button will do. */
+  explain: string;
+  button: string;
+  /** Shown after it worked. */
+  done: string;
+}
+
+/** A machine the runtime can run, with what its actions need: mail templates and link page texts. */
+export interface WorkflowDefinition {
+  /** The machine; its `id` names the workflow. Pure: no delays, no invoked promises, effects by name. */
+  machine: AnyStateMachine;
+  /** Bumped whenever states or events change; old versions stay registered until their workflows end. */
+  version: number;
+  description: string;
+  templates?: MailTemplate[];
+  links?: Record<string, Record<Locale, LinkTexts>>;
+}
+
+export interface Caller {
+  actorId?: string | null;
+  /** subject, guardian, staff, admin, system, anonymous */
+  actorRole: string;
+  requestId?: string | null;
+  ip?: string | null;
+  /** The GraphQL operation, page or worker that delivered the event. */
+  operation?: string | null;
+}
+
+export interface EffectContext {
+  workflow: Workflow;
+  now: Date;
+  by: Caller;
+}
+
+/** A domain write that a machine names as an action; runs inside the delivery's transaction. */
+export type EffectHandler = (em: EntityManager, params: Record<string, unknown>, ctx: EffectContext) => Promise<void>;
+
+/**
+ * Refuses what does not survive a restore: `after` delays (timers live in rows) and invoked actors
+ * (a restore would run them again). Time comes in as an event from a stored timer.
+ */
+function assertDurable(machine: AnyStateMachine): void {
+  const walk = (node: AnyStateNode) => {
+    const where = `${machine.id}${node.path.length ? `.${node.path.join('.')}` : ''}`;
+    if ((node.config as { after?: unknown }).after) throw new Error(`Workflow ${where} uses an 'after' delay: use a startTimer action instead`);
+    if (node.invoke.length) throw new Error(`Workflow ${where} invokes an actor: durable workflows take results as events instead`);
+    for (const child of Object.values(node.states) as AnyStateNode[]) walk(child);
+  };
+  walk(machine.root);
+}
+
+export class UnknownMachineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownMachineError';
+  }
+}
+
+/** The machines (by id and version), their mail templates and link texts, and the domain effect handlers. */
+export class WorkflowRegistry {
+  private readonly machines = new Map<string, Map<number, WorkflowDefinition>>();
+  private readonly templates = new Map<string, MailTemplate>();
+  private readonly links = new Map<string, Record<Locale, LinkTexts>>();
+  private readonly effects = new Map<string, EffectHandler>();
+
+  register(def: WorkflowDefinition): this {
+    const id = def.machine.id;
+    assertDurable(def.machine);
+    if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`Workflow ${id}: version must be a positive whole number`);
+    const versions = this.machines.get(id) ?? new Map<number, WorkflowDefinition>();
+    if (versions.has(def.version)) throw new Error(`Workflow ${id}@${def.version} is registered twice`);
+    versions.set(def.version, def);
+    this.machines.set(id, versions);
+    for (const t of def.templates ?? []) {
+      const known = this.templates.get(t.id);
+      if (known && known !== t) throw new Error(`Mail template ${t.id} is registered twice`);
+      this.templates.set(t.id, t);
+    }
+    for (const [purpose, texts] of Object.entries(def.links ?? {})) {
+      const known = this.links.get(purpose);
+      if (known && known !== texts) throw new Error(`Link purpose ${purpose} is registered twice`);
+      this.links.set(purpose, texts);
+    }
+    return this;
+  }
+
+  registerEffect(name: string, handler: EffectHandler): this {
+    if ((BUILT_IN_ACTIONS as readonly string[]).includes(name)) throw new Error(`${name} is a built-in action`);
+    if (this.effects.has(name)) throw new Error(`Effect ${name} is registered twice`);
+    this.effects.set(name, handler);
+    return this;
+  }
+
+  /** The definition of a machine version; refuses an unknown one (e.g. a row written by a newer or retired release). */
+  machine(id: string, version: number): WorkflowDefinition {
+    const versions = this.machines.get(id);
+    if (!versions) throw new UnknownMachineError(`Unknown workflow machine "${id}": it is not registered in this release`);
+    const def = versions.get(version);
+    if (!def) {
+      throw new UnknownMachineError(`Unknown version ${version} of workflow machine "${id}": this release has versions ${[...versions.keys()].sort((a, b) => a - b).join(', ')}`);
+    }
+    return def;
+  }
+
+  latest(id: string): WorkflowDefinition {
+    const versions = this.machines.get(id);
+    if (!versions) throw new UnknownMachineError(`Unknown workflow machine "${id}": it is not registered in this release`);
+    return versions.get(Math.max(...versions.keys()))!;
+  }
+
+  /** Every registered definition, by machine id then version. */
+  list(): WorkflowDefinition[] {
+    return [...this.machines.keys()].sort().flatMap((id) => [...this.machines.get(id)!.values()].sort((a, b) => a.version - b.version));
+  }
+
+  template(id: string): MailTemplate | undefined {
+    return this.templates.get(id);
+  }
+
+  linkTexts(purpose: string): Record<Locale, LinkTexts> | undefined {
+    return this.links.get(purpose);
+  }
+
+  effect(name: string): EffectHandler | undefined {
+    return this.effects.get(name);
+  }
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { OutboxMessage } from '../../src/entities';
+import { retryDelay } from '../../src/mail/outbox.service';
+import { SmtpSink } from '../helpers/smtp-sink';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { withTestFlow } from '../helpers/workflow-fixtures';
+
+const startFlow = (env: TestEnv, email: string, locale = 'en') =>
+  env.app.services.workflows.start({ machineId: 'test-flow', input: { email, locale } });
+
+describe('mail without SMTP: .eml files', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ ...withTestFlow, env: { PRODUCT_NAME: 'Consentry Test', MAIL_FROM: '"Privacy" <privacy@m-exe.test>' } });
+  });
+  afterAll(() => env?.stop());
+
+  it('writes nothing before the worker runs, then each mail once, rendered in the recipient language', async () => {
+    const wf = await startFlow(env, 'anna@example.test', 'de-AT');
+    expect(await env.mail.all()).toHaveLength(0);
+    expect(await env.workers.sendMail()).toBe(1);
+    expect(await env.workers.sendMail()).toBe(0);
+    const mail = await env.mail.expectOne({ to: 'anna@example.test', template: 'test-confirm' });
+    expect(mail.subject).toBe('Bestätigen Sie anna@example.test für Consentry Test');
+    expect(mail.parsed.from?.text).toContain('privacy@m-exe.test');
+    expect(mail.text).toContain('Consentry Test für m-exe.com');
+    expect(mail.text).toContain('https://m-exe.com/privacy');
+    // Escaped in HTML, plain in text.
+    expect(mail.html).toContain('&lt;b&gt;jetzt&lt;/b&gt;');
+    expect(mail.html).not.toContain('<b>jetzt</b>');
+    expect(mail.text).toContain('<b>jetzt</b>');
+    const link = env.mail.linkIn(mail);
+    expect(link).toMatch(new RegExp(`^${env.app.config.publicUrl}/l/[A-Za-z0-9_-]{43}$`));
+    expect(mail.html).toContain(`href="${link}"`);
+    const row = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { workflowId: wf.id });
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(mail.messageId).toBe(row.messageId);
+    expect(mail.outboxId).toBe(row.id);
+    // The link's token is not kept once the mail is out.
+    expect(JSON.parse(row.params).link).toBe('[sent]');
+    expect(row.params).not.toContain(link);
+  });
+
+  it('sends in English when the locale is unknown', async () => {
+    await startFlow(env, 'bob@example.test', 'xx');
+    await env.workers.sendMail();
+    expect((await env.mail.expectOne({ to: 'bob@example.test' })).subject).toBe('Confirm bob@example.test for Consentry Test');
+  });
+});
+
+describe('mail over SMTP', () => {
+  let env: TestEnv;
+  const sink = new SmtpSink();
+  beforeAll(async () => {
+    await sink.start();
+    await sink.stop(); // SMTP is down at first: the port is known, nothing listens.
+    env = await createTestEnv({ ...withTestFlow, env: { SMTP_URL: sink.url, OUTBOX_MAX_ATTEMPTS: '4', OUTBOX_RETRY_BASE: '1m', OUTBOX_RETRY_MAX: '10m' } });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  const rows = () => env.app.dataSource.manager.find(OutboxMessage, { order: { createdAt: 'ASC' } });
+
+  it('waits and retries with backoff while SMTP is down; when it is back every mail arrives once', async () => {
+    for (let i = 0; i < 5; i++) await startFlow(env, `down-${i}@example.test`);
+    expect(await env.workers.sendMail()).toBe(5);
+    let all = await rows();
+    expect(all.every((r) => r.status === 'queued' && r.attempts === 1 && /ECONNREFUSED|connect/i.test(r.lastError ?? ''))).toBe(true);
+    // Backoff: 30–60 s after the first failure (base 1m, jittered to 50–100 %).
+    for (const r of all) {
+      const wait = r.nextAttemptAt.getTime() - env.clock.now().getTime();
+      expect(wait).toBeGreaterThanOrEqual(30_000);
+      expect(wait).toBeLessThanOrEqual(60_000);
+    }
+    expect(await env.workers.sendMail()).toBe(0); // not due yet
+    env.clock.advance('1m');
+    expect(await env.workers.sendMail()).toBe(5);
+    all = await rows();
+    expect(all.every((r) => r.status === 'queued' && r.attempts === 2)).toBe(true);
+
+    await sink.start();
+    env.clock.advance('2m');
+    expect(await env.workers.sendMail()).toBe(5);
+    all = await rows();
+    expect(all.every((r) => r.status === 'sent' && r.attempts === 3)).toBe(true);
+    expect(sink.received).toHaveLength(5);
+    expect([...sink.countsByMessageId().values()]).toEqual([1, 1, 1, 1, 1]);
+    expect(new Set(sink.received.map((m) => m.messageId))).toEqual(new Set(all.map((r) => r.messageId)));
+    env.clock.advance('1d');
+    expect(await env.workers.sendMail()).toBe(0);
+    expect(sink.received).toHaveLength(5);
+  });
+
+  it('marks a message dead after the last attempt and sends it again when staff retry it', async () => {
+    await sink.stop();
+    await startFlow(env, 'dead@example.test');
+    for (let i = 0; i < 4; i++) {
+      await env.workers.sendMail();
+      env.clock.advance('10m');
+    }
+    const dead = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { recipient: 'dead@example.test' });
+    expect(dead).toMatchObject({ status: 'dead', attempts: 4 });
+    expect(dead.lastError).toBeTruthy();
+    expect(JSON.parse(dead.params).link).toMatch(/\/l\//); // still sendable
+    expect(await env.workers.sendMail()).toBe(0);
+
+    await sink.start();
+    const retried = await env.app.services.outbox.retry(dead.id);
+    expect(retried).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await env.workers.sendMail()).toBe(1);
+    const arrived = sink.received.filter((m) => m.to === 'dead@example.test');
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0].messageId).toBe(dead.messageId);
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR' });
+    expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND_ERROR' });
+  });
+
+  it('re-sends a message whose sender died mid-send, with the same Message-ID, once its lease ran out', async () => {
+    await startFlow(env, 'lease@example.test');
+    const claimed = await env.app.services.outbox.claim(10); // a process claims it … and dies
+    expect(claimed).toHaveLength(1);
+    expect(await env.workers.sendMail()).toBe(0); // leased: nobody else takes it
+    env.clock.advance(env.app.config.OUTBOX_SEND_TIMEOUT);
+    expect(await env.workers.sendMail()).toBe(1);
+    const arrived = sink.received.filter((m) => m.to === 'lease@example.test');
+    expect(arrived.map((m) => m.messageId)).toEqual([claimed[0].messageId]);
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('retry backoff', () => {
+  it('doubles per attempt, is capped, and is jittered to 50–100 %', () => {
+    expect(retryDelay(1, 1000, 60_000, () => 1)).toBe(1000);
+    expect(retryDelay(2, 1000, 60_000, () => 1)).toBe(2000);
+    expect(retryDelay(5, 1000, 60_000, () => 1)).toBe(16_000);
+    expect(retryDelay(20, 1000, 60_000, () => 1)).toBe(60_000);
+    expect(retryDelay(3, 1000, 60_000, () => 0)).toBe(2000);
+  });
+});
