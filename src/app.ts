@@ -75,9 +75,6 @@ async function openDatabase(config: Config, dataSource: DataSource, logger: Logg
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
-  if (config.isProduction && !config.AUDIT_PSEUDONYM_KEY) {
-    throw new StartupError('Set AUDIT_PSEUDONYM_KEY (32+ random characters) in production: it keys the pseudonyms of the audit trail.');
-  }
   const policy = loadPolicy(config.POLICY_FILE);
   const appSecret = appSecretFor(config);
   const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL, flavor: await detectMysqlFlavor(config.DATABASE_URL) });

@@ -84,7 +84,6 @@ export const configSchema = z.object({
   SESSION_IDLE_TIMEOUT: duration('SESSION_IDLE_TIMEOUT').default(7 * 86_400_000),
   ADMIN_SETUP_TTL: duration('ADMIN_SETUP_TTL').default(86_400_000),
   MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
-  AUDIT_PSEUDONYM_KEY: z.string().min(32, { error: 'AUDIT_PSEUDONYM_KEY must be at least 32 characters of secret' }).optional(),
   RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
   RATE_LIMIT_REGISTER_ACCOUNT: rateLimit('RATE_LIMIT_REGISTER_ACCOUNT').default({ limit: 3, windowMs: 60 * 60_000 }),
@@ -105,7 +104,6 @@ export const configSchema = z.object({
   OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),
   OUTBOX_RETRY_MAX: duration('OUTBOX_RETRY_MAX').default(3_600_000),
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
-  LINK_SECRET: z.string().min(32, { error: 'LINK_SECRET must be at least 32 characters' }).optional(),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
 });

@@ -11,7 +11,7 @@ export const bigintAsNumber = { to: (v?: number) => v, from: (v: string | number
  * breaks the chain from there on. Rows of an erased subject are pseudonymized, never deleted.
  *
  * The hash covers keyed pseudonyms (`actorRef`, `subjectRef`, `ipRef`: HMAC-SHA-256 under
- * AUDIT_PSEUDONYM_KEY), never the direct identifiers beside them (`actorId`, `subjectId`, `ip`).
+ * a key derived from APP_SECRET), never the direct identifiers beside them (`actorId`, `subjectId`, `ip`).
  * Those are lookup copies: erasure sets them to null and the chain stays valid, while verification
  * checks every copy still present against its pseudonym, so editing one is caught too.
  */

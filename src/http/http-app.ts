@@ -113,7 +113,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }),
   );
 
-  app.use('/l', createLinkPages({ config, logger, links: services.links, site: services.site }));
+  app.use('/l', createLinkPages({ config, logger, links: services.links, site: services.site, secret: services.linkSecret }));
 
   app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Nothing here. The GraphQL API is at /graphql.'));
 

@@ -39,18 +39,19 @@ export interface LinkPagesDeps {
   logger: Logger;
   links: ActionLinkService;
   site: SiteInfo;
+  /** Keys the pages' CSRF tokens: derived from APP_SECRET, so every process accepts every other's pages. */
+  secret: string;
 }
 
 /**
  * `GET|HEAD /l/:token` shows what the link will do and changes nothing (mail scanners fetch links);
- * `POST /l/:token` from that page's button acts. The form carries a CSRF token = HMAC(LINK_SECRET,
+ * `POST /l/:token` from that page's button acts. The form carries a CSRF token = HMAC(a key derived from APP_SECRET,
  * token hash + a SameSite=Strict cookie nonce set by the GET), so only a submission from the page the
  * same browser was shown counts; failed checks count against the token (LINK_MAX_WRONG_ATTEMPTS).
  */
 export function createLinkPages(deps: LinkPagesDeps): Router {
   const { config, links, site } = deps;
-  const secret = config.LINK_SECRET ?? randomBytes(32).toString('hex');
-  if (!config.LINK_SECRET) deps.logger.warn('LINK_SECRET is not set: email-link pages use a per-process key, so a page shown by one process cannot be submitted to another');
+  const secret = deps.secret;
   const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${hashToken(token)}.${nonce}`).digest('base64url');
   const router = express.Router();
 

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../db/database';
 import type { Policy } from '../policy';
-import { Keyring } from '../util/keyring';
+import { deriveSecret, Keyring } from '../util/keyring';
 import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
 import { ConsentService } from './consent.service';
@@ -46,7 +46,7 @@ export function createServices(deps: ServiceDeps) {
   const keyring = new Keyring(deps.appSecret);
   const policyVersions = new PolicyVersionService(deps.dataSource, clock, policy);
   const calendar = new BusinessCalendar(config.BUSINESS_CALENDAR, config.BUSINESS_CLOSED_DAYS);
-  const audit = new AuditService(db, clock, config.AUDIT_PSEUDONYM_KEY);
+  const audit = new AuditService(db, clock, deriveSecret(deps.appSecret, 'audit-pseudonyms'));
   const passwords = new PasswordHasher(config.PASSWORD_HASH_COST);
   const rateLimits = new RateLimitService(db, clock);
   let mfa: MfaService | undefined;
@@ -59,6 +59,8 @@ export function createServices(deps: ServiceDeps) {
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
+    /** Keys the CSRF tokens of the email-link pages (the same in every process). */
+    linkSecret: deriveSecret(deps.appSecret, 'link-csrf'),
     calendar,
     privacyRequests: new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar),
     policy,

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StartupError } from '../errors';
@@ -37,4 +37,9 @@ export function appSecretFor(config: { APP_SECRET?: string; isProduction: boolea
   } catch (error) {
     throw new StartupError(`Invalid setting APP_SECRET: ${(error as Error).message}`);
   }
+}
+
+/** A key of its own for one purpose (audit pseudonyms, link CSRF tokens), derived from the app secret. */
+export function deriveSecret(appSecret: string, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', appSecret, Buffer.alloc(0), `consentry:${purpose}`, 32)).toString('hex');
 }

@@ -63,9 +63,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     APP_SECRET: 'test-secret-test-secret-test-secret-0123',
     // Tests only: scrypt N = 2^4 instead of 2^15, so a sign-in costs microseconds (the format and code path are the same).
     PASSWORD_HASH_COST: '4',
-    AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key-0123456789abcdef',
     MAIL_DIR: mailDir,
-    LINK_SECRET: 'test-link-secret-0123456789abcdef0123456789',
     ...options.env,
   });
   let app: App;

@@ -94,8 +94,6 @@ export interface AuditChainReport {
   reason: string | null;
 }
 
-/** Only used where AUDIT_PSEUDONYM_KEY is unset outside production (development and tests). */
-export const DEVELOPMENT_PSEUDONYM_KEY = 'consentry-development-audit-pseudonym-key';
 
 /**
  * Appends to the hash-chained audit trail inside the caller's transaction, so the entry commits
@@ -106,7 +104,8 @@ export class AuditService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly pseudonymKey: string = DEVELOPMENT_PSEUDONYM_KEY,
+    /** Keys the pseudonyms the hash chain covers: derived from APP_SECRET. */
+    private readonly pseudonymKey: string,
   ) {}
 
   /** The keyed pseudonym of an identifier (HMAC-SHA-256); null stays null. */
