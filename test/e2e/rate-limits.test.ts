@@ -89,3 +89,19 @@ describe('rate limits on sign-in, registration and second-factor checks', () => 
     }
   });
 });
+
+describe('rate limits under concurrency', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_ACCOUNT: '5/15m' } });
+  });
+  afterAll(() => env?.stop());
+
+  it('counts parallel attempts exactly, without deadlocks', async () => {
+    const email = uniqueEmail('burst');
+    const results = await Promise.all(Array.from({ length: 12 }, () => env.app.services.sessions.signIn({ ip: '10.9.9.9' }, { email, password: 'wrong password!' })));
+    const codes = results.map((r) => (r as { errorCode: string }).errorCode);
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS_ERROR')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED_ERROR')).toHaveLength(7);
+  });
+});
