@@ -52,7 +52,9 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   } else {
     options = {
       ...common,
-      type: 'mysql',
+      // mariadb:// selects TypeORM's MariaDB dialect: MariaDB reports a nullable column's default as
+      // the string 'NULL', which the mysql dialect reads as a real default and so sees drift that is not there.
+      type: settings.url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
       url: settings.url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
