@@ -148,7 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Never echo a password from a URL back into a log line. */
 export function redactSetting(name: string, value: string): string {
-  if (/KEY$/.test(name)) return '***';
+  if (/(KEY|SECRET)$/.test(name)) return '***';
   if (/URL$/.test(name)) return value.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
   return value;
 }

@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TimeColumn } from './columns';
+import { In } from 'typeorm';
+import { declarePersonalData, notPersonal, personal } from './personal-data';
+import { workflowIdsOf } from './workflow.entity';
 
 /**
  * A single-use link secret. Only the SHA-256 of the token is stored; the token itself exists only
@@ -42,3 +45,21 @@ export class ActionToken {
   @TimeColumn()
   createdAt!: Date;
 }
+
+export const actionTokenPersonalData = declarePersonalData(ActionToken, {
+  description: 'Email links sent in the subject’s flows (only a hash of each link is kept).',
+  columns: {
+    id: notPersonal,
+    tokenHash: notPersonal,
+    purpose: personal('communication'),
+    workflowId: notPersonal,
+    event: notPersonal,
+    locale: personal('preference'),
+    expiresAt: notPersonal,
+    usedAt: personal('communication'),
+    wrongAttempts: personal('technical'),
+    createdAt: personal('communication'),
+  },
+  subjectRows: { find: async (em, subjectId) => em.findBy(ActionToken, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  erasure: { strategy: 'delete' },
+});

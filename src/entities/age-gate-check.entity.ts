@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal } from './personal-data';
 
 /**
  * One submission of the age screen. Neither the device id, the email/username tried, nor the date
@@ -56,3 +57,24 @@ export class AgeGateCheck {
   @Index()
   decidedAt!: Date;
 }
+
+export const ageGateCheckPersonalData = declarePersonalData(AgeGateCheck, {
+  description: 'Age-screen answers, bound to keyed hashes of the device, the email or username tried, and the date of birth.',
+  columns: {
+    id: notPersonal,
+    deviceKey: personal('technical', { pseudonymous: true }),
+    identifierKey: personal('account', { pseudonymous: true }),
+    birthDateKey: personal('account', { pseudonymous: true }),
+    outcome: personal('account'),
+    age: personal('account'),
+    threshold: notPersonal,
+    jointConsent: personal('account'),
+    limits: personal('account'),
+    jurisdiction: personal('account'),
+    retried: personal('technical'),
+    appliedCheckId: notPersonal,
+    decidedAt: personal('technical'),
+  },
+  subjectRows: { none: 'checks hold only keyed hashes of a device and of the email tried, never a subject id; they lapse with the retry window and the technical-data retention' },
+  erasure: { strategy: 'none' },
+});

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 /**
  * Append-only evidence of a consent decision (GDPR Art 7(1): consent must be demonstrable): who
@@ -57,3 +58,24 @@ export class ConsentRecord {
   @TimeColumn({ nullable: true })
   expiresAt!: Date | null;
 }
+
+export const consentRecordPersonalData = declarePersonalData(ConsentRecord, {
+  description: 'Consent decisions: for which purpose, granted or not, how, by whom and under which policy version.',
+  columns: {
+    id: notPersonal,
+    subjectId: subjectLink,
+    deviceKey: personal('technical', { pseudonymous: true }),
+    purpose: personal('preference'),
+    decision: personal('preference'),
+    method: personal('preference'),
+    givenBy: personal('preference'),
+    givenBySubjectId: personal('preference'),
+    policyVersionId: notPersonal,
+    evidence: personal('preference'),
+    recordedAt: personal('preference'),
+    expiresAt: personal('preference'),
+  },
+  subjectRows: { column: 'subjectId' },
+  // The audit trail keeps a pseudonymous record that each decision was made.
+  erasure: { strategy: 'delete' },
+});

@@ -35,9 +35,11 @@ export const ENTITIES: Function[] = [
   LegalHold,
   Recipient,
   PrivacyRequest,
-  Workflow,
+  // A workflow's events, timers and links are found through it: they come first, so erasure
+  // (which follows this order) deletes them before the workflow rows.
   WorkflowEvent,
   Timer,
-  OutboxMessage,
   ActionToken,
+  OutboxMessage,
+  Workflow,
 ];

@@ -1,5 +1,6 @@
 import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 /**
  * A hold on a subject's data placed by privacy staff: while active, erasure and retention purges
@@ -35,3 +36,19 @@ export class LegalHold {
   @TimeColumn({ nullable: true })
   releasedAt!: Date | null;
 }
+
+export const legalHoldPersonalData = declarePersonalData(LegalHold, {
+  description: 'Legal holds staff placed on the subject’s data, with their reason.',
+  columns: {
+    id: notPersonal,
+    subjectId: subjectLink,
+    reason: personal('communication'),
+    note: personal('communication'),
+    placedBy: notPersonal,
+    placedAt: personal('communication'),
+    releasedBy: notPersonal,
+    releasedAt: personal('communication'),
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: { strategy: 'keep', legalBasis: 'legal_obligation', retention: 'A hold is what keeps data from erasure: it stays until staff release it.' },
+});

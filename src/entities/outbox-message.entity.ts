@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'dead';
 export type OutboxChannel = 'email' | 'webhook';
@@ -66,3 +67,27 @@ export class OutboxMessage {
   @TimeColumn({ nullable: true })
   sentAt!: Date | null;
 }
+
+export const outboxMessagePersonalData = declarePersonalData(OutboxMessage, {
+  description: 'Mails and webhooks to or about the subject, and how their delivery went.',
+  columns: {
+    id: notPersonal,
+    channel: notPersonal,
+    recipient: personal('account'),
+    template: personal('communication'),
+    locale: personal('preference'),
+    params: personal('communication'),
+    status: notPersonal,
+    attempts: notPersonal,
+    nextAttemptAt: notPersonal,
+    lastError: notPersonal,
+    messageId: notPersonal,
+    workflowId: notPersonal,
+    subjectId: subjectLink,
+    createdAt: personal('communication'),
+    updatedAt: notPersonal,
+    sentAt: personal('communication'),
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: { strategy: 'delete' },
+});

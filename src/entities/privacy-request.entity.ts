@@ -1,5 +1,6 @@
 import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 /**
  * A rights request (GDPR Arts 15–21, CCPA know/delete/opt-out, COPPA parental review) and the
@@ -81,3 +82,36 @@ export class PrivacyRequest {
   @TimeColumn({ nullable: true })
   retainUntil!: Date | null;
 }
+
+export const privacyRequestPersonalData = declarePersonalData(PrivacyRequest, {
+  description: 'The subject’s privacy requests and the answers given (CCPA 11 CCR 7101 records).',
+  columns: {
+    id: notPersonal,
+    type: personal('communication'),
+    regime: personal('communication'),
+    subjectId: subjectLink,
+    requesterEmail: personal('account'),
+    manner: personal('communication'),
+    status: personal('communication'),
+    receivedAt: personal('communication'),
+    dueAt: notPersonal,
+    extendedDueAt: notPersonal,
+    extensionReason: personal('communication'),
+    acknowledgedAt: personal('communication'),
+    verification: personal('communication'),
+    workflowId: notPersonal,
+    details: personal('communication'),
+    respondedAt: personal('communication'),
+    response: personal('communication'),
+    denialBasis: personal('communication'),
+    retainUntil: notPersonal,
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: {
+    strategy: 'pseudonymize',
+    reason: '11 CCR 7101 keeps the record of each request for 24 months: the contact address goes, the record stays.',
+    apply: async (em, subjectId) => {
+      await em.update(PrivacyRequest, { subjectId }, { requesterEmail: null });
+    },
+  },
+});

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal } from './personal-data';
 
 /**
  * A downstream service or processor that receives personal data from the site and must hear of
@@ -35,3 +36,10 @@ export class Recipient {
   @TimeColumn()
   createdAt!: Date;
 }
+
+export const recipientPersonalData = declarePersonalData(Recipient, {
+  description: 'Downstream services and processors (organisations, not people).',
+  columns: { id: notPersonal, name: notPersonal, description: notPersonal, webhookUrl: notPersonal, sealedSecret: notPersonal, events: notPersonal, active: notPersonal, createdAt: notPersonal },
+  subjectRows: { none: 'recipients are organisations' },
+  erasure: { strategy: 'none' },
+});

@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { In } from 'typeorm';
+import { declarePersonalData, notPersonal, personal } from './personal-data';
+import { workflowIdsOf } from './workflow.entity';
 
 export type TimerStatus = 'pending' | 'fired' | 'skipped' | 'cancelled' | 'failed';
 
@@ -44,3 +47,21 @@ export class Timer {
   @TimeColumn({ nullable: true })
   firedAt!: Date | null;
 }
+
+export const timerPersonalData = declarePersonalData(Timer, {
+  description: 'Deadlines and reminders pending in the subject’s flows.',
+  columns: {
+    id: notPersonal,
+    workflowId: notPersonal,
+    name: personal('communication'),
+    event: personal('communication'),
+    fireAt: personal('communication'),
+    status: notPersonal,
+    attempts: notPersonal,
+    lastError: notPersonal,
+    createdAt: notPersonal,
+    firedAt: notPersonal,
+  },
+  subjectRows: { find: async (em, subjectId) => em.findBy(Timer, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  erasure: { strategy: 'delete' },
+});

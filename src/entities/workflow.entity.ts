@@ -1,5 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { In, type EntityManager } from 'typeorm';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 /**
  * One durable run of a versioned XState machine. `snapshot` is the persisted machine state (value,
@@ -59,3 +61,33 @@ export class WorkflowEvent {
   @TimeColumn()
   processedAt!: Date;
 }
+
+/** The ids of a subject's workflows: how their events, timers and links are found. */
+export async function workflowIdsOf(em: EntityManager, subjectId: string): Promise<string[]> {
+  return (await em.find(Workflow, { where: { subjectId }, select: { id: true } })).map((w) => w.id);
+}
+
+export const workflowPersonalData = declarePersonalData(Workflow, {
+  description: 'Multi-step flows about the subject (confirmations, consents, requests) and where each stands.',
+  columns: {
+    id: notPersonal,
+    machineId: personal('communication'),
+    machineVersion: notPersonal,
+    stateValue: personal('communication'),
+    status: personal('communication'),
+    snapshot: personal('communication'),
+    version: notPersonal,
+    subjectId: subjectLink,
+    createdAt: personal('communication'),
+    updatedAt: personal('communication'),
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: { strategy: 'delete' },
+});
+
+export const workflowEventPersonalData = declarePersonalData(WorkflowEvent, {
+  description: 'Which events each of the subject’s flows has processed (ids and types only).',
+  columns: { workflowId: notPersonal, eventId: notPersonal, type: personal('communication'), processedAt: personal('communication') },
+  subjectRows: { find: async (em, subjectId) => em.findBy(WorkflowEvent, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  erasure: { strategy: 'delete' },
+});

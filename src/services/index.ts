@@ -27,6 +27,7 @@ import { PasswordHasher } from './identity/password-hasher';
 import { SessionService } from './identity/session.service';
 import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
+import { PersonalDataService } from './personal-data/personal-data.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -80,6 +81,7 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     outbox,
     workflows,
+    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
   };
 }
 

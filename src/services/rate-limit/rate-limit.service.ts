@@ -31,7 +31,9 @@ export class RateLimitService {
       let waitMs = 0;
       const updates: (() => Promise<unknown>)[] = [];
       for (const { key, rule } of limits) {
-        await em.createQueryBuilder().insert().into(RateLimitCounter).values({ key, windowStartedAt: now, hits: 0 }).orIgnore().execute();
+        // Upsert that takes the row's exclusive lock at once (INSERT … ON DUPLICATE KEY UPDATE on MySQL):
+        // an INSERT IGNORE would take a shared lock, and two callers upgrading it would deadlock.
+        await em.createQueryBuilder().insert().into(RateLimitCounter).values({ key, windowStartedAt: now, hits: 0 }).orUpdate(['key'], ['key']).execute();
         const qb = em.getRepository(RateLimitCounter).createQueryBuilder('c').where('c.key = :key', { key });
         const row = (await (this.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne())!;
         const started = new Date(row.windowStartedAt).getTime();

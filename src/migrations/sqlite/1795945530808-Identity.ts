@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Identity1795943961507 implements MigrationInterface {
-    name = 'Identity1795943961507'
+export class Identity1795945530808 implements MigrationInterface {
+    name = 'Identity1795945530808'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "profile" ("subjectId" varchar(36) PRIMARY KEY NOT NULL, "username" varchar(32), "pictureUrl" varchar(2048), "bio" text, "interests" text NOT NULL, "professionalCredentials" text NOT NULL, "updatedAt" datetime(3) NOT NULL, CONSTRAINT "UQ_d80b94dc62f7467403009d88062" UNIQUE ("username"))`);

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Identity1795943971836 implements MigrationInterface {
-    name = 'Identity1795943971836'
+export class Identity1795945537550 implements MigrationInterface {
+    name = 'Identity1795945537550'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE \`profile\` (\`subjectId\` varchar(36) NOT NULL, \`username\` varchar(32) NULL, \`pictureUrl\` varchar(2048) NULL, \`bio\` text NULL, \`interests\` text NOT NULL, \`professionalCredentials\` text NOT NULL, \`updatedAt\` datetime(3) NOT NULL, UNIQUE INDEX \`IDX_d80b94dc62f7467403009d8806\` (\`username\`), PRIMARY KEY (\`subjectId\`)) ENGINE=InnoDB`);
@@ -12,23 +12,9 @@ export class Identity1795943971836 implements MigrationInterface {
         await queryRunner.query(`ALTER TABLE \`audit_event\` ADD \`actorRef\` varchar(64) NULL`);
         await queryRunner.query(`ALTER TABLE \`audit_event\` ADD \`subjectRef\` varchar(64) NULL`);
         await queryRunner.query(`ALTER TABLE \`audit_event\` ADD \`ipRef\` varchar(64) NULL`);
-        await queryRunner.query(`DROP INDEX \`IDX_db1ed60ec3c516dc4d717da4dc\` ON \`audit_event\``);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`actorId\` \`actorId\` varchar(64) NULL`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`subjectId\` \`subjectId\` varchar(64) NULL`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`operation\` \`operation\` varchar(128) NULL`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`requestId\` \`requestId\` varchar(64) NULL`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`ip\` \`ip\` varchar(64) NULL`);
-        await queryRunner.query(`CREATE INDEX \`IDX_db1ed60ec3c516dc4d717da4dc\` ON \`audit_event\` (\`subjectId\`, \`seq\`)`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP INDEX \`IDX_db1ed60ec3c516dc4d717da4dc\` ON \`audit_event\``);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`ip\` \`ip\` varchar(64) NULL DEFAULT 'NULL'`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`requestId\` \`requestId\` varchar(64) NULL DEFAULT 'NULL'`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`operation\` \`operation\` varchar(128) NULL DEFAULT 'NULL'`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`subjectId\` \`subjectId\` varchar(64) NULL DEFAULT 'NULL'`);
-        await queryRunner.query(`ALTER TABLE \`audit_event\` CHANGE \`actorId\` \`actorId\` varchar(64) NULL DEFAULT 'NULL'`);
-        await queryRunner.query(`CREATE INDEX \`IDX_db1ed60ec3c516dc4d717da4dc\` ON \`audit_event\` (\`subjectId\`, \`seq\`)`);
         await queryRunner.query(`ALTER TABLE \`audit_event\` DROP COLUMN \`ipRef\``);
         await queryRunner.query(`ALTER TABLE \`audit_event\` DROP COLUMN \`subjectRef\``);
         await queryRunner.query(`ALTER TABLE \`audit_event\` DROP COLUMN \`actorRef\``);
