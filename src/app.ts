@@ -17,6 +17,7 @@ import { redactSetting } from './config';
 import { appSecretFor } from './util/keyring';
 import { createMailer, type Mailer } from './mail/mailer';
 import { OutboxWorker } from './mail/outbox.worker';
+import { webhookSender } from './services/webhooks/recipient-notice.service';
 import { TimerWorker } from './workflows/runtime/timer.worker';
 
 /** Work that runs in every process beside the HTTP server (timers, outbox); stopped before the database closes. */
@@ -97,6 +98,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
   const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, services.site, logger);
+  outboxWorker.registerChannel('webhook', webhookSender(services.recipients, clock, config.WEBHOOK_TIMEOUT));
   const workers: BackgroundWorker[] = [timerWorker, outboxWorker];
   let stopping: Promise<void> | undefined;
 

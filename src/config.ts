@@ -103,6 +103,7 @@ export const configSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
   OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),
   OUTBOX_RETRY_MAX: duration('OUTBOX_RETRY_MAX').default(3_600_000),
+  WEBHOOK_TIMEOUT: duration('WEBHOOK_TIMEOUT').default(10_000),
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),

@@ -24,6 +24,18 @@ export interface EnqueueEmailInput {
   subjectId?: string | null;
 }
 
+export interface EnqueueWebhookInput {
+  recipientId: string;
+  url: string;
+  /** The event kind (erasure, opt_out, …), shown to staff like a mail's template. */
+  event: string;
+  /** The exact JSON body to POST: stored once, so every retry sends the same bytes. */
+  body: string;
+  workflowId?: string | null;
+  /** Null for notices about an erased subject: erasure deletes the subject's outbox rows. */
+  subjectId?: string | null;
+}
+
 export interface OutboxPage {
   items: OutboxMessage[];
   endCursor: string | null;
@@ -71,6 +83,32 @@ export class OutboxService {
       nextAttemptAt: now,
       lastError: null,
       messageId: `<${id}@${this.host}>`,
+      workflowId: input.workflowId ?? null,
+      subjectId: input.subjectId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+    });
+    await em.insert(OutboxMessage, row);
+    return row;
+  }
+
+  /** A signed webhook to a downstream recipient, sent by the outbox worker's webhook channel. */
+  async enqueueWebhook(em: EntityManager, input: EnqueueWebhookInput): Promise<OutboxMessage> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const row = Object.assign(new OutboxMessage(), {
+      id,
+      channel: 'webhook' as const,
+      recipient: input.url,
+      template: input.event,
+      locale: 'en',
+      params: JSON.stringify({ recipientId: input.recipientId, body: input.body }),
+      status: 'queued' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      messageId: id,
       workflowId: input.workflowId ?? null,
       subjectId: input.subjectId ?? null,
       createdAt: now,

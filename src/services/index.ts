@@ -12,6 +12,7 @@ import { LegalHoldService } from './legal-hold.service';
 import { PrivacyRequestService } from './privacy-request.service';
 import { BusinessCalendar } from '../policy';
 import { RecipientService } from './recipient.service';
+import { RecipientNoticeService } from './webhooks/recipient-notice.service';
 import { SecretBox } from '../util/secret-box';
 import { ActionTokenService } from './action-token/action-token.service';
 import { ActionLinkService } from './action-link/action-link.service';
@@ -57,6 +58,7 @@ export function createServices(deps: ServiceDeps) {
   for (const def of WORKFLOWS) registry.register(def);
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
+  const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
@@ -67,7 +69,8 @@ export function createServices(deps: ServiceDeps) {
     policy,
     audit,
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
-    recipients: new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction),
+    recipients,
+    recipientNotices: new RecipientNoticeService(recipients, outbox, clock),
     policyVersions,
     consent: new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
     ageGate: new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { Recipient } from '../entities';
@@ -78,9 +79,13 @@ export class RecipientService {
   }
 
   /** Active recipients subscribed to an event kind. */
-  async subscribedTo(event: RecipientEvent): Promise<Recipient[]> {
-    const all = await this.db.manager.getRepository(Recipient).findBy({ active: true });
+  async subscribedTo(event: RecipientEvent, em: EntityManager = this.db.manager): Promise<Recipient[]> {
+    const all = await em.getRepository(Recipient).findBy({ active: true });
     return all.filter((r) => (JSON.parse(r.events) as string[]).includes(event));
+  }
+
+  async get(id: string): Promise<Recipient | null> {
+    return this.db.manager.getRepository(Recipient).findOneBy({ id });
   }
 
   secretOf(recipient: Recipient): string {
