@@ -71,7 +71,7 @@ function ask<T extends { type: string; id?: number }>(child: ChildProcess, msg: 
 async function startTarget(name: TargetName, scenario: Scenario): Promise<Target> {
   const db = await scratchDb(dialect, `${scenario.name}-${name}`);
   const child = fork(join(__dirname, 'servers', `${name}.ts`), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(profile && name === 'consentry' ? ['--cpu-prof', '--cpu-prof-dir', join(__dirname, 'results', 'profiles')] : [])],
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', BENCH_DATABASE_URL: db.url },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -151,9 +151,18 @@ async function runScenario(s: Scenario) {
       // Alternate: each round starts with the next target, so drift on a shared machine hits all alike.
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
+        const profiling = profile && round === 0 && t === service;
+        if (profiling) await ask(t.child, { type: 'profile-start' }, 'profile-started');
         const before = await cpuOf(t);
         const r = await load(t, s, settings.roundS);
         const cpuUs = (await cpuOf(t)) - before;
+        if (profiling) {
+          const dir = join(__dirname, 'results', 'profiles');
+          mkdirSync(dir, { recursive: true });
+          const file = join(dir, `${s.name}-${dialect}-${Date.now()}.cpuprofile`);
+          await ask(t.child, { type: 'profile-stop', file }, 'profile-stopped', 30_000);
+          console.error(`  CPU profile of ${t.name} under load: ${file} (summary: npx ts-node --transpile-only bench/profile-summary.ts ${file})`);
+        }
         rounds.push({ target: t.name, round, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, durationS: r.duration, cpuUs, p50Ms: r.latency.p50, p99Ms: r.latency.p99 });
         console.error(`  round ${round + 1}/${settings.rounds} ${t.name.padEnd(10)} ${Math.round(r['2xx'] / r.duration)} req/s, ${Math.round(cpuUs / Math.max(1, r['2xx']))} µs CPU/req`);
       }

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -20,11 +22,24 @@ export function reportReady(server: Server, name: string): void {
   process.send?.({ type: 'ready', name, port });
 }
 
+let profiler: Session | undefined;
+
 export function answerBenchHooks(onStop: () => Promise<void> | void): void {
   process.on('message', (msg: { type: string; id: number; [k: string]: unknown }) => {
     if (msg.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send?.({ type: 'cpu', id: msg.id, userUs: user, systemUs: system, rss: process.memoryUsage.rss() } satisfies CpuReading);
+    } else if (msg.type === 'profile-start') {
+      // A CPU profile of the load only (not start-up or idle time), for `npm run bench -- --profile`.
+      profiler ??= new Session();
+      profiler.connect();
+      profiler.post('Profiler.enable', () => profiler!.post('Profiler.setSamplingInterval', { interval: 100 }, () => profiler!.post('Profiler.start', () => process.send?.({ type: 'profile-started', id: msg.id }))));
+    } else if (msg.type === 'profile-stop') {
+      profiler?.post('Profiler.stop', (error, result) => {
+        if (!error) writeFileSync(String(msg.file), JSON.stringify(result.profile));
+        profiler?.disconnect();
+        process.send?.({ type: 'profile-stopped', id: msg.id });
+      });
     } else if (msg.type === 'stop') {
       Promise.resolve(onStop()).finally(() => process.exit(0));
     }

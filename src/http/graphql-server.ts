@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
@@ -97,14 +97,33 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
   },
 };
 
-/** Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST. */
+/** How many (operation, variables) costs one document keeps: enough for a query's usual variable sets, bounded against junk. */
+const COSTS_PER_DOCUMENT = 32;
+
+/**
+ * Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST.
+ * The cost depends only on the document, the operation and the variables, and Apollo's document
+ * cache hands the same DocumentNode to every request of the same query, so it is computed once per
+ * (document, operation, variables) and remembered beside the document (gone when Apollo evicts it).
+ */
 function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown> | undefined | null): number => {
+    const key = `${operationName ?? ''}\u0000${variables && Object.keys(variables).length ? JSON.stringify(variables) : ''}`;
+    let known = costs.get(document);
+    const cached = known?.get(key);
+    if (cached !== undefined) return cached;
+    const cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });
+    if (!known) costs.set(document, (known = new Map()));
+    if (known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+          const cost = costOf(document, request.operationName, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`Query is too complex: its cost is ${cost}, the maximum is ${maxCost}. Ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },

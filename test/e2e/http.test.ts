@@ -101,13 +101,16 @@ describe('query limits', () => {
     const small = await env.gql('{ privacyPolicy { id version } }');
     expect(small.errors).toBeUndefined();
     const aliases = Array.from({ length: 100 }, (_, i) => `p${i}: privacyPolicy { id version }`).join(' ');
-    const res = await env.gql(`{ ${aliases} }`);
-    expect(res.status).toBe(400);
-    expect(res.errors?.[0]).toMatchObject({
-      message: 'Query is too complex: its cost is 300, the maximum is 200. Ask for fewer fields or smaller pages.',
-      extensions: { code: 'QUERY_TOO_COMPLEX', cost: 300, maxCost: 200 },
-    });
-    expect(res.data).toBeUndefined();
+    // Twice: the second answer comes from the cost remembered for the cached document, and must be the same.
+    for (let i = 0; i < 2; i++) {
+      const res = await env.gql(`{ ${aliases} }`);
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0]).toMatchObject({
+        message: 'Query is too complex: its cost is 300, the maximum is 200. Ask for fewer fields or smaller pages.',
+        extensions: { code: 'QUERY_TOO_COMPLEX', cost: 300, maxCost: 200 },
+      });
+      expect(res.data).toBeUndefined();
+    }
   });
 });
 
