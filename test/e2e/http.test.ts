@@ -27,6 +27,16 @@ describe('the HTTP service', () => {
     expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
   });
 
+  it('answers a repeated policy query with the same bytes (the constant-result cache), per variables', async () => {
+    const body = JSON.stringify({ query: '{ privacyPolicy { id rights { key responseDeadline { text } } } }' });
+    const first = await (await post(body)).text();
+    const again = await (await post(body)).text();
+    expect(again).toBe(first);
+    expect(JSON.parse(first).data.privacyPolicy.rights.length).toBeGreaterThan(0);
+    const q = 'query($key: String!) { dataCategory(key: $key) { ... on DataCategory { key } } }';
+    for (const key of ['account', 'usage', 'account']) expect((await env.gql(q, { key })).data.dataCategory).toEqual({ key });
+  });
+
   it('is alive and ready', async () => {
     expect(await (await fetch(`${env.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${env.url}/readyz`);
