@@ -174,10 +174,11 @@ async function runScenario(s: Scenario) {
       console.error(`  RSS soak: ${settings.soakS} s on ${service.name}`);
       const samplesMb: number[] = [];
       const running = load(service, s, settings.soakS);
-      const step = 5;
+      // A sample every 2 s once the soak has run 20 s (RSS is still high from the rounds before that).
+      const step = 2;
       for (let i = 1; i * step <= settings.soakS; i++) {
         await new Promise((r) => setTimeout(r, step * 1000));
-        if (i * step >= 10) samplesMb.push(rssMb(service.child.pid!, 'VmRSS'));
+        if (i * step >= 20) samplesMb.push(rssMb(service.child.pid!, 'VmRSS'));
       }
       await running;
       soak = { ...rssDrift(samplesMb), samplesMb, seconds: settings.soakS };
@@ -214,7 +215,7 @@ async function main() {
   console.log('\nGoals (issue 7):');
   for (const r of results) {
     for (const v of r.verdicts) console.log(`  ${r.scenario.name}: ${v.goal}: ${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}`);
-    if (r.soak) console.log(`  ${r.scenario.name}: RSS over ${r.soak.seconds} s: ${r.soak.first.toFixed(0)} → ${r.soak.last.toFixed(0)} MB (${(r.soak.change * 100).toFixed(1)} %) — ${r.soak.flat ? 'flat (±10 %)' : 'NOT flat'}`);
+    if (r.soak) console.log(`  ${r.scenario.name}: RSS over ${r.soak.seconds} s (lowest sample of first → last third): ${r.soak.first.toFixed(0)} → ${r.soak.last.toFixed(0)} MB (${(r.soak.change * 100).toFixed(1)} %, range ${r.soak.min.toFixed(0)}–${r.soak.max.toFixed(0)}) — ${r.soak.flat ? 'flat (±10 %)' : 'NOT flat'}`);
   }
   console.log(`  planned (not run yet): ${PLANNED.map((p) => p.name).join(', ')}`);
 

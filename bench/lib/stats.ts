@@ -95,12 +95,18 @@ export function checkGoals(goals: Goal[], rs: Ratio[]): Verdict[] {
   });
 }
 
-/** RSS over a soak: the last sample against the first (after warm-up); flat means within ±tolerance. */
-export function rssDrift(samplesMb: number[], tolerance = 0.1): { first: number; last: number; change: number; flat: boolean } {
-  const first = samplesMb[0] ?? NaN;
-  const last = samplesMb[samplesMb.length - 1] ?? NaN;
+/**
+ * RSS over a soak. Under load RSS is a sawtooth (V8's heap grows, is collected, drops back: seen
+ * here 185 → 307 → 185 MB every ~8 s), so single samples or medians depend on the phase. A leak
+ * raises the floor: the lowest sample of the first third is compared with the lowest of the last
+ * third; flat means within ±tolerance.
+ */
+export function rssDrift(samplesMb: number[], tolerance = 0.1): { first: number; last: number; min: number; max: number; change: number; flat: boolean } {
+  const third = Math.max(1, Math.floor(samplesMb.length / 3));
+  const first = Math.min(...samplesMb.slice(0, third));
+  const last = Math.min(...samplesMb.slice(-third));
   const change = last / first - 1;
-  return { first, last, change, flat: Math.abs(change) <= tolerance };
+  return { first, last, min: Math.min(...samplesMb), max: Math.max(...samplesMb), change, flat: Math.abs(change) <= tolerance };
 }
 
 export interface TableRow {

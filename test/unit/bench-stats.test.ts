@@ -31,6 +31,9 @@ describe('bench arithmetic', () => {
   it('calls RSS flat within ±10 %', () => {
     expect(rssDrift([100, 104, 109])).toMatchObject({ first: 100, last: 109, flat: true });
     expect(rssDrift([100, 130, 120]).flat).toBe(false);
+    // A sawtooth of heap cycles is flat (its floor stays); a rising floor is not.
+    expect(rssDrift([185, 226, 268, 307, 185, 196, 220, 249, 271, 294, 187, 205, 224, 245, 265, 283, 185, 197, 217, 247, 274])).toMatchObject({ first: 185, last: 185, min: 185, max: 307, flat: true });
+    expect(rssDrift([200, 205, 210, 230, 240, 250, 260, 270, 280])).toMatchObject({ first: 200, last: 260, flat: false });
     expect(median([3, 1, 2, 10])).toBe(2.5);
   });
 
