@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -7,11 +7,12 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import { RequestError } from '../errors';
+import { PROCESS_CONSTANT_QUERIES } from '../schema/build-schema';
 import type { RequestContext } from '../schema/context';
 
 /** Codes whose GraphQL errors are the client's own doing and safe to show as they are. */
@@ -97,19 +98,74 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
   },
 };
 
-/** Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST. */
+/** How many (operation, variables) costs one document keeps: enough for a query's usual variable sets, bounded against junk. */
+const COSTS_PER_DOCUMENT = 32;
+
+/**
+ * Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST.
+ * The cost depends only on the document, the operation and the variables, and Apollo's document
+ * cache hands the same DocumentNode to every request of the same query, so it is computed once per
+ * (document, operation, variables) and remembered beside the document (gone when Apollo evicts it).
+ */
 function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown> | undefined | null): number => {
+    const key = `${operationName ?? ''}\u0000${variables && Object.keys(variables).length ? JSON.stringify(variables) : ''}`;
+    let known = costs.get(document);
+    const cached = known?.get(key);
+    if (cached !== undefined) return cached;
+    const cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });
+    if (!known) costs.set(document, (known = new Map()));
+    if (known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+          const cost = costOf(document, request.operationName, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`Query is too complex: its cost is ${cost}, the maximum is ${maxCost}. Ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },
             });
           }
+        },
+      };
+    },
+  };
+}
+
+/** How many answers (document × operation × variables) the result cache keeps: bounded against junk variables. */
+const CONSTANT_RESULTS_MAX = 256;
+
+/**
+ * Answers a query operation whose root fields are all process constants (PROCESS_CONSTANT_QUERIES:
+ * the policy, which never changes while the process runs) from the data of its first error-free
+ * execution. It runs after parsing, validation and the cost limit (responseForOperation), so limits,
+ * masking and request ids behave as before; only the execution of an answer already known is skipped.
+ */
+function constantResultPlugin(constantFields: ReadonlySet<string>): ApolloServerPlugin<RequestContext> {
+  const results = new Map<string, Record<string, unknown>>();
+  const eligible = (operation: OperationDefinitionNode) =>
+    operation.operation === 'query' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && constantFields.has(s.name.value) && !s.directives?.length);
+  return {
+    async requestDidStart() {
+      let key: string | undefined;
+      return {
+        async responseForOperation({ operation, queryHash, request }) {
+          if (!eligible(operation)) return null;
+          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${request.variables && Object.keys(request.variables).length ? JSON.stringify(request.variables) : ''}`;
+          const data = results.get(key);
+          if (!data) return null;
+          key = undefined;
+          return { http: { headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
+        },
+        async willSendResponse({ response }) {
+          if (!key || results.size >= CONSTANT_RESULTS_MAX || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data && !errors?.length) results.set(key, data);
         },
       };
     },
@@ -133,6 +189,7 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
       errorsPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
+      constantResultPlugin(PROCESS_CONSTANT_QUERIES),
     ],
   });
 }

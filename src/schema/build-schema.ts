@@ -30,6 +30,14 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ActionLinkResolver,
 ];
 
+/**
+ * Root query fields whose answer depends only on the policy in force, which is fixed for the life of
+ * a process (PolicyService builds its view once): no actor, no database, no clock. The GraphQL
+ * server may answer an operation made only of these from a per-process result cache. A field that
+ * reads anything else (the caller, stored data, time) must never be listed here.
+ */
+export const PROCESS_CONSTANT_QUERIES: ReadonlySet<string> = new Set(['privacyPolicy', 'dataCategory', '__typename']);
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every app in a process: build it once. */

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench [-- --quick] [-- --db mysql] [-- --only name] [-- --profile]`
+ *
+ * Starts every target server of each scenario in its own process (the service in production
+ * configuration, and the baselines) on its own scratch database, drives them in turn with
+ * autocannon from this process on 127.0.0.1, in alternating rounds, and reads each SERVER's CPU time
+ * over its bench-only IPC channel. Prints one table and writes the same as JSON to bench/results/.
+ * Every loop is bounded by a round count and a duration; a hard timer ends the run whatever happens.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { PLANNED, SCENARIOS, type Scenario, type TargetName } from './scenarios';
+import { checkGoals, formatTable, ratios, rssDrift, summarise, TABLE_HEADER, tableRows, type Round, type TableRow } from './lib/stats';
+import { scratchDb, type ScratchDb } from './lib/scratch-db';
+import type { CpuReading } from './servers/hooks';
+import { randomBytes } from 'node:crypto';
+
+const benchSecret = randomBytes(32).toString('base64url');
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+const quick = flag('quick');
+const dialect = option('db') === 'mysql' ? 'mysql' : 'sqlite';
+const only = option('only');
+const profile = flag('profile');
+const settings = quick
+  ? { rounds: 1, roundS: 2, warmupS: 1, soakS: 0 }
+  : { rounds: Number(option('rounds') ?? 5), roundS: Number(option('seconds') ?? 5), warmupS: 3, soakS: Number(option('soak') ?? 60) };
+
+// The bench stops by itself: quick runs within ~2 minutes, full runs within 20.
+const HARD_LIMIT_MS = (quick ? 150 : 20 * 60) * 1000;
+setTimeout(() => {
+  console.error(`bench: hard time limit of ${HARD_LIMIT_MS / 1000}s reached, stopping`);
+  for (const t of live) t.child.kill('SIGKILL');
+  process.exit(2);
+}, HARD_LIMIT_MS).unref();
+
+interface Target {
+  name: TargetName;
+  child: ChildProcess;
+  port: number;
+  db: ScratchDb;
+}
+const live = new Set<Target>();
+
+let nextId = 1;
+function ask<T extends { type: string; id?: number }>(child: ChildProcess, msg: Record<string, unknown>, answer: string, timeoutMs = 10_000): Promise<T> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', on);
+      reject(new Error(`no ${answer} from pid ${child.pid}`));
+    }, timeoutMs);
+    const on = (m: T) => {
+      if (m.type === answer && (m.id === undefined || m.id === id)) {
+        clearTimeout(timer);
+        child.off('message', on);
+        resolve(m);
+      }
+    };
+    child.on('message', on);
+    child.send({ ...msg, id });
+  });
+}
+
+async function startTarget(name: TargetName, scenario: Scenario): Promise<Target> {
+  const db = await scratchDb(dialect, `${scenario.name}-${name}`);
+  const child = fork(join(__dirname, 'servers', `${name}.ts`), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // Production mode needs an app secret: a fresh one per run (the bench keeps no data).
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', BENCH_DATABASE_URL: db.url, APP_SECRET: benchSecret },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s`)), 90_000);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
+    child.on('message', (m: { type: string; port?: number }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve(m.port!);
+      }
+    });
+  });
+  const target = { name, child, port, db };
+  live.add(target);
+  return target;
+}
+
+async function stopTarget(t: Target): Promise<void> {
+  const exited = new Promise<void>((r) => (t.child.exitCode !== null ? r() : t.child.once('exit', () => r())));
+  t.child.send({ type: 'stop' });
+  const killer = setTimeout(() => t.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
+  live.delete(t);
+  await t.db.drop();
+}
+
+const cpuOf = async (t: Target) => {
+  const r = await ask<CpuReading>(t.child, { type: 'cpu' }, 'cpu');
+  return r.userUs + r.systemUs;
+};
+
+/** Peak resident set of a process (VmHWM), MB; or its current one (VmRSS). */
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function load(t: Target, s: Scenario, seconds: number) {
+  return autocannon({
+    url: `http://127.0.0.1:${t.port}${s.path}`,
+    method: s.method,
+    headers: s.headers,
+    body: s.body,
+    connections: s.connections,
+    duration: seconds,
+    timeout: 10,
+  });
+}
+
+async function fetchOnce(t: Target, s: Scenario): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${t.port}${s.path}`, { method: s.method, headers: s.headers, body: s.body, signal: AbortSignal.timeout(10_000) });
+  return { status: res.status, body: await res.text() };
+}
+
+async function runScenario(s: Scenario) {
+  console.error(`\n▶ ${s.name} (${dialect}): starting ${s.targets.join(', ')}`);
+  const targets = await Promise.all(s.targets.map((name) => startTarget(name, s)));
+  try {
+    const [service] = targets;
+    const first = await fetchOnce(service, s);
+    if (first.status !== 200 || /"errors"/.test(first.body)) throw new Error(`${s.name}: the service answered ${first.status}: ${first.body.slice(0, 300)}`);
+    const bytes: Record<string, boolean> = {};
+    for (const t of targets.slice(1)) {
+      if (t.name === 'bare') await ask(t.child, { type: 'bytes', body: first.body }, 'bytes-ok');
+      const r = await fetchOnce(t, s).catch((e: Error) => { throw new Error(`${s.name}: ${t.name} did not answer: ${e.message}`); });
+      if (r.status !== 200) throw new Error(`${s.name}: ${t.name} answered ${r.status}: ${r.body.slice(0, 300)}`);
+      // Apollo ends its JSON with a newline, mercurius does not: that byte aside, the answers must be identical.
+      bytes[t.name] = r.body.trimEnd() === first.body.trimEnd();
+      if (s.sameBytes && !bytes[t.name]) throw new Error(`${s.name}: ${t.name} does not answer with the service's bytes: ${r.body.slice(0, 300)}`);
+    }
+    for (const t of targets) await load(t, s, settings.warmupS);
+
+    const rounds: Round[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      // Alternate: each round starts with the next target, so drift on a shared machine hits all alike.
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      for (const t of order) {
+        const profiling = profile && round === 0 && t === service;
+        if (profiling) await ask(t.child, { type: 'profile-start' }, 'profile-started');
+        const before = await cpuOf(t);
+        const r = await load(t, s, settings.roundS);
+        const cpuUs = (await cpuOf(t)) - before;
+        if (profiling) {
+          const dir = join(__dirname, 'results', 'profiles');
+          mkdirSync(dir, { recursive: true });
+          const file = join(dir, `${s.name}-${dialect}-${Date.now()}.cpuprofile`);
+          await ask(t.child, { type: 'profile-stop', file }, 'profile-stopped', 30_000);
+          console.error(`  CPU profile of ${t.name} under load: ${file} (summary: npx ts-node --transpile-only bench/profile-summary.ts ${file})`);
+        }
+        rounds.push({ target: t.name, round, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, durationS: r.duration, cpuUs, p50Ms: r.latency.p50, p99Ms: r.latency.p99 });
+        console.error(`  round ${round + 1}/${settings.rounds} ${t.name.padEnd(10)} ${Math.round(r['2xx'] / r.duration)} req/s, ${Math.round(cpuUs / Math.max(1, r['2xx']))} µs CPU/req`);
+      }
+    }
+    const peak = Object.fromEntries(targets.map((t) => [t.name, rssMb(t.child.pid!, 'VmHWM')]));
+
+    let soak: ReturnType<typeof rssDrift> & { samplesMb: number[]; seconds: number } | undefined;
+    if (s.soak && settings.soakS > 0) {
+      console.error(`  RSS soak: ${settings.soakS} s on ${service.name}`);
+      const samplesMb: number[] = [];
+      const running = load(service, s, settings.soakS);
+      // A sample every 2 s once the soak has run 20 s (RSS is still high from the rounds before that).
+      const step = 2;
+      for (let i = 1; i * step <= settings.soakS; i++) {
+        await new Promise((r) => setTimeout(r, step * 1000));
+        if (i * step >= 20) samplesMb.push(rssMb(service.child.pid!, 'VmRSS'));
+      }
+      await running;
+      soak = { ...rssDrift(samplesMb), samplesMb, seconds: settings.soakS };
+    }
+    const summaries = summarise(rounds, peak);
+    const rs = ratios(summaries, service.name);
+    return { scenario: s, rounds, summaries, ratios: rs, verdicts: checkGoals(s.goals, rs), sameBytes: bytes, soak };
+  } finally {
+    await Promise.all(targets.map(stopTarget));
+  }
+}
+
+async function main() {
+  const chosen = SCENARIOS.filter((s) => !only || s.name === only);
+  if (chosen.length === 0) throw new Error(`no scenario named ${only}`);
+  const started = new Date();
+  const results = [];
+  for (const s of chosen) results.push(await runScenario(s));
+
+  const rows: TableRow[] = results.flatMap((r) => {
+    const limit = r.summaries.find((t) => t.target === 'bare');
+    return r.summaries.map((summary) => ({
+      scenario: r.scenario.name,
+      target: summary.target,
+      summary,
+      vsService: r.ratios.find((x) => x.baseline === summary.target),
+      cpuVsLimit: limit ? summary.cpuPerReqUs / limit.cpuPerReqUs : undefined,
+    }));
+  });
+  const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const mode = quick ? 'quick' : `${settings.rounds} rounds × ${settings.roundS} s`;
+  console.log(`\nConsentry bench — ${started.toISOString()} — ${dialect} — ${mode} — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}\n`);
+  console.log(formatTable(TABLE_HEADER, tableRows(rows)));
+  console.log('\nGoals (issue 7):');
+  for (const r of results) {
+    for (const v of r.verdicts) console.log(`  ${r.scenario.name}: ${v.goal}: ${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}`);
+    if (r.soak) console.log(`  ${r.scenario.name}: RSS over ${r.soak.seconds} s (lowest sample of first → last third): ${r.soak.first.toFixed(0)} → ${r.soak.last.toFixed(0)} MB (${(r.soak.change * 100).toFixed(1)} %, range ${r.soak.min.toFixed(0)}–${r.soak.max.toFixed(0)}) — ${r.soak.flat ? 'flat (±10 %)' : 'NOT flat'}`);
+  }
+  console.log(`  planned (not run yet): ${PLANNED.map((p) => p.name).join(', ')}`);
+
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-${dialect}${quick ? '-quick' : ''}.json`);
+  const json = { startedAt: started.toISOString(), dialect, quick, settings, machine, results: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, kind: scenario.kind, targets: scenario.targets, connections: scenario.connections, ...r })), planned: PLANNED };
+  writeFileSync(file, JSON.stringify(json, null, 2));
+  console.log(`\nJSON: ${file}`);
+  const errors = results.flatMap((r) => r.summaries).reduce((a, s) => a + s.errors, 0);
+  if (errors > 0) {
+    console.error(`bench: ${errors} failed requests`);
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error('bench failed:', error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.allSettled([...live].map(stopTarget));
+    process.exit();
+  });

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { answerBenchHooks, benchEnv, readBody, reportReady } from './hooks';
+
+/**
+ * The service itself in its production configuration (NODE_ENV=production, LOG_LEVEL=warn), built by
+ * the same createApp as src/main.ts. The one addition is a bench-only route in front of the app,
+ * POST /__bench/audit-append, that appends to the audit chain through AuditService; it exists only in
+ * this bench entry point, never in a normal start.
+ */
+async function main() {
+  const { databaseUrl, appSecret } = benchEnv();
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_SECRET: appSecret });
+  const app = await createApp(config);
+  // Every listener of the app stays (Apollo's drain plugin tracks requests with one of its own): the route goes in front.
+  const listeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  app.server.removeAllListeners('request');
+  app.server.on('request', (req, res) => {
+    if (req.method === 'POST' && req.url === '/__bench/audit-append') {
+      readBody(req)
+        .then((body) => {
+          const { subjectId, n } = JSON.parse(body) as { subjectId: string; n: number };
+          return app.services.audit.record({ actorRole: 'system', action: 'bench.append', subjectId, fields: ['email'], details: { n } });
+        })
+        .then(
+          (event) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ seq: event.seq })),
+          (error: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message })),
+        );
+      return;
+    }
+    for (const listener of listeners) listener.call(app.server, req, res);
+  });
+  await app.listen();
+  answerBenchHooks(() => app.stop());
+  reportReady(app.server, 'consentry');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
