@@ -68,6 +68,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (config.isProduction && !config.AUDIT_PSEUDONYM_KEY) {
     throw new StartupError('Set AUDIT_PSEUDONYM_KEY (32+ random characters) in production: it keys the pseudonyms of the audit trail.');
   }
+  if (config.isProduction && !config.MFA_ENCRYPTION_KEY) {
+    throw new StartupError('Set MFA_ENCRYPTION_KEY (32+ random characters) in production: it encrypts the two-factor secrets at rest.');
+  }
   const policy = loadPolicy(config.POLICY_FILE);
   const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);

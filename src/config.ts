@@ -75,6 +75,7 @@ export const configSchema = z.object({
   SESSION_IDLE_TIMEOUT: duration('SESSION_IDLE_TIMEOUT').default(7 * 86_400_000),
   ADMIN_SETUP_TTL: duration('ADMIN_SETUP_TTL').default(86_400_000),
   MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
+  MFA_ENCRYPTION_KEY: z.string().min(32, { error: 'MFA_ENCRYPTION_KEY must be at least 32 characters of secret' }).optional(),
   AUDIT_PSEUDONYM_KEY: z.string().min(32, { error: 'AUDIT_PSEUDONYM_KEY must be at least 32 characters of secret' }).optional(),
   RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),

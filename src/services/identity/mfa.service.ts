@@ -10,6 +10,7 @@ import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { SecretBox } from './secret-box';
 import { SessionService } from './session.service';
 import { tokenHash } from './tokens';
 
@@ -17,6 +18,9 @@ import { tokenHash } from './tokens';
 const TOTP_STEP_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** Only used where MFA_ENCRYPTION_KEY is unset outside production (development and tests). */
+export const DEVELOPMENT_MFA_KEY = 'consentry-development-mfa-encryption-key';
 
 /** Enrolling needs the password proved this recently; disabling or new recovery codes need the second factor. */
 export const MFA_ENROL_PASSWORD_MAX_AGE_MS = 30 * 60_000;
@@ -47,6 +51,8 @@ function normalizeRecoveryCode(code: string): string {
  * codes; the clock is ours (`epoch`), so tests move time instead of waiting.
  */
 export class MfaService {
+  private readonly box: SecretBox;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -54,15 +60,17 @@ export class MfaService {
     private readonly audit: AuditService,
     private readonly rateLimits: RateLimitService,
     private readonly sessions: SessionService,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_KEY);
+  }
+
+  /** The subject's TOTP secret in clear, or null (none, or sealed under another key). */
+  private secretOf(subject: Subject): string | null {
+    return subject.totpSecret ? this.box.open(subject.totpSecret, subject.id) : null;
+  }
 
   private totp() {
     return authenticator.clone({ epoch: this.clock.now().getTime(), window: 1, step: TOTP_STEP_SECONDS });
-  }
-
-  /** The code an authenticator app shows now (tests and the admin CLI use it; never an API). */
-  currentCode(secret: string): string {
-    return this.totp().generate(secret);
   }
 
   /** The time step of a valid code, or null. */
@@ -97,8 +105,9 @@ export class MfaService {
       const subject = await this.lockSubject(em, subjectId);
       let ok = false;
       let method = 'totp';
-      if (codes.totpCode && subject.totpSecret && subject.mfaEnabledAt) {
-        const step = this.codeStep(subject.totpSecret, codes.totpCode);
+      const secret = this.secretOf(subject);
+      if (codes.totpCode && secret && subject.mfaEnabledAt) {
+        const step = this.codeStep(secret, codes.totpCode);
         if (step !== null && (subject.totpLastStep === null || step > subject.totpLastStep)) {
           await em.update(Subject, { id: subjectId }, { totpLastStep: step });
           ok = true;
@@ -135,7 +144,7 @@ export class MfaService {
       const subject = await this.lockSubject(em, actor.subjectId);
       if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
       const secret = authenticator.generateSecret(20);
-      await em.update(Subject, { id: subject.id }, { totpSecret: secret, totpLastStep: null, updatedAt: this.clock.now() });
+      await em.update(Subject, { id: subject.id }, { totpSecret: this.box.seal(secret, subject.id), totpLastStep: null, updatedAt: this.clock.now() });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enroll', subjectId: subject.id, categories: ['service'], fields: ['totpSecret'], operation: 'enrollTotp' });
       return { secret, otpauthUri: this.totp().keyuri(subject.email, this.config.MFA_ISSUER, secret) };
     });
@@ -149,8 +158,9 @@ export class MfaService {
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
       if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
-      if (!subject.totpSecret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
-      const step = this.codeStep(subject.totpSecret, code);
+      const secret = this.secretOf(subject);
+      if (!secret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
+      const step = this.codeStep(secret, code);
       if (step === null) {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.verify_failed', subjectId: subject.id, categories: ['service'], operation: 'confirmTotp', details: { method: 'totp' } });
         return new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right. Check the time on your phone and try the next code.');
