@@ -42,6 +42,8 @@ describe('two-factor authentication and step-up', () => {
     const stored = await env.app.dataSource.getRepository(RecoveryCode).findBy({ subjectId: user.subjectId });
     expect(stored).toHaveLength(10);
     expect(JSON.stringify(stored)).not.toContain(codes[0].replace('-', ''));
+    const plainSha = require('node:crypto').createHash('sha256').update(codes[0].replace('-', '')).digest('hex');
+    expect(stored.map((r) => r.codeHash)).not.toContain(plainSha);
     expect((await env.gql('{ me { mfaEnabled } }', {}, { token: user.token })).data.me.mfaEnabled).toBe(true);
     expect((await env.gql(ENROLL, {}, { token: user.token })).data.enrollTotp.errorCode).toBe('MFA_ALREADY_ENABLED_ERROR');
   });

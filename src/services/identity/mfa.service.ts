@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
 import { IsNull, type EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
@@ -12,7 +12,6 @@ import { auditOrigin, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SecretBox } from './secret-box';
 import { SessionService } from './session.service';
-import { tokenHash } from './tokens';
 
 /** TOTP as authenticator apps do it (RFC 6238: SHA-1, 6 digits, 30 s); one step of clock drift allowed each way. */
 const TOTP_STEP_SECONDS = 30;
@@ -62,6 +61,14 @@ export class MfaService {
     private readonly sessions: SessionService,
   ) {
     this.box = new SecretBox(config.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_KEY);
+  }
+
+  /**
+   * A recovery code holds ~50 bits: a plain hash could be brute-forced from a copy of the database,
+   * so codes are stored as an HMAC under the MFA key, bound to the subject.
+   */
+  private recoveryCodeHash(subjectId: string, code: string): string {
+    return createHmac('sha256', this.config.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_KEY).update(`${subjectId}:${normalizeRecoveryCode(code)}`).digest('hex');
   }
 
   /** The subject's TOTP secret in clear, or null (none, or sealed under another key). */
@@ -116,7 +123,7 @@ export class MfaService {
         method = 'recovery_code';
         const result = await em.update(
           RecoveryCode,
-          { subjectId, codeHash: tokenHash(normalizeRecoveryCode(codes.recoveryCode)), usedAt: IsNull() },
+          { subjectId, codeHash: this.recoveryCodeHash(subjectId, codes.recoveryCode), usedAt: IsNull() },
           { usedAt: this.clock.now() },
         );
         ok = (result.affected ?? 0) === 1;
@@ -205,7 +212,7 @@ export class MfaService {
     const now = this.clock.now();
     await em.insert(
       RecoveryCode,
-      codes.map((code) => ({ subjectId, codeHash: tokenHash(normalizeRecoveryCode(code)), createdAt: now, usedAt: null })),
+      codes.map((code) => ({ subjectId, codeHash: this.recoveryCodeHash(subjectId, code), createdAt: now, usedAt: null })),
     );
     return codes;
   }
