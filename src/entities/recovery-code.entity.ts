@@ -2,7 +2,7 @@ import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { StringColumn, TimeColumn } from './columns';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
-/** A one-time recovery code for the second factor: shown once at enrolment, stored as SHA-256. */
+/** A one-time recovery code for the second factor: shown once at enrolment, stored as an HMAC (MfaService). */
 @Entity('recovery_code')
 @Index(['subjectId', 'codeHash'])
 export class RecoveryCode {

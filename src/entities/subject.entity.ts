@@ -53,8 +53,8 @@ export class Subject {
   @TextColumn()
   accountSettings!: string;
 
-  /** Base32 TOTP secret: pending until mfaEnabledAt is set. */
-  @StringColumn(64, { nullable: true })
+  /** The TOTP secret, sealed with AES-256-GCM (SecretBox, a key derived from APP_SECRET); pending until mfaEnabledAt is set. */
+  @StringColumn(128, { nullable: true })
   totpSecret!: string | null;
 
   @TimeColumn({ nullable: true })

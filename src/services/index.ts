@@ -53,7 +53,7 @@ export function createServices(deps: ServiceDeps) {
   const rateLimits = new RateLimitService(db, clock);
   let mfa: MfaService | undefined;
   const sessions = new SessionService(db, clock, config, audit, passwords, rateLimits, () => mfa!);
-  mfa = new MfaService(db, clock, config, audit, rateLimits, sessions);
+  mfa = new MfaService(db, clock, config, audit, rateLimits, sessions, deriveSecret(deps.appSecret, 'mfa'));
   const registry = new WorkflowRegistry();
   for (const def of WORKFLOWS) registry.register(def);
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);

@@ -46,12 +46,13 @@ export class RecipientService {
     const problem = this.checkUrl(input.webhookUrl) ?? this.checkEvents(input.events);
     if (problem) return problem;
     const secret = randomBytes(32).toString('base64url');
+    const id = randomUUID();
     const recipient = Object.assign(new Recipient(), {
-      id: randomUUID(),
+      id,
       name: input.name,
       description: input.description,
       webhookUrl: input.webhookUrl,
-      sealedSecret: this.secrets.seal(secret),
+      sealedSecret: this.secrets.seal(secret, id),
       events: JSON.stringify([...new Set(input.events)]),
       active: true,
       createdAt: this.clock.now(),
@@ -89,7 +90,9 @@ export class RecipientService {
   }
 
   secretOf(recipient: Recipient): string {
-    return this.secrets.open(recipient.sealedSecret);
+    const secret = this.secrets.open(recipient.sealedSecret, recipient.id);
+    if (secret === null) throw new Error(`the signing secret of recipient ${recipient.id} does not open with this APP_SECRET`);
+    return secret;
   }
 
   private checkUrl(url: string): DomainError | undefined {

@@ -1,8 +1,10 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * Encrypts small secrets that must be used again in the clear (a recipient's webhook signing key)
- * with AES-256-GCM under a key derived from the app secret. Stored as v1.<iv>.<tag>.<ciphertext>.
+ * Authenticated encryption (AES-256-GCM) of small secrets that must be used again in the clear:
+ * TOTP secrets, recipients' webhook signing keys. The key is derived from the app secret for one
+ * purpose, and a context (e.g. the subject id) is bound as additional data, so a sealed value
+ * copied onto another row does not open. Stored form: `v1.<base64url(iv ‖ tag ‖ ciphertext)>`.
  */
 export class SecretBox {
   private readonly key: Buffer;
@@ -11,18 +13,26 @@ export class SecretBox {
     this.key = Buffer.from(hkdfSync('sha256', appSecret, Buffer.alloc(0), `consentry:${purpose}`, 32));
   }
 
-  seal(plain: string): string {
+  seal(plain: string, context = ''): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
   }
 
-  open(sealed: string): string {
-    const [version, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed secret');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  /** The plain value, or null when it was not sealed with this key and context (or was altered). */
+  open(sealed: string, context = ''): string | null {
+    if (!sealed.startsWith('v1.')) return null;
+    const raw = Buffer.from(sealed.slice(3), 'base64url');
+    if (raw.length < 29) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    } catch {
+      return null;
+    }
   }
 }

@@ -35,9 +35,15 @@ describe('two-factor authentication and step-up', () => {
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     for (const code of codes) expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    // The TOTP secret is stored sealed (AES-256-GCM), never in clear.
+    const sealed = (await subjectRow(user.subjectId)).totpSecret!;
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain(secret);
     const stored = await env.app.dataSource.getRepository(RecoveryCode).findBy({ subjectId: user.subjectId });
     expect(stored).toHaveLength(10);
     expect(JSON.stringify(stored)).not.toContain(codes[0].replace('-', ''));
+    const plainSha = require('node:crypto').createHash('sha256').update(codes[0].replace('-', '')).digest('hex');
+    expect(stored.map((r) => r.codeHash)).not.toContain(plainSha);
     expect((await env.gql('{ me { mfaEnabled } }', {}, { token: user.token })).data.me.mfaEnabled).toBe(true);
     expect((await env.gql(ENROLL, {}, { token: user.token })).data.enrollTotp.errorCode).toBe('MFA_ALREADY_ENABLED_ERROR');
   });

@@ -40,3 +40,19 @@ describe('passwords', () => {
     expect(passwordProblems('mary.smith.rocks!', 10, { email: 'mary.smith@example.com' })).toEqual(['Do not use your name, username or email address in your password.']);
   });
 });
+
+describe('secret box', () => {
+  const { SecretBox } = require('../../src/util/secret-box') as typeof import('../../src/util/secret-box');
+  it('opens what it sealed only with the same key and context, and refuses altered values', () => {
+    const box = new SecretBox('k'.repeat(32), 'totp-secrets');
+    const sealed = box.seal('JBSWY3DPEHPK3PXP', 'subject-1');
+    expect(sealed).not.toBe(box.seal('JBSWY3DPEHPK3PXP', 'subject-1'));
+    expect(box.open(sealed, 'subject-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(box.open(sealed, 'subject-2')).toBeNull();
+    expect(new SecretBox('x'.repeat(32), 'totp-secrets').open(sealed, 'subject-1')).toBeNull();
+    expect(new SecretBox('k'.repeat(32), 'recipient-secrets').open(sealed, 'subject-1')).toBeNull();
+    const altered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(box.open(altered, 'subject-1')).toBeNull();
+    expect(box.open('JBSWY3DPEHPK3PXP', 'subject-1')).toBeNull();
+  });
+});

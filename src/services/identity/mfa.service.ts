@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
 import { IsNull, type EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
@@ -10,8 +10,8 @@ import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { SecretBox } from '../../util/secret-box';
 import { SessionService } from './session.service';
-import { tokenHash } from './tokens';
 
 /** TOTP as authenticator apps do it (RFC 6238: SHA-1, 6 digits, 30 s); one step of clock drift allowed each way. */
 const TOTP_STEP_SECONDS = 30;
@@ -47,6 +47,8 @@ function normalizeRecoveryCode(code: string): string {
  * codes; the clock is ours (`epoch`), so tests move time instead of waiting.
  */
 export class MfaService {
+  private readonly box: SecretBox;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -54,15 +56,27 @@ export class MfaService {
     private readonly audit: AuditService,
     private readonly rateLimits: RateLimitService,
     private readonly sessions: SessionService,
-  ) {}
+    /** Derived from APP_SECRET: seals TOTP secrets and keys the recovery-code hashes. */
+    private readonly mfaKey: string,
+  ) {
+    this.box = new SecretBox(mfaKey, 'totp-secrets');
+  }
+
+  /**
+   * A recovery code holds ~50 bits: a plain hash could be brute-forced from a copy of the database,
+   * so codes are stored as an HMAC under a key derived from APP_SECRET, bound to the subject.
+   */
+  private recoveryCodeHash(subjectId: string, code: string): string {
+    return createHmac('sha256', this.mfaKey).update(`${subjectId}:${normalizeRecoveryCode(code)}`).digest('hex');
+  }
+
+  /** The subject's TOTP secret in clear, or null (none, or sealed under another key). */
+  private secretOf(subject: Subject): string | null {
+    return subject.totpSecret ? this.box.open(subject.totpSecret, subject.id) : null;
+  }
 
   private totp() {
     return authenticator.clone({ epoch: this.clock.now().getTime(), window: 1, step: TOTP_STEP_SECONDS });
-  }
-
-  /** The code an authenticator app shows now (tests and the admin CLI use it; never an API). */
-  currentCode(secret: string): string {
-    return this.totp().generate(secret);
   }
 
   /** The time step of a valid code, or null. */
@@ -97,8 +111,9 @@ export class MfaService {
       const subject = await this.lockSubject(em, subjectId);
       let ok = false;
       let method = 'totp';
-      if (codes.totpCode && subject.totpSecret && subject.mfaEnabledAt) {
-        const step = this.codeStep(subject.totpSecret, codes.totpCode);
+      const secret = this.secretOf(subject);
+      if (codes.totpCode && secret && subject.mfaEnabledAt) {
+        const step = this.codeStep(secret, codes.totpCode);
         if (step !== null && (subject.totpLastStep === null || step > subject.totpLastStep)) {
           await em.update(Subject, { id: subjectId }, { totpLastStep: step });
           ok = true;
@@ -107,7 +122,7 @@ export class MfaService {
         method = 'recovery_code';
         const result = await em.update(
           RecoveryCode,
-          { subjectId, codeHash: tokenHash(normalizeRecoveryCode(codes.recoveryCode)), usedAt: IsNull() },
+          { subjectId, codeHash: this.recoveryCodeHash(subjectId, codes.recoveryCode), usedAt: IsNull() },
           { usedAt: this.clock.now() },
         );
         ok = (result.affected ?? 0) === 1;
@@ -135,7 +150,7 @@ export class MfaService {
       const subject = await this.lockSubject(em, actor.subjectId);
       if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
       const secret = authenticator.generateSecret(20);
-      await em.update(Subject, { id: subject.id }, { totpSecret: secret, totpLastStep: null, updatedAt: this.clock.now() });
+      await em.update(Subject, { id: subject.id }, { totpSecret: this.box.seal(secret, subject.id), totpLastStep: null, updatedAt: this.clock.now() });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enroll', subjectId: subject.id, categories: ['service'], fields: ['totpSecret'], operation: 'enrollTotp' });
       return { secret, otpauthUri: this.totp().keyuri(subject.email, this.config.MFA_ISSUER, secret) };
     });
@@ -149,8 +164,9 @@ export class MfaService {
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
       if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
-      if (!subject.totpSecret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
-      const step = this.codeStep(subject.totpSecret, code);
+      const secret = this.secretOf(subject);
+      if (!secret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
+      const step = this.codeStep(secret, code);
       if (step === null) {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.verify_failed', subjectId: subject.id, categories: ['service'], operation: 'confirmTotp', details: { method: 'totp' } });
         return new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right. Check the time on your phone and try the next code.');
@@ -195,7 +211,7 @@ export class MfaService {
     const now = this.clock.now();
     await em.insert(
       RecoveryCode,
-      codes.map((code) => ({ subjectId, codeHash: tokenHash(normalizeRecoveryCode(code)), createdAt: now, usedAt: null })),
+      codes.map((code) => ({ subjectId, codeHash: this.recoveryCodeHash(subjectId, code), createdAt: now, usedAt: null })),
     );
     return codes;
   }

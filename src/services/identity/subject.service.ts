@@ -114,30 +114,15 @@ export class SubjectService {
       return await this.db.transaction(async (em) => {
         if (await em.existsBy(Subject, { email })) return taken();
         const now = this.clock.now();
-        const subject = Object.assign(new Subject(), {
-          id: randomUUID(),
+        const subject = await this.insertAccount(em, {
           email,
           passwordHash,
           passwordChangedAt: now,
-          status: 'active' as const,
           roles: Role.SUBJECT,
           displayName: input.displayName.trim(),
           locale: input.locale,
           country: input.country.toUpperCase(),
-          telephone: null,
-          postalAddress: null,
-          accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-          totpSecret: null,
-          mfaEnabledAt: null,
-          totpLastStep: null,
-          setupTokenHash: null,
-          setupTokenExpiresAt: null,
-          createdAt: now,
-          updatedAt: now,
-          erasedAt: null,
         });
-        await em.insert(Subject, subject);
-        await em.insert(Profile, { subjectId: subject.id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
         await this.audit.append(em, {
           requestId: ctx.requestId ?? null,
           ip: ctx.ip ?? null,
@@ -155,6 +140,33 @@ export class SubjectService {
       if (isUniqueViolation(error)) return taken();
       throw error;
     }
+  }
+
+  /** Inserts an active subject with default settings and an empty profile. */
+  private async insertAccount(
+    em: EntityManager,
+    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'setupTokenHash' | 'setupTokenExpiresAt'>>,
+  ): Promise<Subject> {
+    const now = this.clock.now();
+    const subject = Object.assign(new Subject(), {
+      id: randomUUID(),
+      status: 'active' as const,
+      telephone: null,
+      postalAddress: null,
+      accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+      totpSecret: null,
+      mfaEnabledAt: null,
+      totpLastStep: null,
+      setupTokenHash: null,
+      setupTokenExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+      erasedAt: null,
+      ...fields,
+    });
+    await em.insert(Subject, subject);
+    await em.insert(Profile, { subjectId: subject.id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
+    return subject;
   }
 
   private async load(em: EntityManager, subjectId: string): Promise<Account | null> {
@@ -279,30 +291,17 @@ export class SubjectService {
     const expiresAt = new Date(now.getTime() + this.config.ADMIN_SETUP_TTL);
     return this.db.transaction(async (em) => {
       if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, `An account with ${email} already exists.`);
-      const id = randomUUID();
-      await em.insert(Subject, {
-        id,
+      const { id } = await this.insertAccount(em, {
         email,
         passwordHash: null,
         passwordChangedAt: null,
-        status: 'active',
         roles: [Role.SUBJECT, Role.ADMIN].join(','),
         displayName: input.displayName,
         locale: input.locale ?? 'en',
         country: input.country ?? 'US',
-        telephone: null,
-        postalAddress: null,
-        accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-        totpSecret: null,
-        mfaEnabledAt: null,
-        totpLastStep: null,
         setupTokenHash: tokenHash(setupToken),
         setupTokenExpiresAt: expiresAt,
-        createdAt: now,
-        updatedAt: now,
-        erasedAt: null,
       });
-      await em.insert(Profile, { subjectId: id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
       await this.audit.append(em, { actorRole: 'system', action: 'account.create_admin', subjectId: id, categories: ['account', 'service'], fields: ['email', 'displayName', 'roles'], operation: 'cli:admin:create' });
       return { subjectId: id, setupToken, expiresAt };
     });
