@@ -6,7 +6,8 @@
  *
  * Each dialect is diffed against a scratch database that has exactly the existing migrations
  * applied: a temporary SQLite file, and a temporary database on the MySQL/MariaDB server of
- * MIGRATION_MYSQL_URL (default mysql://root@127.0.0.1:3306), dropped afterwards.
+ * MIGRATION_MYSQL_URL (default mariadb://root@127.0.0.1:3306, the local MariaDB; use mysql:// for a
+ * MySQL server), dropped afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +38,7 @@ async function withScratchDatabase<T>(dialect: Dialect, use: (url: string) => T)
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const server = process.env.MIGRATION_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+  const server = process.env.MIGRATION_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
   const base = new URL(server);
   const name = `consentry_migrate_${process.pid}_${Date.now()}`;
   const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password) });

@@ -74,6 +74,12 @@ async function openDatabase(config: Config, dataSource: DataSource, logger: Logg
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  if (config.isProduction && !config.AUDIT_PSEUDONYM_KEY) {
+    throw new StartupError('Set AUDIT_PSEUDONYM_KEY (32+ random characters) in production: it keys the pseudonyms of the audit trail.');
+  }
+  if (config.isProduction && !config.MFA_ENCRYPTION_KEY) {
+    throw new StartupError('Set MFA_ENCRYPTION_KEY (32+ random characters) in production: it encrypts the two-factor secrets at rest.');
+  }
   const policy = loadPolicy(config.POLICY_FILE);
   const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);

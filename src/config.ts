@@ -28,6 +28,22 @@ const int = (name: string, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }));
 
+/** A rate limit written `attempts/window`, e.g. `5/15m`: at most 5 attempts per 15 minutes. */
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+const rateLimit = (name: string) =>
+  z.string().transform((v, ctx): RateLimitRule => {
+    const match = /^(\d+)\/(.+)$/.exec(v.trim());
+    const windowMs = match ? parseDuration(match[2]) : undefined;
+    if (!match || windowMs === undefined || Number(match[1]) < 1 || windowMs < 1000) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be attempts/window like 5/15m` });
+      return z.NEVER;
+    }
+    return { limit: Number(match[1]), windowMs };
+  });
+
 const databaseUrl = z.string().refine((v) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(v), {
   error: 'DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:3306/db',
 });
@@ -52,6 +68,21 @@ export const configSchema = z.object({
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
   TRUST_PROXY: z.string().default('false'),
+  // Identity: passwords, sessions, second factor, audit pseudonyms, rate limits.
+  PASSWORD_HASH_COST: int('PASSWORD_HASH_COST', 4, 20).default(15),
+  PASSWORD_MIN_LENGTH: int('PASSWORD_MIN_LENGTH', 8, 64).default(10),
+  SESSION_TTL: duration('SESSION_TTL').default(30 * 86_400_000),
+  SESSION_IDLE_TIMEOUT: duration('SESSION_IDLE_TIMEOUT').default(7 * 86_400_000),
+  ADMIN_SETUP_TTL: duration('ADMIN_SETUP_TTL').default(86_400_000),
+  MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
+  MFA_ENCRYPTION_KEY: z.string().min(32, { error: 'MFA_ENCRYPTION_KEY must be at least 32 characters of secret' }).optional(),
+  AUDIT_PSEUDONYM_KEY: z.string().min(32, { error: 'AUDIT_PSEUDONYM_KEY must be at least 32 characters of secret' }).optional(),
+  RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_REGISTER_ACCOUNT: rateLimit('RATE_LIMIT_REGISTER_ACCOUNT').default({ limit: 3, windowMs: 60 * 60_000 }),
+  RATE_LIMIT_REGISTER_IP: rateLimit('RATE_LIMIT_REGISTER_IP').default({ limit: 20, windowMs: 60 * 60_000 }),
+  RATE_LIMIT_SECOND_FACTOR_ACCOUNT: rateLimit('RATE_LIMIT_SECOND_FACTOR_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_SECOND_FACTOR_IP: rateLimit('RATE_LIMIT_SECOND_FACTOR_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
   // Mail, outbox, timers and email links (workflow runtime)
   PRODUCT_NAME: z.string().min(1).max(80).default('Consentry'),
   SMTP_URL: z
@@ -111,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Never echo a password from a URL back into a log line. */
 export function redactSetting(name: string, value: string): string {
+  if (/KEY$/.test(name)) return '***';
   if (/URL$/.test(name)) return value.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
   return value;
 }

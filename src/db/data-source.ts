@@ -52,7 +52,8 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   } else {
     options = {
       ...common,
-      // mariadb:// selects TypeORM's MariaDB dialect (it reads MariaDB's column defaults correctly).
+      // mariadb:// selects TypeORM's MariaDB dialect: MariaDB reports a nullable column's default as
+      // the string 'NULL', which the mysql dialect reads as a real default and so sees drift that is not there.
       type: settings.url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
       url: settings.url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',

@@ -1,4 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { declarePersonalData, notPersonal, personal } from './personal-data';
+import { Workflow } from './workflow.entity';
 import { StringColumn, TimeColumn } from './columns';
 
 /**
@@ -42,3 +44,24 @@ export class ActionToken {
   @TimeColumn()
   createdAt!: Date;
 }
+
+export const actionTokenPersonalData = declarePersonalData(ActionToken, {
+  description: 'Email-link tokens (SHA-256 only): purpose, expiry, when the person used the link, and their language.',
+  columns: {
+    id: notPersonal,
+    tokenHash: notPersonal,
+    purpose: notPersonal,
+    workflowId: notPersonal,
+    event: notPersonal,
+    locale: personal('preference'),
+    expiresAt: notPersonal,
+    usedAt: personal('technical'),
+    wrongAttempts: notPersonal,
+    createdAt: notPersonal,
+  },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(ActionToken).createQueryBuilder('a').innerJoin(Workflow, 'w', 'w.id = a.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
+  erasure: { strategy: 'delete' },
+});

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'dead';
@@ -66,3 +67,28 @@ export class OutboxMessage {
   @TimeColumn({ nullable: true })
   sentAt!: Date | null;
 }
+
+export const outboxMessagePersonalData = declarePersonalData(OutboxMessage, {
+  description: 'Mails (and webhooks) sent or to be sent: recipient address, template parameters, delivery errors.',
+  columns: {
+    id: notPersonal,
+    channel: notPersonal,
+    recipient: personal('communication'),
+    template: notPersonal,
+    locale: personal('preference'),
+    params: personal('communication'),
+    status: notPersonal,
+    attempts: notPersonal,
+    nextAttemptAt: notPersonal,
+    // SMTP errors may quote the recipient address.
+    lastError: personal('communication'),
+    messageId: notPersonal,
+    workflowId: notPersonal,
+    subjectId: subjectLink,
+    createdAt: personal('communication'),
+    updatedAt: notPersonal,
+    sentAt: personal('communication'),
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: { strategy: 'delete' },
+});

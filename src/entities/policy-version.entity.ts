@@ -1,5 +1,6 @@
 import { Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal } from './personal-data';
 
 /**
  * Every version of the policy the service has run with, kept whole: a consent record names the
@@ -26,3 +27,10 @@ export class PolicyVersion {
   @TimeColumn()
   firstServedAt!: Date;
 }
+
+export const policyVersionPersonalData = declarePersonalData(PolicyVersion, {
+  description: 'Policy documents the service has served.',
+  columns: { id: notPersonal, policyId: notPersonal, version: notPersonal, contentHash: notPersonal, document: notPersonal, firstServedAt: notPersonal },
+  subjectRows: { none: 'no personal data' },
+  erasure: { strategy: 'none' },
+});

@@ -1,4 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { declarePersonalData, notPersonal } from './personal-data';
+import { Workflow } from './workflow.entity';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 export type TimerStatus = 'pending' | 'fired' | 'skipped' | 'cancelled' | 'failed';
@@ -44,3 +46,24 @@ export class Timer {
   @TimeColumn({ nullable: true })
   firedAt!: Date | null;
 }
+
+export const timerPersonalData = declarePersonalData(Timer, {
+  description: 'Deadlines of workflows (event type and time); nothing about a person.',
+  columns: {
+    id: notPersonal,
+    workflowId: notPersonal,
+    name: notPersonal,
+    event: notPersonal,
+    fireAt: notPersonal,
+    status: notPersonal,
+    attempts: notPersonal,
+    lastError: notPersonal,
+    createdAt: notPersonal,
+    firedAt: notPersonal,
+  },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(Timer).createQueryBuilder('t').innerJoin(Workflow, 'w', 'w.id = t.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
+  erasure: { strategy: 'delete' },
+});

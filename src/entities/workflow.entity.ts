@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 /**
@@ -59,3 +60,31 @@ export class WorkflowEvent {
   @TimeColumn()
   processedAt!: Date;
 }
+
+export const workflowPersonalData = declarePersonalData(Workflow, {
+  description: 'Durable workflows (e.g. an email change): machine, state, and the context the machine keeps (may hold addresses).',
+  columns: {
+    id: notPersonal,
+    machineId: notPersonal,
+    machineVersion: notPersonal,
+    stateValue: notPersonal,
+    status: notPersonal,
+    snapshot: personal('account'),
+    version: notPersonal,
+    subjectId: subjectLink,
+    createdAt: notPersonal,
+    updatedAt: notPersonal,
+  },
+  subjectRows: { column: 'subjectId' },
+  erasure: { strategy: 'delete' },
+});
+
+export const workflowEventPersonalData = declarePersonalData(WorkflowEvent, {
+  description: 'Ids and types of the events a workflow processed (for duplicate detection); nothing about a person.',
+  columns: { workflowId: notPersonal, eventId: notPersonal, type: notPersonal, processedAt: notPersonal },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(WorkflowEvent).createQueryBuilder('e').innerJoin(Workflow, 'w', 'w.id = e.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
+  erasure: { strategy: 'delete' },
+});

@@ -33,6 +33,13 @@ function sendError(res: Response, status: number, code: string, message: string)
   res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
 }
 
+/** The token of an `Authorization: Bearer <token>` header; '' (never valid) for any other scheme, undefined without the header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : '';
+}
+
 export function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true') return true;
   if (value === 'false') return false;
@@ -90,14 +97,19 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
-        requestId: res.locals.requestId,
-        logger: res.locals.logger,
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        userAgent: req.get('user-agent'),
-        services,
-        clock,
-      }),
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const { actor, failure } = await services.sessions.authenticate(bearerToken(req.get('authorization')));
+        return {
+          requestId: res.locals.requestId,
+          logger: res.locals.logger,
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          userAgent: req.get('user-agent'),
+          services,
+          clock,
+          actor,
+          authFailure: failure,
+        };
+      },
     }),
   );
 

@@ -8,6 +8,8 @@ export interface RequestContext {
   requestId: string;
   /** The signed-in actor, if the request carries a valid session. */
   actor?: Actor;
+  /** Why a bearer token sent with the request did not give an actor (for a clearer UNAUTHENTICATED message). */
+  authFailure?: 'invalid' | 'expired' | 'revoked';
   logger: Logger;
   ip: string;
   userAgent?: string;

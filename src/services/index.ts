@@ -14,6 +14,12 @@ import { WorkflowRegistry } from '../workflows/runtime/workflow-registry';
 import { WorkflowRuntime } from '../workflows/runtime/workflow-runtime';
 import { PolicyService } from './policy.service';
 import { PolicyVersionService } from './policy-version.service';
+import { MfaService } from './identity/mfa.service';
+import { PasswordHasher } from './identity/password-hasher';
+import { SessionService } from './identity/session.service';
+import { SubjectService } from './identity/subject.service';
+import { RateLimitService } from './rate-limit/rate-limit.service';
+import { PersonalDataService } from './personal-data/personal-data.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -27,8 +33,14 @@ export interface ServiceDeps {
 
 /** The services of one running app, built once at start and shared by resolvers, pages and workflows. */
 export function createServices(deps: ServiceDeps) {
+  const { config, db, clock } = deps;
   const policy = new PolicyService(deps.policy);
-  const audit = new AuditService(deps.db, deps.clock);
+  const audit = new AuditService(db, clock, config.AUDIT_PSEUDONYM_KEY);
+  const passwords = new PasswordHasher(config.PASSWORD_HASH_COST);
+  const rateLimits = new RateLimitService(db, clock);
+  let mfa: MfaService | undefined;
+  const sessions = new SessionService(db, clock, config, audit, passwords, rateLimits, () => mfa!);
+  mfa = new MfaService(db, clock, config, audit, rateLimits, sessions);
   const registry = new WorkflowRegistry();
   for (const def of WORKFLOWS) registry.register(def);
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
@@ -44,6 +56,12 @@ export function createServices(deps: ServiceDeps) {
     outbox,
     workflows,
     policyVersions: new PolicyVersionService(deps.dataSource, deps.clock, policy),
+    passwords,
+    rateLimits,
+    sessions,
+    mfa,
+    subjects: new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions),
+    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
   };
 }
 

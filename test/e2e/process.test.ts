@@ -21,7 +21,8 @@ function start(env: Record<string, string>) {
 }
 
 async function waitForPort(proc: ReturnType<typeof start>): Promise<number> {
-  for (let i = 0; i < 300; i++) {
+  // Up to 60 s: under a full test run several service processes start at once on two cores.
+  for (let i = 0; i < 1200; i++) {
     const m = /"port":(\d+)/.exec(proc.out());
     if (m) return Number(m[1]);
     await new Promise((r) => setTimeout(r, 50));

@@ -60,6 +60,14 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
+    // Tests only: scrypt N = 2^4 instead of 2^15, so a sign-in costs microseconds (the format and code path are the same).
+    PASSWORD_HASH_COST: '4',
+    AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key-0123456789abcdef',
+    MFA_ENCRYPTION_KEY: 'test-mfa-encryption-key-0123456789abcdef',
+    // Every test request comes from 127.0.0.1: per-IP limits high enough for suites that create many
+    // accounts (test/e2e/rate-limits.test.ts sets its own low limits).
+    RATE_LIMIT_SIGN_IN_IP: '10000/1m',
+    RATE_LIMIT_REGISTER_IP: '10000/1m',
     MAIL_DIR: mailDir,
     LINK_SECRET: 'test-link-secret-0123456789abcdef0123456789',
     ...options.env,

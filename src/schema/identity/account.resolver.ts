@@ -1,0 +1,107 @@
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { IsOptional, Matches, Max, Min } from 'class-validator';
+import type { RequestContext } from '../context';
+import { NotFoundError, resultUnion } from '../common/error-result';
+import { AuditEventConnection } from '../audit/audit.types';
+import { toAuditConnection } from '../audit/audit.mappers';
+import { mapResult, toAuthPayload, toMe, toSession } from './account.mappers';
+import { AuthPayload, Me, Session, Success } from './account.types';
+import { ChangePasswordInput, ReauthenticateInput, RegisterSubjectInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
+import {
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidSecondFactorError,
+  InvalidSetupTokenError,
+  MfaNotEnabledError,
+  RateLimitedError,
+  SecondFactorRequiredError,
+  UsernameTakenError,
+  WeakPasswordError,
+} from './identity.errors';
+
+const RegisterSubjectResult = resultUnion('RegisterSubjectResult', AuthPayload, [EmailTakenError, WeakPasswordError, RateLimitedError]);
+const SignInResult = resultUnion('SignInResult', AuthPayload, [InvalidCredentialsError, SecondFactorRequiredError, InvalidSecondFactorError, RateLimitedError]);
+const ChangePasswordResult = resultUnion('ChangePasswordResult', AuthPayload, [InvalidCredentialsError, WeakPasswordError, RateLimitedError]);
+const SetupAccountResult = resultUnion('SetupAccountResult', AuthPayload, [InvalidSetupTokenError, WeakPasswordError, RateLimitedError]);
+const ReauthenticateResult = resultUnion('ReauthenticateResult', Session, [InvalidCredentialsError, InvalidSecondFactorError, MfaNotEnabledError, RateLimitedError]);
+const UpdateProfileResult = resultUnion('UpdateProfileResult', Me, [UsernameTakenError]);
+const RevokeSessionResult = resultUnion('RevokeSessionResult', Success, [NotFoundError]);
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1–100.' }) @Min(1) @Max(100) first!: number;
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/) after?: string;
+}
+
+@Resolver()
+export class AccountResolver {
+  @Mutation(() => RegisterSubjectResult, { description: 'Creates an account and signs in.' })
+  async registerSubject(@Arg('input') input: RegisterSubjectInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.subjects.register(ctx, input), toAuthPayload);
+  }
+
+  @Mutation(() => SignInResult, { description: 'Signs in with email and password (and the second factor where enabled). The same error whatever is wrong.' })
+  async signIn(@Arg('input') input: SignInInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.sessions.signIn(ctx, input), toAuthPayload);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Ends this session.' })
+  signOut(@Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.sessions.signOut(ctx);
+  }
+
+  @Authorized()
+  @Mutation(() => Int, { description: 'Ends every session of the account, this one included; answers how many.' })
+  signOutEverywhere(@Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.sessions.signOutEverywhere(ctx);
+  }
+
+  @Authorized()
+  @Mutation(() => RevokeSessionResult, { description: 'Ends one of your sessions (e.g. a lost phone).' })
+  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.sessions.revoke(ctx, id), () => ({ ok: true }) as Success);
+  }
+
+  @Authorized()
+  @Mutation(() => ChangePasswordResult, { description: 'Changes the password; every session is ended and a new one is returned for this device.' })
+  async changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.subjects.changePassword(ctx, input.currentPassword, input.newPassword), toAuthPayload);
+  }
+
+  @Authorized()
+  @Mutation(() => ReauthenticateResult, { description: 'Proves the password (and the second factor) again for this session, for operations that ask for a recent proof.' })
+  async reauthenticate(@Arg('input') input: ReauthenticateInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.sessions.reauthenticate(ctx, input.password, input), (s) => toSession(s, ctx.actor?.sessionId));
+  }
+
+  @Mutation(() => SetupAccountResult, { description: 'Sets the first password of an account created by `npm run admin:create`, with its one-time token; signs in.' })
+  async setupAccount(@Arg('input') input: SetupAccountInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.subjects.setupAccount(ctx, input.token, input.password), toAuthPayload);
+  }
+
+  @Authorized()
+  @Query(() => Me, { description: 'The signed-in subject (the read is recorded in the audit trail).' })
+  async me(@Ctx() ctx: RequestContext): Promise<Me> {
+    return toMe(await ctx.services.subjects.me(ctx));
+  }
+
+  @Authorized()
+  @Mutation(() => UpdateProfileResult, { description: 'Edits your account and profile data. To change the email, use the email-change confirmation.' })
+  async updateProfile(@Arg('input') input: UpdateProfileInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.subjects.updateProfile(ctx, input), toMe);
+  }
+}
+
+@Resolver(() => Me)
+export class MeResolver {
+  @FieldResolver(() => [Session], { description: 'Your active sessions.' })
+  async sessions(@Ctx() ctx: RequestContext): Promise<Session[]> {
+    return (await ctx.services.sessions.list(ctx)).map((s) => toSession(s, ctx.actor?.sessionId));
+  }
+
+  @FieldResolver(() => AuditEventConnection, { description: 'Who read or changed your data, newest first.' })
+  async auditTrail(@Root() me: Me, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<AuditEventConnection> {
+    return toAuditConnection(await ctx.services.audit.readTrail(ctx, { subjectId: me.id, first: page.first, after: page.after }, 'subject'));
+  }
+}

@@ -1,0 +1,99 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Role } from '../../auth/roles';
+
+registerEnumType(Role, { name: 'Role', description: 'What an account may do: subject (everyone), guardian (parents), staff and admin (need two-factor authentication).' });
+
+export enum SubjectStatusEnum {
+  ACTIVE = 'active',
+  PENDING_PARENTAL_CONSENT = 'pending_parental_consent',
+  RESTRICTED = 'restricted',
+  ERASED = 'erased',
+}
+registerEnumType(SubjectStatusEnum, { name: 'SubjectStatus' });
+
+@ObjectType({ simpleResolvers: true })
+export class PostalAddress {
+  @Field() line1!: string;
+  @Field(() => String, { nullable: true }) line2!: string | null;
+  @Field() city!: string;
+  @Field(() => String, { nullable: true }) region!: string | null;
+  @Field() postalCode!: string;
+  @Field({ description: 'ISO 3166-1 alpha-2.' }) country!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Communication and security preferences of the account.' })
+export class AccountSettings {
+  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. Europe/Paris.' }) timeZone!: string | null;
+  @Field({ description: 'Mail me when my account signs in from a new device or changes security settings.' }) securityAlerts!: boolean;
+  @Field({ description: 'Mail me about changes to the service.' }) productNotifications!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The policy’s profile data.' })
+export class Profile {
+  @Field(() => String, { nullable: true }) username!: string | null;
+  @Field(() => String, { nullable: true }) pictureUrl!: string | null;
+  @Field(() => String, { nullable: true }) bio!: string | null;
+  @Field(() => [String]) interests!: string[];
+  @Field(() => [String]) professionalCredentials!: string[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A signed-in session (device, address, times). The token itself is never shown again.' })
+export class Session {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'True for the session of this request.' }) current!: boolean;
+  @Field() createdAt!: Date;
+  @Field() lastUsedAt!: Date;
+  @Field() expiresAt!: Date;
+  @Field() ip!: string;
+  @Field(() => String, { nullable: true }) userAgent!: string | null;
+  @Field(() => String, { nullable: true }) deviceName!: string | null;
+  @Field(() => Date, { nullable: true }) passwordVerifiedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) secondFactorVerifiedAt!: Date | null;
+}
+
+@ObjectType({ description: 'The signed-in subject: account data, profile data, sessions and own audit trail.' })
+export class Me {
+  @Field(() => ID) id!: string;
+  @Field() email!: string;
+  @Field(() => SubjectStatusEnum) status!: SubjectStatusEnum;
+  @Field(() => [Role]) roles!: Role[];
+  @Field() displayName!: string;
+  @Field({ description: 'BCP 47 language tag.' }) locale!: string;
+  @Field({ description: 'ISO 3166-1 alpha-2.' }) country!: string;
+  @Field(() => String, { nullable: true }) telephone!: string | null;
+  @Field(() => PostalAddress, { nullable: true }) postalAddress!: PostalAddress | null;
+  @Field(() => AccountSettings) accountSettings!: AccountSettings;
+  @Field(() => Profile) profile!: Profile;
+  @Field() mfaEnabled!: boolean;
+  @Field() createdAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A new session. Send `token` as `Authorization: Bearer <token>`; it is shown only now.' })
+export class AuthPayload {
+  @Field() token!: string;
+  @Field(() => ID) sessionId!: string;
+  @Field(() => ID) subjectId!: string;
+  @Field() expiresAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Scan otpauthUri (as a QR code) or type secret into an authenticator app, then confirmTotp with a code.' })
+export class TotpEnrollment {
+  @Field() otpauthUri!: string;
+  @Field() secret!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One-time recovery codes: shown only now; each works once in place of an authenticator code.' })
+export class RecoveryCodes {
+  @Field(() => [String]) recoveryCodes!: string[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class Success {
+  @Field() ok!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RoleAssignment {
+  @Field(() => ID) subjectId!: string;
+  @Field(() => [Role]) roles!: Role[];
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { IsNull, type EntityManager } from 'typeorm';
+import { Role, type Actor } from '../../auth/roles';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import { Session, Subject } from '../../entities';
+import { DomainError, ErrorCode, RequestError } from '../../errors';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, type CallContext } from '../call-context';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { MfaService } from './mfa.service';
+import type { PasswordHasher } from './password-hasher';
+import { newToken, TOKEN_FORMAT, tokenHash } from './tokens';
+
+/** Last-use times are written at most this often, so most requests cost one indexed read and no write. */
+export const LAST_USE_THROTTLE_MS = 60_000;
+
+export interface IssuedSession {
+  token: string;
+  session: Session;
+}
+
+export type AuthFailure = 'invalid' | 'expired' | 'revoked';
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  totpCode?: string;
+  recoveryCode?: string;
+  deviceName?: string;
+}
+
+export type Factor = 'password' | 'second_factor';
+
+const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'The email or password is not right.');
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function rolesOf(subject: Pick<Subject, 'roles'>): Role[] {
+  return subject.roles
+    .split(',')
+    .filter((r): r is Role => (Object.values(Role) as string[]).includes(r));
+}
+
+/**
+ * Sessions: opaque bearer tokens (only their SHA-256 is stored) with an absolute expiry and an idle
+ * timeout, the device/IP/user agent they came from, and when they last proved the password and the
+ * second factor (step-up).
+ */
+export class SessionService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly audit: AuditService,
+    private readonly hasher: PasswordHasher,
+    private readonly rateLimits: RateLimitService,
+    private readonly mfa: () => MfaService,
+  ) {}
+
+  /** Creates a session inside the caller's transaction and returns its token (shown once). */
+  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean; deviceName?: string }): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const token = newToken();
+    const session = Object.assign(new Session(), {
+      id: randomUUID(),
+      subjectId,
+      tokenHash: tokenHash(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.SESSION_TTL),
+      lastUsedAt: now,
+      revokedAt: null,
+      revokedReason: null,
+      ip: (ctx.ip ?? 'unknown').slice(0, 64),
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      deviceName: proof.deviceName ?? null,
+      passwordVerifiedAt: proof.password ? now : null,
+      secondFactorVerifiedAt: proof.secondFactor ? now : null,
+    });
+    await em.insert(Session, session);
+    await this.audit.append(em, {
+      requestId: ctx.requestId ?? null,
+      ip: ctx.ip ?? null,
+      actorId: subjectId,
+      actorRole: Role.SUBJECT,
+      action: 'session.create',
+      subjectId,
+      categories: ['technical'],
+      fields: ['ip', 'userAgent', 'deviceName'],
+      operation: 'session',
+      details: { sessionId: session.id, secondFactor: proof.secondFactor },
+    });
+    return { token, session };
+  }
+
+  async signIn(ctx: CallContext, input: SignInInput): Promise<IssuedSession | DomainError> {
+    const email = normalizeEmail(input.email);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('sign_in:account', email), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+    ]);
+    if (limited) return limited;
+
+    const subject = await this.db.manager.findOneBy(Subject, { email });
+    const usable = subject && subject.status !== 'erased' && subject.passwordHash ? subject : null;
+    const passwordOk = usable ? await this.hasher.verify(input.password, usable.passwordHash) : (await this.hasher.verifyDummy(input.password), false);
+    if (!usable || !passwordOk) {
+      await this.audit.record({
+        ...auditOrigin(ctx, 'anonymous'),
+        action: 'session.sign_in_failed',
+        subjectId: usable?.id ?? null,
+        categories: ['technical'],
+        operation: 'signIn',
+        details: { reason: 'credentials' },
+      });
+      return INVALID_CREDENTIALS();
+    }
+
+    let secondFactor = false;
+    if (usable.mfaEnabledAt) {
+      if (!input.totpCode && !input.recoveryCode) {
+        return new DomainError(ErrorCode.SECOND_FACTOR_REQUIRED_ERROR, 'Enter the code from your authenticator app (or a recovery code).');
+      }
+      const checked = await this.mfa().checkSecondFactor(ctx, usable.id, input, 'signIn');
+      if (checked) return checked;
+      secondFactor = true;
+    }
+
+    await this.rateLimits.reset(RateLimitService.key('sign_in:account', email));
+    return this.db.transaction(async (em) => {
+      if (this.hasher.needsRehash(usable.passwordHash!)) {
+        await em.update(Subject, { id: usable.id }, { passwordHash: await this.hasher.hash(input.password) });
+      }
+      return this.issue(em, ctx, usable.id, { password: true, secondFactor, deviceName: input.deviceName });
+    });
+  }
+
+  /**
+   * Resolves a bearer token to the actor: one indexed read (session joined with its subject); the
+   * last-use time is written at most once a minute.
+   */
+  async authenticate(token: string | undefined): Promise<{ actor?: Actor; failure?: AuthFailure }> {
+    if (token === undefined) return {};
+    if (!TOKEN_FORMAT.test(token)) return { failure: 'invalid' };
+    const row = await this.db.manager
+      .getRepository(Session)
+      .createQueryBuilder('s')
+      .innerJoinAndMapOne('s.subject', Subject, 'u', 'u.id = s.subjectId')
+      .where('s.tokenHash = :hash', { hash: tokenHash(token) })
+      .getOne();
+    const subject = (row as (Session & { subject?: Subject }) | null)?.subject;
+    if (!row || !subject || subject.status === 'erased') return { failure: 'invalid' };
+    if (row.revokedAt) return { failure: 'revoked' };
+    const now = this.clock.now().getTime();
+    const lastUsed = new Date(row.lastUsedAt).getTime();
+    if (new Date(row.expiresAt).getTime() <= now || lastUsed + this.config.SESSION_IDLE_TIMEOUT <= now) return { failure: 'expired' };
+    if (now - lastUsed >= LAST_USE_THROTTLE_MS) {
+      await this.db.transaction((em) => em.update(Session, { id: row.id }, { lastUsedAt: new Date(now) }));
+    }
+    return {
+      actor: {
+        subjectId: subject.id,
+        sessionId: row.id,
+        roles: rolesOf(subject),
+        passwordVerifiedAt: row.passwordVerifiedAt ? new Date(row.passwordVerifiedAt) : undefined,
+        secondFactorVerifiedAt: row.secondFactorVerifiedAt ? new Date(row.secondFactorVerifiedAt) : undefined,
+        mfaEnabled: !!subject.mfaEnabledAt,
+      },
+    };
+  }
+
+  /** The signed-in actor, or UNAUTHENTICATED (resolvers are guarded by @Authorized already; this is for services). */
+  static actorOf(ctx: CallContext): Actor {
+    if (!ctx.actor) throw new RequestError('UNAUTHENTICATED', 'Sign in first.');
+    return ctx.actor;
+  }
+
+  async signOut(ctx: CallContext): Promise<boolean> {
+    const actor = SessionService.actorOf(ctx);
+    return this.db.transaction(async (em) => {
+      await this.revokeWhere(em, { id: actor.sessionId, revokedAt: IsNull() }, 'sign_out');
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.sign_out', subjectId: actor.subjectId, categories: ['technical'], operation: 'signOut', details: { sessionId: actor.sessionId } });
+      return true;
+    });
+  }
+
+  /** Revokes every session of the actor, this one included; answers how many. */
+  async signOutEverywhere(ctx: CallContext): Promise<number> {
+    const actor = SessionService.actorOf(ctx);
+    return this.db.transaction(async (em) => {
+      const count = await this.revokeAll(em, actor.subjectId, 'sign_out_everywhere');
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.sign_out_everywhere', subjectId: actor.subjectId, categories: ['technical'], operation: 'signOutEverywhere', details: { count } });
+      return count;
+    });
+  }
+
+  /** Revokes one of the actor's own sessions. Another person's session id is "not found". */
+  async revoke(ctx: CallContext, sessionId: string): Promise<true | DomainError> {
+    const actor = SessionService.actorOf(ctx);
+    return this.db.transaction(async (em) => {
+      const affected = await this.revokeWhere(em, { id: sessionId, subjectId: actor.subjectId, revokedAt: IsNull() }, 'revoked');
+      if (!affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no active session with that id.');
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.revoke', subjectId: actor.subjectId, categories: ['technical'], operation: 'revokeSession', details: { sessionId } });
+      return true as const;
+    });
+  }
+
+  async revokeAll(em: EntityManager, subjectId: string, reason: string): Promise<number> {
+    return this.revokeWhere(em, { subjectId, revokedAt: IsNull() }, reason);
+  }
+
+  private async revokeWhere(em: EntityManager, where: Record<string, unknown>, reason: string): Promise<number> {
+    const result = await em.update(Session, where, { revokedAt: this.clock.now(), revokedReason: reason });
+    return result.affected ?? 0;
+  }
+
+  /** The actor's active sessions, newest first; the read is audited (technical data). */
+  async list(ctx: CallContext): Promise<Session[]> {
+    const actor = SessionService.actorOf(ctx);
+    const now = this.clock.now();
+    const rows = await this.db.manager.getRepository(Session).find({ where: { subjectId: actor.subjectId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const active = rows.filter((s) => new Date(s.expiresAt) > now && new Date(s.lastUsedAt).getTime() + this.config.SESSION_IDLE_TIMEOUT > now.getTime());
+    await this.audit.record({ ...auditOrigin(ctx, Role.SUBJECT), action: 'session.read', subjectId: actor.subjectId, categories: ['technical'], fields: ['ip', 'userAgent', 'deviceName', 'createdAt', 'lastUsedAt'], operation: 'me.sessions' });
+    return active;
+  }
+
+  /** Proves the password (and the second factor, when given) again for this session: step-up. */
+  async reauthenticate(ctx: CallContext, password: string, codes: { totpCode?: string; recoveryCode?: string }): Promise<Session | DomainError> {
+    const actor = SessionService.actorOf(ctx);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+    ]);
+    if (limited) return limited;
+    const subject = await this.db.manager.findOneByOrFail(Subject, { id: actor.subjectId });
+    if (!(await this.hasher.verify(password, subject.passwordHash))) {
+      await this.audit.record({ ...auditOrigin(ctx, Role.SUBJECT), action: 'session.reauthenticate_failed', subjectId: actor.subjectId, categories: ['technical'], operation: 'reauthenticate' });
+      return INVALID_CREDENTIALS();
+    }
+    let secondFactor = false;
+    if (codes.totpCode || codes.recoveryCode) {
+      if (!subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not enabled on this account.');
+      const checked = await this.mfa().checkSecondFactor(ctx, subject.id, codes, 'reauthenticate');
+      if (checked) return checked;
+      secondFactor = true;
+    }
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now } : {}) });
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.reauthenticate', subjectId: actor.subjectId, categories: ['technical'], operation: 'reauthenticate', details: { secondFactor } });
+      return em.findOneByOrFail(Session, { id: actor.sessionId });
+    });
+  }
+
+  /**
+   * Step-up check for sensitive operations: has this session proved the factor within `maxAgeMs`?
+   * Answers a ReauthenticationRequiredError (data, for a result union) or null.
+   */
+  requireRecent(ctx: CallContext, factor: Factor, maxAgeMs: number): DomainError | null {
+    const actor = SessionService.actorOf(ctx);
+    const at = factor === 'password' ? actor.passwordVerifiedAt : actor.secondFactorVerifiedAt;
+    if (at && this.clock.now().getTime() - at.getTime() <= maxAgeMs) return null;
+    const minutes = Math.round(maxAgeMs / 60_000);
+    const what = factor === 'password' ? 'your password' : 'your password and a code from your authenticator app';
+    return new DomainError(ErrorCode.REAUTHENTICATION_REQUIRED_ERROR, `For your safety, confirm ${what} again (reauthenticate) first.`, { factor, maxAgeMinutes: minutes });
+  }
+}

@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto';
+import { MoreThan, Not, type EntityManager } from 'typeorm';
+import { Role } from '../../auth/roles';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import { Profile, Subject } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, staffRole, type CallContext } from '../call-context';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { PasswordHasher } from './password-hasher';
+import { passwordProblems, type PasswordContext } from './password-policy';
+import { normalizeEmail, rolesOf, SessionService, type IssuedSession } from './session.service';
+import { newToken, tokenHash } from './tokens';
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  region?: string | null;
+  postalCode: string;
+  country: string;
+}
+
+/** The account settings of the policy's account data: communication and security preferences. */
+export interface AccountSettings {
+  timeZone: string | null;
+  securityAlerts: boolean;
+  productNotifications: boolean;
+}
+
+export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = { timeZone: null, securityAlerts: true, productNotifications: false };
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  displayName: string;
+  locale: string;
+  country: string;
+  deviceName?: string;
+}
+
+/** Fields a subject edits themselves; undefined = unchanged, null = cleared. Email is not here: see changeEmail. */
+export interface ProfileChanges {
+  displayName?: string;
+  locale?: string;
+  country?: string;
+  telephone?: string | null;
+  postalAddress?: PostalAddress | null;
+  accountSettings?: Partial<AccountSettings>;
+  username?: string | null;
+  pictureUrl?: string | null;
+  bio?: string | null;
+  interests?: string[];
+  professionalCredentials?: string[];
+}
+
+/** A subject's account and profile, as services hand them to the API. */
+export interface Account {
+  subject: Subject;
+  profile: Profile;
+  postalAddress: PostalAddress | null;
+  accountSettings: AccountSettings;
+  interests: string[];
+  professionalCredentials: string[];
+}
+
+const ACCOUNT_FIELDS = ['email', 'displayName', 'locale', 'country', 'telephone', 'postalAddress', 'accountSettings', 'status', 'roles', 'mfaEnabledAt', 'createdAt'];
+const PROFILE_FIELDS = ['username', 'pictureUrl', 'bio', 'interests', 'professionalCredentials'];
+const SUBJECT_COLUMNS: (keyof ProfileChanges)[] = ['displayName', 'locale', 'country', 'telephone', 'postalAddress', 'accountSettings'];
+const CATEGORY_OF: Record<string, string> = { locale: 'preference' };
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = e.driverError?.code ?? e.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '');
+}
+
+/**
+ * Accounts: registration, the account and profile data a subject reads and edits, email and
+ * password changes, roles, and the first admin. Every read and change of personal data is audited
+ * in the same transaction as the change.
+ */
+export class SubjectService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly audit: AuditService,
+    private readonly hasher: PasswordHasher,
+    private readonly rateLimits: RateLimitService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  weakPassword(password: string, context: PasswordContext): DomainError | null {
+    const reasons = passwordProblems(password, this.config.PASSWORD_MIN_LENGTH, context);
+    return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD_ERROR, reasons.join(' '), { reasons }) : null;
+  }
+
+  /** Creates an active subject with an empty profile and signs them in. */
+  async register(ctx: CallContext, input: RegisterInput): Promise<IssuedSession | DomainError> {
+    const email = normalizeEmail(input.email);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('register:account', email), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+    ]);
+    if (limited) return limited;
+    const weak = this.weakPassword(input.password, { email, displayName: input.displayName });
+    if (weak) return weak;
+    const passwordHash = await this.hasher.hash(input.password);
+    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'An account with this email already exists. Sign in instead, or use another address.');
+    try {
+      return await this.db.transaction(async (em) => {
+        if (await em.existsBy(Subject, { email })) return taken();
+        const now = this.clock.now();
+        const subject = Object.assign(new Subject(), {
+          id: randomUUID(),
+          email,
+          passwordHash,
+          passwordChangedAt: now,
+          status: 'active' as const,
+          roles: Role.SUBJECT,
+          displayName: input.displayName.trim(),
+          locale: input.locale,
+          country: input.country.toUpperCase(),
+          telephone: null,
+          postalAddress: null,
+          accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+          totpSecret: null,
+          mfaEnabledAt: null,
+          totpLastStep: null,
+          setupTokenHash: null,
+          setupTokenExpiresAt: null,
+          createdAt: now,
+          updatedAt: now,
+          erasedAt: null,
+        });
+        await em.insert(Subject, subject);
+        await em.insert(Profile, { subjectId: subject.id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
+        await this.audit.append(em, {
+          requestId: ctx.requestId ?? null,
+          ip: ctx.ip ?? null,
+          actorId: subject.id,
+          actorRole: Role.SUBJECT,
+          action: 'account.create',
+          subjectId: subject.id,
+          categories: ['account', 'preference', 'service'],
+          fields: ['email', 'displayName', 'locale', 'country', 'passwordHash'],
+          operation: 'registerSubject',
+        });
+        return this.sessions.issue(em, ctx, subject.id, { password: true, secondFactor: false, deviceName: input.deviceName });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return taken();
+      throw error;
+    }
+  }
+
+  private async load(em: EntityManager, subjectId: string): Promise<Account | null> {
+    const subject = await em.findOneBy(Subject, { id: subjectId });
+    if (!subject || subject.status === 'erased') return null;
+    const profile = await em.findOneByOrFail(Profile, { subjectId });
+    return {
+      subject,
+      profile,
+      postalAddress: subject.postalAddress ? JSON.parse(subject.postalAddress) : null,
+      accountSettings: { ...DEFAULT_ACCOUNT_SETTINGS, ...JSON.parse(subject.accountSettings) },
+      interests: JSON.parse(profile.interests),
+      professionalCredentials: JSON.parse(profile.professionalCredentials),
+    };
+  }
+
+  /** The signed-in subject's own account and profile; the read is audited. */
+  async me(ctx: CallContext): Promise<Account> {
+    const actor = SessionService.actorOf(ctx);
+    const account = await this.load(this.db.manager, actor.subjectId);
+    if (!account) throw new Error(`signed-in subject ${actor.subjectId} has no account`);
+    await this.audit.record({ ...auditOrigin(ctx, Role.SUBJECT), action: 'account.read', subjectId: actor.subjectId, categories: ['account', 'profile', 'preference', 'service'], fields: [...ACCOUNT_FIELDS, ...PROFILE_FIELDS], operation: 'me' });
+    return account;
+  }
+
+  /** Edits the subject's own account and profile data (rectification through account settings). */
+  async updateProfile(ctx: CallContext, changes: ProfileChanges): Promise<Account | DomainError> {
+    const actor = SessionService.actorOf(ctx);
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'That username is taken. Try another.');
+    try {
+      return await this.db.transaction(async (em) => {
+        const current = (await this.load(em, actor.subjectId))!;
+        const username = changes.username === undefined ? undefined : changes.username === null ? null : changes.username.toLowerCase();
+        if (username && (await em.existsBy(Profile, { username, subjectId: Not(actor.subjectId) }))) return taken();
+        const now = this.clock.now();
+        const subjectUpdate: Partial<Subject> = {};
+        const profileUpdate: Partial<Profile> = {};
+        const changed: string[] = [];
+        const set = <T extends object>(target: T, field: keyof T & string, next: unknown, prev: unknown) => {
+          if (next === undefined || JSON.stringify(next) === JSON.stringify(prev)) return;
+          (target as Record<string, unknown>)[field] = next;
+          changed.push(field);
+        };
+        const s = current.subject;
+        set(subjectUpdate, 'displayName', changes.displayName?.trim(), s.displayName);
+        set(subjectUpdate, 'locale', changes.locale, s.locale);
+        set(subjectUpdate, 'country', changes.country?.toUpperCase(), s.country);
+        set(subjectUpdate, 'telephone', changes.telephone, s.telephone);
+        if (changes.postalAddress !== undefined) {
+          set(subjectUpdate, 'postalAddress', changes.postalAddress === null ? null : JSON.stringify({ ...changes.postalAddress, country: changes.postalAddress.country.toUpperCase() }), s.postalAddress);
+        }
+        if (changes.accountSettings !== undefined) {
+          set(subjectUpdate, 'accountSettings', JSON.stringify({ ...current.accountSettings, ...stripUndefined(changes.accountSettings) }), s.accountSettings);
+        }
+        const p = current.profile;
+        set(profileUpdate, 'username', username, p.username);
+        set(profileUpdate, 'pictureUrl', changes.pictureUrl, p.pictureUrl);
+        set(profileUpdate, 'bio', changes.bio, p.bio);
+        if (changes.interests !== undefined) set(profileUpdate, 'interests', JSON.stringify(changes.interests), p.interests);
+        if (changes.professionalCredentials !== undefined) set(profileUpdate, 'professionalCredentials', JSON.stringify(changes.professionalCredentials), p.professionalCredentials);
+        if (!changed.length) return current;
+        if (Object.keys(subjectUpdate).length) await em.update(Subject, { id: actor.subjectId }, { ...subjectUpdate, updatedAt: now });
+        if (Object.keys(profileUpdate).length) await em.update(Profile, { subjectId: actor.subjectId }, { ...profileUpdate, updatedAt: now });
+        const categories = [...new Set(changed.map((f) => CATEGORY_OF[f] ?? (SUBJECT_COLUMNS.includes(f as keyof ProfileChanges) ? 'account' : 'profile')))];
+        await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.update', subjectId: actor.subjectId, categories, fields: changed, operation: 'updateProfile' });
+        return (await this.load(em, actor.subjectId))!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return taken();
+      throw error;
+    }
+  }
+
+  /**
+   * Sets a subject's email to a new, already confirmed address, inside the caller's transaction.
+   * The confirmation itself (a link mailed to the new address) is the email-change workflow's job:
+   * it calls this once the link is used. Answers EmailTakenError when another account has the address.
+   */
+  async changeEmail(em: EntityManager, subjectId: string, newEmail: string, ctx: CallContext = {}): Promise<true | DomainError> {
+    const email = normalizeEmail(newEmail);
+    if (await em.existsBy(Subject, { email, id: Not(subjectId) })) {
+      return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'Another account already uses this email address.');
+    }
+    const result = await em.update(Subject, { id: subjectId, status: Not('erased') }, { email, updatedAt: this.clock.now() });
+    if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+    await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), actorId: ctx.actor?.subjectId ?? subjectId, action: 'account.email_change', subjectId, categories: ['account'], fields: ['email'], operation: 'changeEmail' });
+    return true;
+  }
+
+  /** Changes the password after proving the current one; every session is revoked and a new one issued for this device. */
+  async changePassword(ctx: CallContext, currentPassword: string, newPassword: string): Promise<IssuedSession | DomainError> {
+    const actor = SessionService.actorOf(ctx);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+    ]);
+    if (limited) return limited;
+    const account = (await this.load(this.db.manager, actor.subjectId))!;
+    if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
+      return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'Your current password is not right.');
+    }
+    const weak = this.weakPassword(newPassword, { email: account.subject.email, displayName: account.subject.displayName, username: account.profile.username });
+    if (weak) return weak;
+    const passwordHash = await this.hasher.hash(newPassword);
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      await em.update(Subject, { id: actor.subjectId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
+      const revoked = await this.sessions.revokeAll(em, actor.subjectId, 'password_changed');
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.password_change', subjectId: actor.subjectId, categories: ['service'], fields: ['passwordHash'], operation: 'changePassword', details: { sessionsRevoked: revoked } });
+      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: false });
+    });
+  }
+
+  /**
+   * Creates an admin account with no password and a one-time setup token (for `npm run admin:create`).
+   * The token, used once through `setupAccount` before it expires, sets the password.
+   */
+  async createAdmin(input: { email: string; displayName: string; locale?: string; country?: string }): Promise<{ subjectId: string; setupToken: string; expiresAt: Date } | DomainError> {
+    const email = normalizeEmail(input.email);
+    const setupToken = newToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.ADMIN_SETUP_TTL);
+    return this.db.transaction(async (em) => {
+      if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, `An account with ${email} already exists.`);
+      const id = randomUUID();
+      await em.insert(Subject, {
+        id,
+        email,
+        passwordHash: null,
+        passwordChangedAt: null,
+        status: 'active',
+        roles: [Role.SUBJECT, Role.ADMIN].join(','),
+        displayName: input.displayName,
+        locale: input.locale ?? 'en',
+        country: input.country ?? 'US',
+        telephone: null,
+        postalAddress: null,
+        accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+        totpSecret: null,
+        mfaEnabledAt: null,
+        totpLastStep: null,
+        setupTokenHash: tokenHash(setupToken),
+        setupTokenExpiresAt: expiresAt,
+        createdAt: now,
+        updatedAt: now,
+        erasedAt: null,
+      });
+      await em.insert(Profile, { subjectId: id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
+      await this.audit.append(em, { actorRole: 'system', action: 'account.create_admin', subjectId: id, categories: ['account', 'service'], fields: ['email', 'displayName', 'roles'], operation: 'cli:admin:create' });
+      return { subjectId: id, setupToken, expiresAt };
+    });
+  }
+
+  /** Uses a one-time setup token: sets the first password and signs in. The token cannot be used again. */
+  async setupAccount(ctx: CallContext, token: string, password: string): Promise<IssuedSession | DomainError> {
+    const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN_ERROR, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
+    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
+    if (limited) return limited;
+    const subject = await this.db.manager.findOneBy(Subject, { setupTokenHash: tokenHash(token), setupTokenExpiresAt: MoreThan(this.clock.now()) });
+    if (!subject) return invalid;
+    const weak = this.weakPassword(password, { email: subject.email, displayName: subject.displayName });
+    if (weak) return weak;
+    const passwordHash = await this.hasher.hash(password);
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      const used = await em.update(Subject, { id: subject.id, setupTokenHash: tokenHash(token) }, { passwordHash, passwordChangedAt: now, setupTokenHash: null, setupTokenExpiresAt: null, updatedAt: now });
+      if (!used.affected) return invalid;
+      await this.audit.append(em, { requestId: ctx.requestId ?? null, ip: ctx.ip ?? null, actorId: subject.id, actorRole: Role.SUBJECT, action: 'account.setup', subjectId: subject.id, categories: ['service'], fields: ['passwordHash'], operation: 'setupAccount' });
+      return this.sessions.issue(em, ctx, subject.id, { password: true, secondFactor: false });
+    });
+  }
+
+  /** Admin: gives a subject a role (staff, guardian, admin). */
+  async setRole(ctx: CallContext, subjectId: string, role: Role, granted: boolean): Promise<Role[] | DomainError> {
+    return this.db.transaction(async (em) => {
+      const subject = await em.findOneBy(Subject, { id: subjectId, status: Not('erased') });
+      if (!subject) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+      const roles = new Set(rolesOf(subject));
+      if (granted) roles.add(role);
+      else roles.delete(role);
+      roles.add(Role.SUBJECT);
+      const next = Object.values(Role).filter((r) => roles.has(r));
+      await em.update(Subject, { id: subjectId }, { roles: next.join(','), updatedAt: this.clock.now() });
+      // Privileges changed: the subject's sessions carry roles from the database on every request, nothing to revoke.
+      await this.audit.append(em, { ...auditOrigin(ctx, staffRole(ctx.actor)), action: granted ? 'account.role_grant' : 'account.role_revoke', subjectId, categories: ['service'], fields: ['roles'], operation: granted ? 'grantRole' : 'revokeRole', details: { role } });
+      return next;
+    });
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

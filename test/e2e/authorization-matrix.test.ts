@@ -1,0 +1,125 @@
+import { GraphQLObjectType } from 'graphql';
+import { Role } from '../../src/auth/roles';
+import { buildGraphQLSchema } from '../../src/schema/build-schema';
+import { enableMfa, PASSWORD, register, uniqueEmail, type SignedIn } from '../helpers/identity';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+/**
+ * Every Query and Mutation field, run as every kind of caller. A field of the schema without a row
+ * here fails the test: a new operation must say who may call it.
+ *
+ *   ok               no GraphQL error (a result-union error such as NotFoundError is still "allowed")
+ *   FORBIDDEN        signed in, but not allowed
+ *   UNAUTHENTICATED  needs a session
+ */
+type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+const CALLERS = ['anonymous', 'subject', 'otherSubject', 'guardian', 'staffWithoutMfa', 'staff', 'admin'] as const;
+type Caller = (typeof CALLERS)[number];
+
+/** The subject whose data the operations aim at (the `subject` caller's own). */
+interface Target {
+  subjectId: string;
+  sessionId: string;
+}
+
+interface Row {
+  query: string;
+  variables?: (target: Target) => Record<string, unknown>;
+  expect: Record<Caller, Outcome>;
+}
+
+const everyone: Record<Caller, Outcome> = { anonymous: 'ok', subject: 'ok', otherSubject: 'ok', guardian: 'ok', staffWithoutMfa: 'ok', staff: 'ok', admin: 'ok' };
+const signedIn: Record<Caller, Outcome> = { ...everyone, anonymous: 'UNAUTHENTICATED' };
+const staffOnly: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', subject: 'FORBIDDEN', otherSubject: 'FORBIDDEN', guardian: 'FORBIDDEN', staffWithoutMfa: 'FORBIDDEN', staff: 'ok', admin: 'ok' };
+const adminOnly: Record<Caller, Outcome> = { ...staffOnly, staff: 'FORBIDDEN' };
+
+const ANY = '__typename';
+const MATRIX: Record<string, Row> = {
+  'Query.privacyPolicy': { query: '{ privacyPolicy { id } }', expect: everyone },
+  'Query.dataCategory': { query: '{ dataCategory(key: "account") { __typename } }', expect: everyone },
+  'Query.me': { query: '{ me { id sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
+  'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { nodes { seq } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
+  'Query.verifyAuditChain': { query: '{ verifyAuditChain { ok } }', expect: staffOnly },
+  'Mutation.registerSubject': {
+    query: `mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { ${ANY} } }`,
+    variables: () => ({ i: { email: uniqueEmail('matrix'), password: PASSWORD, displayName: 'Matrix', locale: 'en', country: 'US' } }),
+    expect: everyone,
+  },
+  'Mutation.signIn': { query: `mutation { signIn(input: { email: "nobody@example.com", password: "not the password" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.setupAccount': { query: `mutation { setupAccount(input: { token: "${'x'.repeat(43)}", password: "${PASSWORD}" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.signOut': { query: 'mutation { signOut }', expect: signedIn },
+  'Mutation.signOutEverywhere': { query: 'mutation { signOutEverywhere }', expect: signedIn },
+  'Mutation.revokeSession': { query: `mutation($id: ID!) { revokeSession(id: $id) { ${ANY} } }`, variables: (t) => ({ id: t.sessionId }), expect: signedIn },
+  'Mutation.changePassword': { query: `mutation { changePassword(input: { currentPassword: "wrong password", newPassword: "another fine passphrase" }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.reauthenticate': { query: `mutation { reauthenticate(input: { password: "wrong password" }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.updateProfile': { query: `mutation { updateProfile(input: { bio: "hello" }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.enrollTotp': { query: `mutation { enrollTotp { ${ANY} } }`, expect: signedIn },
+  'Mutation.confirmTotp': { query: `mutation { confirmTotp(code: "000000") { ${ANY} } }`, expect: signedIn },
+  'Mutation.disableTotp': { query: `mutation { disableTotp { ${ANY} } }`, expect: signedIn },
+  'Mutation.regenerateRecoveryCodes': { query: `mutation { regenerateRecoveryCodes { ${ANY} } }`, expect: signedIn },
+  'Mutation.grantRole': { query: `mutation($s: ID!) { grantRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+  'Query.outbox': { query: '{ outbox(first: 1) { nodes { id recipient } } }', expect: staffOnly },
+  'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
+  'Query.actionLink': { query: `{ actionLink(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+};
+
+describe('authorization matrix', () => {
+  let env: TestEnv;
+  const users = {} as Record<Exclude<Caller, 'anonymous'>, SignedIn>;
+  let target: Target;
+
+  beforeAll(async () => {
+    env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_IP: '1000/1m', RATE_LIMIT_REGISTER_IP: '1000/1m', RATE_LIMIT_SIGN_IN_ACCOUNT: '1000/1m' } });
+    const { subjects } = env.app.services;
+    for (const caller of CALLERS) {
+      if (caller === 'anonymous') continue;
+      users[caller] = await register(env);
+    }
+    await subjects.setRole({}, users.guardian.subjectId, Role.GUARDIAN, true);
+    await subjects.setRole({}, users.staffWithoutMfa.subjectId, Role.STAFF, true);
+    await subjects.setRole({}, users.staff.subjectId, Role.STAFF, true);
+    await subjects.setRole({}, users.admin.subjectId, Role.ADMIN, true);
+    await enableMfa(env, users.staff);
+    await enableMfa(env, users.admin);
+    target = { subjectId: users.subject.subjectId, sessionId: users.subject.sessionId };
+  });
+  afterAll(() => env?.stop());
+
+  /** A fresh session per call, so operations that end sessions do not disturb the next row. */
+  async function tokenFor(caller: Caller): Promise<string | undefined> {
+    if (caller === 'anonymous') return undefined;
+    const { sessions } = env.app.services;
+    const issued = await env.app.db.transaction((em) => sessions.issue(em, { ip: '127.0.0.1' }, users[caller].subjectId, { password: true, secondFactor: false }));
+    return issued.token;
+  }
+
+  it('has a row for every operation of the schema, and none for operations that do not exist', async () => {
+    const schema = await buildGraphQLSchema();
+    const operations = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+      .filter((t): t is GraphQLObjectType => !!t)
+      .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    expect(operations.filter((op) => !MATRIX[op])).toEqual([]);
+    expect(Object.keys(MATRIX).filter((op) => !operations.includes(op))).toEqual([]);
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([operation, row]) => CALLERS.map((caller) => [operation, caller, row.expect[caller]] as const));
+
+  it.each(cases)('%s as %s → %s', async (operation, caller, expected) => {
+    const row = MATRIX[operation];
+    const res = await env.gql(row.query, row.variables?.(target), { token: await tokenFor(caller) });
+    if (expected === 'ok') {
+      expect(res.errors).toBeUndefined();
+      expect(res.status).toBe(200);
+    } else {
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual([expected]);
+    }
+  });
+
+  it('lets a staff member act once two-factor authentication is on, and stops when it is off', async () => {
+    const res = await env.gql('{ verifyAuditChain { ok } }', {}, { token: await tokenFor('staffWithoutMfa') });
+    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/two-factor/), extensions: { code: 'FORBIDDEN' } });
+    expect((await env.gql('{ verifyAuditChain { ok } }', {}, { token: await tokenFor('staff') })).data.verifyAuditChain.ok).toBe(true);
+  });
+});

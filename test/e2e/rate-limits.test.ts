@@ -1,0 +1,107 @@
+import { createApp } from '../../src/app';
+import { createLogger } from '../../src/logger';
+import { counts, enableMfa, PASSWORD, register, registerRaw, signIn, uniqueEmail } from '../helpers/identity';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+describe('rate limits on sign-in, registration and second-factor checks', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({
+      env: {
+        TRUST_PROXY: 'true',
+        RATE_LIMIT_SIGN_IN_ACCOUNT: '3/15m',
+        RATE_LIMIT_SIGN_IN_IP: '6/10m',
+        RATE_LIMIT_REGISTER_ACCOUNT: '2/1h',
+        RATE_LIMIT_REGISTER_IP: '4/1h',
+        RATE_LIMIT_SECOND_FACTOR_ACCOUNT: '2/5m',
+        RATE_LIMIT_SECOND_FACTOR_IP: '50/5m',
+      },
+    });
+  });
+  afterAll(() => env?.stop());
+
+  it('blocks an account after too many attempts from any address, tells when to retry, and lets it in after the window', async () => {
+    const user = await register(env, {}, from('10.0.0.1'));
+    for (const ip of ['10.0.1.1', '10.0.1.2', '10.0.1.3']) {
+      expect((await signIn(env, { email: user.email, password: 'wrong password!' }, from(ip))).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+    }
+    const sessions = await counts(env, ['session']);
+    env.clock.advance('5m');
+    const blocked = await signIn(env, { email: user.email.toUpperCase(), password: PASSWORD }, from('10.0.1.4'));
+    expect(blocked.data.signIn).toEqual({ __typename: 'RateLimitedError', errorCode: 'RATE_LIMITED_ERROR', message: 'Too many attempts. Try again in 10 minutes.', retryAfterSeconds: 600 });
+    expect(await counts(env, ['session'])).toEqual(sessions);
+    env.clock.advance('10m');
+    expect((await signIn(env, { email: user.email, password: PASSWORD }, from('10.0.1.4'))).data.signIn.__typename).toBe('AuthPayload');
+  });
+
+  it('forgets an account’s failed attempts after a successful sign-in', async () => {
+    const user = await register(env, {}, from('10.0.2.1'));
+    for (let i = 0; i < 2; i++) await signIn(env, { email: user.email, password: 'wrong password!' }, from('10.0.2.2'));
+    expect((await signIn(env, { email: user.email, password: PASSWORD }, from('10.0.2.2'))).data.signIn.__typename).toBe('AuthPayload');
+    for (let i = 0; i < 3; i++) expect((await signIn(env, { email: user.email, password: 'wrong password!' }, from('10.0.2.3'))).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+  });
+
+  it('blocks an address that tries many accounts, and only that address', async () => {
+    for (let i = 0; i < 6; i++) {
+      expect((await signIn(env, { email: uniqueEmail('spray'), password: 'wrong password!' }, from('10.0.3.1'))).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+    }
+    const blocked = await signIn(env, { email: uniqueEmail('spray'), password: 'wrong password!' }, from('10.0.3.1'));
+    expect(blocked.data.signIn).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 600 });
+    expect((await signIn(env, { email: uniqueEmail('spray'), password: 'wrong password!' }, from('10.0.3.2'))).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+  });
+
+  it('limits registrations per address and per email, writing nothing when blocked', async () => {
+    const input = () => ({ email: uniqueEmail('reg'), password: PASSWORD, displayName: 'Reg Istrant', locale: 'en', country: 'US' });
+    for (let i = 0; i < 4; i++) expect((await registerRaw(env, input(), from('10.0.4.1'))).data.registerSubject.__typename).toBe('AuthPayload');
+    const before = await counts(env, ['subject', 'session', 'audit_event']);
+    const blocked = await registerRaw(env, input(), from('10.0.4.1'));
+    expect(blocked.data.registerSubject).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 3600 });
+    expect(await counts(env, ['subject', 'session', 'audit_event'])).toEqual(before);
+
+    const same = input();
+    await registerRaw(env, same, from('10.0.4.2'));
+    expect((await registerRaw(env, same, from('10.0.4.3'))).data.registerSubject.__typename).toBe('EmailTakenError');
+    expect((await registerRaw(env, same, from('10.0.4.4'))).data.registerSubject.__typename).toBe('RateLimitedError');
+  });
+
+  it('limits second-factor checks per account', async () => {
+    const user = await register(env, {}, from('10.0.5.1'));
+    await enableMfa(env, user);
+    // Confirming the enrolment was the first check of the window (limit 2).
+    expect((await signIn(env, { email: user.email, password: PASSWORD, totpCode: '000000' }, from('10.0.5.2'))).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    const blocked = await signIn(env, { email: user.email, password: PASSWORD, recoveryCode: 'AAAAA-AAAAA' }, from('10.0.5.3'));
+    expect(blocked.data.signIn).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 300 });
+  });
+
+  it('shares the counters between processes through the database', async () => {
+    const second = await createApp(env.app.config, { clock: env.clock, logger: createLogger('silent') });
+    try {
+      const email = uniqueEmail('shared');
+      const ctx = { ip: '10.0.6.1' };
+      await env.app.services.sessions.signIn(ctx, { email, password: 'wrong password!' });
+      await second.services.sessions.signIn(ctx, { email, password: 'wrong password!' });
+      await env.app.services.sessions.signIn(ctx, { email, password: 'wrong password!' });
+      expect(await second.services.sessions.signIn(ctx, { email, password: 'wrong password!' })).toMatchObject({ errorCode: 'RATE_LIMITED_ERROR' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('rate limits under concurrency', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_ACCOUNT: '5/15m' } });
+  });
+  afterAll(() => env?.stop());
+
+  it('counts parallel attempts exactly, without deadlocks', async () => {
+    const email = uniqueEmail('burst');
+    const results = await Promise.all(Array.from({ length: 12 }, () => env.app.services.sessions.signIn({ ip: '10.9.9.9' }, { email, password: 'wrong password!' })));
+    const codes = results.map((r) => (r as { errorCode: string }).errorCode);
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS_ERROR')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED_ERROR')).toHaveLength(7);
+  });
+});
