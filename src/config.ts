@@ -100,6 +100,7 @@ export const configSchema = z.object({
   LINK_SECRET: z.string().min(32, { error: 'LINK_SECRET must be at least 32 characters' }).optional(),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
+  EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

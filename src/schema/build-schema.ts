@@ -8,9 +8,10 @@ import { RolesResolver } from './identity/roles.resolver';
 import { PolicyResolver } from './policy/policy.resolver';
 import { OutboxResolver } from './outbox/outbox.resolver';
 import { ActionLinkResolver } from './action-link/action-link.resolver';
+import { EmailChangeResolver } from './email-change/email-change.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
-export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver, OutboxResolver, ActionLinkResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [PolicyResolver, AccountResolver, MeResolver, MfaResolver, RolesResolver, AuditResolver, OutboxResolver, ActionLinkResolver, EmailChangeResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

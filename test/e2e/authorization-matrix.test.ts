@@ -58,6 +58,7 @@ const MATRIX: Record<string, Row> = {
   'Mutation.disableTotp': { query: `mutation { disableTotp { ${ANY} } }`, expect: signedIn },
   'Mutation.regenerateRecoveryCodes': { query: `mutation { regenerateRecoveryCodes { ${ANY} } }`, expect: signedIn },
   'Mutation.grantRole': { query: `mutation($s: ID!) { grantRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+  'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },
   'Query.outbox': { query: '{ outbox(first: 1) { nodes { id recipient } } }', expect: staffOnly },
   'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: everyone },
