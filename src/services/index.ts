@@ -67,7 +67,7 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     mfa,
     subjects,
-    emailChange: new EmailChangeService(db, clock, config, sessions, workflows),
+    emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
   };
 }

@@ -108,6 +108,13 @@ describe('email change', () => {
     expect((await env.gql(REQUEST, { e: 'not an address' }, { token: user.token })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('is rate limited per account (each request mails an address of the caller\'s choice)', async () => {
+    const user = await register(env);
+    for (let i = 0; i < 5; i++) expect((await env.gql(REQUEST, { e: uniqueEmail('many') }, { token: user.token })).data.requestEmailChange.__typename).toBe('EmailChangeRequested');
+    const sixth = await env.gql(REQUEST, { e: uniqueEmail('many') }, { token: user.token });
+    expect(sixth.data.requestEmailChange.errorCode).toBe('RATE_LIMITED_ERROR');
+  });
+
   it('erasing the subject removes its workflows, timers, links and mails', async () => {
     const user = await register(env);
     await env.gql(REQUEST, { e: uniqueEmail('erase') }, { token: user.token });

@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
-import { ReauthenticationRequiredError } from '../identity/identity.errors';
+import { RateLimitedError, ReauthenticationRequiredError } from '../identity/identity.errors';
 import { EmailChangeRequestedView, RequestEmailChangeInput } from './email-change.types';
 
-const RequestEmailChangeResult = resultUnion('RequestEmailChangeResult', EmailChangeRequestedView, [ReauthenticationRequiredError]);
+const RequestEmailChangeResult = resultUnion('RequestEmailChangeResult', EmailChangeRequestedView, [ReauthenticationRequiredError, RateLimitedError]);
 
 @Resolver()
 export class EmailChangeResolver {

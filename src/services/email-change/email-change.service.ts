@@ -8,6 +8,7 @@ import type { Caller } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { CallContext } from '../call-context';
 import { normalizeEmail, SessionService } from '../identity/session.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 
 /** The password must have been proved this recently to ask for an email change. */
 export const EMAIL_CHANGE_PASSWORD_MAX_AGE_MS = 15 * 60_000;
@@ -30,12 +31,16 @@ export class EmailChangeService {
     private readonly config: Config,
     private readonly sessions: SessionService,
     private readonly runtime: WorkflowRuntime,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   async request(ctx: CallContext, newEmail: string): Promise<EmailChangeRequested | DomainError> {
     const actor = SessionService.actorOf(ctx);
     const stale = this.sessions.requireRecent(ctx, 'password', EMAIL_CHANGE_PASSWORD_MAX_AGE_MS);
     if (stale) return stale;
+    // Each request mails an address the caller chooses: bounded per account.
+    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('email_change:account', actor.subjectId), rule: this.config.RATE_LIMIT_EMAIL_CHANGE_ACCOUNT }]);
+    if (limited) return limited;
     const email = normalizeEmail(newEmail);
     const by: Caller = { actorId: actor.subjectId, actorRole: 'subject', requestId: ctx.requestId, ip: ctx.ip, operation: 'requestEmailChange' };
     return this.db.transaction(async (em) => {
