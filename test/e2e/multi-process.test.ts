@@ -53,6 +53,8 @@ describeMysql('several processes on one database', () => {
   });
 
   async function run(processes: number, workflows: number) {
+    // One workflow whose link is used across processes: page from one, POST to another.
+    const extra = await control.services.workflows.start({ machineId: 'test-flow', input: { email: `mp-link-${randomUUID().slice(0, 8)}@example.test`, ttl: '1h' } });
     const ids: string[] = [];
     for (let i = 0; i < workflows; i++) {
       const wf = await control.services.workflows.start({ machineId: 'test-flow', input: { email: `mp-${i}-${randomUUID().slice(0, 8)}@example.test`, ttl: '3s' } });
@@ -65,7 +67,7 @@ describeMysql('several processes on one database', () => {
     try {
       await waitFor(
         'every workflow expired and every mail sent',
-        async () => (await m.countBy(Workflow, { stateValue: 'expired' })) === workflows && (await m.countBy(OutboxMessage, { status: 'sent' })) === 2 * workflows,
+        async () => (await m.countBy(Workflow, { stateValue: 'expired' })) === workflows && (await m.countBy(OutboxMessage, { status: 'sent' })) === 2 * workflows + 1,
         45_000,
       );
     } catch (error) {
@@ -79,7 +81,7 @@ describeMysql('several processes on one database', () => {
     await new Promise((r) => setTimeout(r, 1000));
 
     // Every mail (confirm + expired) arrived exactly once.
-    expect(sink.received).toHaveLength(2 * workflows);
+    expect(sink.received).toHaveLength(2 * workflows + 1);
     expect(Math.max(...sink.countsByMessageId().values())).toBe(1);
     const rows = await m.find(OutboxMessage);
     expect(new Set(sink.received.map((r) => r.messageId))).toEqual(new Set(rows.map((r) => r.messageId)));
@@ -91,8 +93,19 @@ describeMysql('several processes on one database', () => {
     for (const id of ids) expect((await m.findOneByOrFail(Workflow, { id })).version).toBe(2);
     expect(await m.countBy(AuditEvent, { action: 'test.expired' })).toBe(workflows);
     expect(await m.countBy(AuditEvent, { action: 'workflow.transition' })).toBe(workflows);
+
+    // The link page shown by one process is submitted to another (LINK_SECRET is shared).
+    const mail = sink.received.find((r) => r.to.startsWith('mp-link-'))!;
+    const path = /\/l\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0];
+    const page = await fetch(`${procs[0].url}${path}`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+    const post = await fetch(`${procs[processes - 1].url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ csrf }).toString() });
+    expect(post.status).toBe(200);
+    expect((await m.findOneByOrFail(Workflow, { id: extra.id })).stateValue).toBe('confirmed');
+    expect(await m.countBy(AuditEvent, { action: 'test.confirmed' })).toBe(1);
   }
 
-  it('two processes: every due timer fires once, every mail is sent once', () => run(2, 40), 90_000);
-  it('three processes: every due timer fires once, every mail is sent once', () => run(3, 60), 90_000);
+  it('two processes: every due timer fires once, every mail is sent once, a link page works across processes', () => run(2, 40), 90_000);
+  it('three processes: every due timer fires once, every mail is sent once, a link page works across processes', () => run(3, 60), 90_000);
 });
