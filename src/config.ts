@@ -107,6 +107,8 @@ export const configSchema = z.object({
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
+  EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
+  RATE_LIMIT_EMAIL_CHANGE_ACCOUNT: rateLimit('RATE_LIMIT_EMAIL_CHANGE_ACCOUNT').default({ limit: 5, windowMs: 60 * 60_000 }),
 });
 
 type RawConfig = z.output<typeof configSchema>;

@@ -1,8 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { StringColumn, TimeColumn } from './columns';
-import { In } from 'typeorm';
 import { declarePersonalData, notPersonal, personal } from './personal-data';
-import { workflowIdsOf } from './workflow.entity';
+import { Workflow } from './workflow.entity';
+import { StringColumn, TimeColumn } from './columns';
 
 /**
  * A single-use link secret. Only the SHA-256 of the token is stored; the token itself exists only
@@ -47,19 +46,22 @@ export class ActionToken {
 }
 
 export const actionTokenPersonalData = declarePersonalData(ActionToken, {
-  description: 'Email links sent in the subject’s flows (only a hash of each link is kept).',
+  description: 'Email-link tokens (SHA-256 only): purpose, expiry, when the person used the link, and their language.',
   columns: {
     id: notPersonal,
     tokenHash: notPersonal,
-    purpose: personal('communication'),
+    purpose: notPersonal,
     workflowId: notPersonal,
     event: notPersonal,
     locale: personal('preference'),
     expiresAt: notPersonal,
-    usedAt: personal('communication'),
-    wrongAttempts: personal('technical'),
-    createdAt: personal('communication'),
+    usedAt: personal('technical'),
+    wrongAttempts: notPersonal,
+    createdAt: notPersonal,
   },
-  subjectRows: { find: async (em, subjectId) => em.findBy(ActionToken, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(ActionToken).createQueryBuilder('a').innerJoin(Workflow, 'w', 'w.id = a.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
   erasure: { strategy: 'delete' },
 });

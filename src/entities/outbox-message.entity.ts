@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { StringColumn, TextColumn, TimeColumn } from './columns';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'dead';
 export type OutboxChannel = 'email' | 'webhook';
@@ -69,18 +69,19 @@ export class OutboxMessage {
 }
 
 export const outboxMessagePersonalData = declarePersonalData(OutboxMessage, {
-  description: 'Mails and webhooks to or about the subject, and how their delivery went.',
+  description: 'Mails (and webhooks) sent or to be sent: recipient address, template parameters, delivery errors.',
   columns: {
     id: notPersonal,
     channel: notPersonal,
-    recipient: personal('account'),
-    template: personal('communication'),
+    recipient: personal('communication'),
+    template: notPersonal,
     locale: personal('preference'),
     params: personal('communication'),
     status: notPersonal,
     attempts: notPersonal,
     nextAttemptAt: notPersonal,
-    lastError: notPersonal,
+    // SMTP errors may quote the recipient address.
+    lastError: personal('communication'),
     messageId: notPersonal,
     workflowId: notPersonal,
     subjectId: subjectLink,

@@ -1,8 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { declarePersonalData, notPersonal } from './personal-data';
+import { Workflow } from './workflow.entity';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
-import { In } from 'typeorm';
-import { declarePersonalData, notPersonal, personal } from './personal-data';
-import { workflowIdsOf } from './workflow.entity';
 
 export type TimerStatus = 'pending' | 'fired' | 'skipped' | 'cancelled' | 'failed';
 
@@ -49,19 +48,22 @@ export class Timer {
 }
 
 export const timerPersonalData = declarePersonalData(Timer, {
-  description: 'Deadlines and reminders pending in the subject’s flows.',
+  description: 'Deadlines of workflows (event type and time); nothing about a person.',
   columns: {
     id: notPersonal,
     workflowId: notPersonal,
-    name: personal('communication'),
-    event: personal('communication'),
-    fireAt: personal('communication'),
+    name: notPersonal,
+    event: notPersonal,
+    fireAt: notPersonal,
     status: notPersonal,
     attempts: notPersonal,
     lastError: notPersonal,
     createdAt: notPersonal,
     firedAt: notPersonal,
   },
-  subjectRows: { find: async (em, subjectId) => em.findBy(Timer, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(Timer).createQueryBuilder('t').innerJoin(Workflow, 'w', 'w.id = t.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
   erasure: { strategy: 'delete' },
 });

@@ -1,7 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { StringColumn, TextColumn, TimeColumn } from './columns';
-import { In, type EntityManager } from 'typeorm';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 /**
  * One durable run of a versioned XState machine. `snapshot` is the persisted machine state (value,
@@ -62,32 +61,30 @@ export class WorkflowEvent {
   processedAt!: Date;
 }
 
-/** The ids of a subject's workflows: how their events, timers and links are found. */
-export async function workflowIdsOf(em: EntityManager, subjectId: string): Promise<string[]> {
-  return (await em.find(Workflow, { where: { subjectId }, select: { id: true } })).map((w) => w.id);
-}
-
 export const workflowPersonalData = declarePersonalData(Workflow, {
-  description: 'Multi-step flows about the subject (confirmations, consents, requests) and where each stands.',
+  description: 'Durable workflows (e.g. an email change): machine, state, and the context the machine keeps (may hold addresses).',
   columns: {
     id: notPersonal,
-    machineId: personal('communication'),
+    machineId: notPersonal,
     machineVersion: notPersonal,
-    stateValue: personal('communication'),
-    status: personal('communication'),
-    snapshot: personal('communication'),
+    stateValue: notPersonal,
+    status: notPersonal,
+    snapshot: personal('account'),
     version: notPersonal,
     subjectId: subjectLink,
-    createdAt: personal('communication'),
-    updatedAt: personal('communication'),
+    createdAt: notPersonal,
+    updatedAt: notPersonal,
   },
   subjectRows: { column: 'subjectId' },
   erasure: { strategy: 'delete' },
 });
 
 export const workflowEventPersonalData = declarePersonalData(WorkflowEvent, {
-  description: 'Which events each of the subject’s flows has processed (ids and types only).',
-  columns: { workflowId: notPersonal, eventId: notPersonal, type: personal('communication'), processedAt: personal('communication') },
-  subjectRows: { find: async (em, subjectId) => em.findBy(WorkflowEvent, { workflowId: In(await workflowIdsOf(em, subjectId)) }) },
+  description: 'Ids and types of the events a workflow processed (for duplicate detection); nothing about a person.',
+  columns: { workflowId: notPersonal, eventId: notPersonal, type: notPersonal, processedAt: notPersonal },
+  subjectRows: {
+    find: (em, subjectId) =>
+      em.getRepository(WorkflowEvent).createQueryBuilder('e').innerJoin(Workflow, 'w', 'w.id = e.workflowId').where('w.subjectId = :subjectId', { subjectId }).getMany(),
+  },
   erasure: { strategy: 'delete' },
 });

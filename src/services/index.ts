@@ -29,6 +29,7 @@ import { SessionService } from './identity/session.service';
 import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
+import { EmailChangeService } from './email-change/email-change.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -60,6 +61,11 @@ export function createServices(deps: ServiceDeps) {
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions);
+  // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
+  registry.registerEffect('changeEmail', (em, params, ctx) =>
+    subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
+  );
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -78,7 +84,8 @@ export function createServices(deps: ServiceDeps) {
     rateLimits,
     sessions,
     mfa,
-    subjects: new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions),
+    subjects,
+    emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     site,
     links: new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows),
     tokens,

@@ -83,6 +83,7 @@ const MATRIX: Record<string, Row> = {
   'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
 };
 

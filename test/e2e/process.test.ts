@@ -21,6 +21,7 @@ function start(env: Record<string, string>) {
 }
 
 async function waitForPort(proc: ReturnType<typeof start>): Promise<number> {
+  // Up to 60 s: under a full test run several service processes start at once on two cores.
   for (let i = 0; i < 1200; i++) {
     const m = /"port":(\d+)/.exec(proc.out());
     if (m) return Number(m[1]);

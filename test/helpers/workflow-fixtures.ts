@@ -1,11 +1,11 @@
 import { ActionToken, AuditEvent, OutboxMessage, Timer, Workflow, WorkflowEvent } from '../../src/entities';
 import type { TestEnv, TestEnvOptions } from './test-env';
-import { recordConfirmationEffect, testFlowV1, testFlowV2 } from '../fixtures/test-workflow';
+import { testFlowEffects, testFlowV1, testFlowV2 } from '../fixtures/test-workflow';
 
 /** createTestEnv options that register the test-only machine (v1 and v2) and its domain effect. */
 export const withTestFlow: TestEnvOptions = {
   workflows: [testFlowV1, testFlowV2],
-  effects: (app) => ({ recordConfirmation: recordConfirmationEffect((em, entry) => app.services.audit.append(em, entry)) }),
+  effects: (app) => testFlowEffects((em, entry) => app.services.audit.append(em, entry)),
 };
 
 /** Row counts of every table the runtime writes: equal before and after = nothing written. */

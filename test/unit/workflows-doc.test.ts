@@ -15,7 +15,7 @@ describe('workflow diagrams', () => {
         'stateDiagram-v2',
         '[*] --> waiting',
         'waiting --> confirmed : link.confirm / cancelTimer, cancelTimer, recordConfirmation',
-        'waiting --> expired : timer.expired / sendEmail',
+        'waiting --> expired : timer.expired / sendEmail, recordExpiry',
         'waiting --> waiting : timer.remind [canRemind] / assign, sendEmail',
         'waiting --> waiting : flow.poke / assign',
         'waiting --> cancelled : flow.cancel',

@@ -5,7 +5,7 @@ import type { ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
 import { toLocale, type Locale } from '../../util/locale';
-import type { Caller, LinkTexts } from '../../workflows/runtime/workflow-registry';
+import { EffectRefusedError, type Caller, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
 
@@ -91,6 +91,9 @@ export class ActionLinkService {
       });
     } catch (error) {
       if (error instanceof Rollback) return error.result;
+      if (error instanceof EffectRefusedError) {
+        return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
+      }
       throw error;
     }
   }

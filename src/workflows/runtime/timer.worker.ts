@@ -6,6 +6,12 @@ import type { Logger } from '../../logger';
 import { PollingWorker } from './polling-worker';
 import type { WorkflowRuntime } from './workflow-runtime';
 
+/** MySQL errors of lock contention between processes, as opposed to a failing delivery. */
+function isTransient(error: Error): boolean {
+  const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
 /** How often a timer whose delivery throws is retried (a minute apart) before it is marked failed. */
 const MAX_TIMER_ATTEMPTS = 5;
 
@@ -63,6 +69,12 @@ export class TimerWorker extends PollingWorker {
       });
     } catch (error) {
       if (!failing) throw error;
+      if (isTransient(failing.error)) {
+        // Lost a lock race with another process (after Database's own retries): not the timer's fault.
+        // It stays pending and is tried again on the next run.
+        this.logger.warn({ timerId: failing.timer.id, reason: failing.error.message }, 'timer delivery hit a lock conflict: will retry');
+        return false;
+      }
       await this.recordFailure(failing.timer, failing.error);
       return true;
     }

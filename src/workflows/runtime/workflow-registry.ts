@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { Workflow } from '../../entities';
+import type { DomainError } from '../../errors';
 import type { MailTemplate } from '../../mail/mail-template';
 import type { Locale } from '../../util/locale';
 import { BUILT_IN_ACTIONS } from './actions';
@@ -43,8 +44,23 @@ export interface EffectContext {
   by: Caller;
 }
 
-/** A domain write that a machine names as an action; runs inside the delivery's transaction. */
-export type EffectHandler = (em: EntityManager, params: Record<string, unknown>, ctx: EffectContext) => Promise<void>;
+/**
+ * A domain write that a machine names as an action; runs inside the delivery's transaction. It may
+ * refuse with a DomainError (e.g. the new email address was taken meanwhile): the whole delivery
+ * then rolls back and the caller gets EffectRefusedError.
+ */
+export type EffectHandler = (em: EntityManager, params: Record<string, unknown>, ctx: EffectContext) => Promise<void | true | DomainError>;
+
+/** A domain effect refused the step: thrown so the delivery's transaction rolls back; carries why. */
+export class EffectRefusedError extends Error {
+  constructor(
+    readonly effect: string,
+    readonly refusal: DomainError,
+  ) {
+    super(`The ${effect} step was refused: ${refusal.message}`);
+    this.name = 'EffectRefusedError';
+  }
+}
 
 /**
  * Refuses what does not survive a restore: `after` delays (timers live in rows) and invoked actors

@@ -5,14 +5,14 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { Timer, Workflow, WorkflowEvent } from '../../entities';
-import { DomainError, ErrorCode } from '../../errors';
+import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import type { OutboxService } from '../../mail/outbox.service';
 import type { AuditService } from '../../services/audit/audit.service';
 import type { ActionTokenService } from '../../services/action-token/action-token.service';
 import { parseDuration } from '../../util/duration';
 import { toLocale } from '../../util/locale';
 import type { CancelTimerParams, Delay, RevokeLinksParams, SendEmailParams, StartTimerParams } from './actions';
-import type { Caller, WorkflowRegistry } from './workflow-registry';
+import { EffectRefusedError, type Caller, type WorkflowRegistry } from './workflow-registry';
 
 /** An event delivered to a workflow: its type (and payload) plus an id that makes redelivery harmless. */
 export interface WorkflowEventInput {
@@ -238,7 +238,8 @@ export class WorkflowRuntime {
         default: {
           const handler = this.registry.effect(action.type);
           if (!handler) throw new Error(`Machine ${machine.id} names the action "${action.type}", but no effect handler is registered for it`);
-          await handler(em, params, { workflow, now, by });
+          const outcome = await handler(em, params, { workflow, now, by });
+          if (isDomainError(outcome)) throw new EffectRefusedError(action.type, outcome);
         }
       }
       done.push(action.type);
