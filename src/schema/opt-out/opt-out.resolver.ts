@@ -63,6 +63,6 @@ export class OptOutResolver {
 export class MeSaleShareResolver {
   @FieldResolver(() => SaleShareStateView, { description: 'Sale and sharing of your personal information: opted out or not, and when apps may ask you again.' })
   async saleShare(@Root() me: Me, @Ctx() ctx: RequestContext): Promise<SaleShareStateView> {
-    return SaleShareStateView.from(await ctx.services.optOut.state(me.id));
+    return SaleShareStateView.from(await ctx.services.optOut.subjectState(ctx, me.id));
   }
 }

@@ -145,6 +145,13 @@ export class OptOutService {
     return this.state(subjectId);
   }
 
+  /** The subject's own sale/share state; the read is audited (preference data). */
+  async subjectState(ctx: CallContext, subjectId: string): Promise<SaleShareState> {
+    const state = await this.state(subjectId);
+    await this.audit.record({ ...auditOrigin(ctx, 'subject'), action: 'consent.read', subjectId, categories: ['preference'], fields: ['saleShare'], operation: 'saleShare' });
+    return state;
+  }
+
   /** Sale/sharing for a subject: the latest decision, whether an opt-in is needed, when asking again is allowed. */
   async state(subjectId: string, em: EntityManager = this.db.manager): Promise<SaleShareState> {
     const [records, age] = await Promise.all([
