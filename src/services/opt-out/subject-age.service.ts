@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
-import { SubjectAge } from '../../entities';
+import { SubjectAge, type AgeGateCheck } from '../../entities';
 import { ageOn, toCalendarDate, type CalendarDate } from '../../policy';
 import type { PolicyService } from '../policy.service';
 
@@ -42,6 +42,20 @@ export class SubjectAgeService {
     const jurisdiction = this.policy.jurisdictionByCode(input.jurisdiction).code;
     await em.delete(SubjectAge, { subjectId });
     await em.insert(SubjectAge, { subjectId, birthDate, jurisdiction, source: input.source, recordedAt: this.clock.now() });
+  }
+
+  /**
+   * What an age-screen answer tells about a birth date: the check keeps only the age in completed
+   * years and when it was given (never the date itself), so the person is taken to be as young as
+   * that answer allows (born on the day of the check, `age` years earlier). The protective choice.
+   */
+  static fromAgeGateCheck(check: Pick<AgeGateCheck, 'age' | 'decidedAt' | 'jurisdiction'>): RecordAgeInput {
+    const d = check.decidedAt;
+    const year = d.getUTCFullYear() - check.age;
+    const month = d.getUTCMonth() + 1;
+    // 29 February in a year without it: 28 February, the youngest date still that age on the day of the check.
+    const day = toCalendarDate({ year, month, day: d.getUTCDate() }) ? d.getUTCDate() : 28;
+    return { birthDate: { year, month, day }, jurisdiction: check.jurisdiction, source: 'age_gate' };
   }
 
   async rule(subjectId: string, em: EntityManager = this.db.manager): Promise<KnownAge | undefined> {
