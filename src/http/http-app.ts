@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
+import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -114,11 +115,27 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.use(
     '/graphql',
+    (req, res, next) => {
+      const device = req.get('x-consentry-device');
+      if (device !== undefined && !DEVICE_ID.test(device)) return sendError(res, 400, 'BAD_USER_INPUT', `X-Consentry-Device: ${DEVICE_ID_MESSAGE}`);
+      next();
+    },
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const { actor, failure } = await services.sessions.authenticate(bearerToken(req.get('authorization')));
+        // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
+        const gpc = req.get('sec-gpc')?.trim() === '1';
+        const deviceId = req.get('x-consentry-device');
+        if (gpc) {
+          await services.optOut.applyGpc({ gpc, deviceId, actor, requestId: res.locals.requestId, ip: req.ip }).catch((error: unknown) => {
+            // The request goes on; the signal is applied on the next request that carries it.
+            res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
+          });
+        }
         return {
+          gpc,
+          deviceId,
           requestId: res.locals.requestId,
           logger: res.locals.logger,
           ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',

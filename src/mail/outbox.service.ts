@@ -36,6 +36,9 @@ export interface EnqueueWebhookInput {
   subjectId?: string | null;
 }
 
+/** Called inside the transaction that marks a message sent. */
+export type SentHook = (em: EntityManager, row: OutboxMessage) => Promise<void>;
+
 export interface OutboxPage {
   items: OutboxMessage[];
   endCursor: string | null;
@@ -58,6 +61,7 @@ const SECRET_PARAMS = ['link'];
  */
 export class OutboxService {
   private readonly host: string;
+  private readonly sentHooks: SentHook[] = [];
 
   constructor(
     private readonly db: Database,
@@ -158,8 +162,19 @@ export class OutboxService {
     for (const key of SECRET_PARAMS) if (key in params) params[key] = '[sent]';
     await this.db.transaction(async (em) => {
       const now = this.clock.now();
-      await em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params) });
+      const saved = await em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params) });
+      if (saved.affected !== 1) return;
+      for (const hook of this.sentHooks) await hook(em, row);
     });
+  }
+
+  /**
+   * Runs `hook` in the transaction that marks a message sent, once per message (e.g. to tell the
+   * workflow that queued a webhook that it was delivered). A hook that throws rolls the mark back:
+   * the message is sent again after its lease, with the same id, so receivers dedupe it.
+   */
+  onSent(hook: SentHook): void {
+    this.sentHooks.push(hook);
   }
 
   /** Records a failed attempt: back to queued after a backoff, or dead when out of attempts. */

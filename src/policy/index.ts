@@ -5,3 +5,4 @@ export { describePeriod } from './period';
 export * from './age';
 export * from './calendar';
 export * from './consent-purposes';
+export * from './processing-purposes';

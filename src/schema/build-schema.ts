@@ -12,6 +12,7 @@ import { LegalHoldResolver, RecipientResolver } from './staff/legal-hold.resolve
 import { OutboxResolver } from './outbox/outbox.resolver';
 import { ActionLinkResolver } from './action-link/action-link.resolver';
 import { EmailChangeResolver } from './email-change/email-change.resolver';
+import { MeSaleShareResolver, OptOutResolver } from './opt-out/opt-out.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -30,6 +31,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OutboxResolver,
   ActionLinkResolver,
   EmailChangeResolver,
+  OptOutResolver,
+  MeSaleShareResolver,
 ];
 
 /**

@@ -15,4 +15,8 @@ export interface RequestContext {
   userAgent?: string;
   services: Services;
   clock: Clock;
+  /** The request carried `Sec-GPC: 1` (Global Privacy Control, 11 CCR 7025). */
+  gpc?: boolean;
+  /** The app's device id from the `X-Consentry-Device` header (same format as the age gate's deviceId). */
+  deviceId?: string;
 }

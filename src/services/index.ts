@@ -30,6 +30,11 @@ import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
+import { OptOutService } from './opt-out/opt-out.service';
+import { optOutEffects } from './opt-out/opt-out.effects';
+import { SubjectAgeService } from './opt-out/subject-age.service';
+import { ProcessingService } from './processing/processing.service';
+import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -66,19 +71,34 @@ export function createServices(deps: ServiceDeps) {
   registry.registerEffect('changeEmail', (em, params, ctx) =>
     subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
   );
+  const privacyRequests = new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar);
+  const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
+  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit);
+  const subjectAges = new SubjectAgeService(db, clock, policy);
+  for (const [name, handler] of Object.entries(optOutEffects({ notices: recipientNotices, requests: privacyRequests, audit }))) registry.registerEffect(name, handler);
+  // A delivered webhook is an event for the workflow that queued it (ccpa-opt-out tracks its notices;
+  // a workflow that does not listen for it answers "not accepted" and nothing is written).
+  outbox.onSent(async (em, row) => {
+    if (row.channel !== 'webhook' || !row.workflowId) return;
+    const { recipientId } = JSON.parse(row.params) as { recipientId: string };
+    await workflows.deliverIn(em, row.workflowId, { id: `outbox.sent:${row.id}`, type: 'notice.delivered', recipientId }, { ...SYSTEM, operation: 'outbox' });
+  });
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
     linkSecret: deriveSecret(deps.appSecret, 'link-csrf'),
     calendar,
-    privacyRequests: new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar),
+    privacyRequests,
     policy,
     audit,
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
     recipients,
-    recipientNotices: new RecipientNoticeService(recipients, outbox, clock),
+    recipientNotices,
     policyVersions,
-    consent: new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
+    consent,
+    subjectAges,
+    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
+    processing: new ProcessingService(db, clock, policy, subjectAges),
     ageGate: new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
     passwords,
     rateLimits,

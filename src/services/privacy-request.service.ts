@@ -103,6 +103,34 @@ export class PrivacyRequestService {
     await em.update(PrivacyRequest, { id }, { status });
   }
 
+  /**
+   * Staff: requests by due date (soonest first), optionally of some statuses, of one type, or only
+   * the overdue ones (open and past the extended or original due date); cursor = the last row's id.
+   * The read is audited.
+   */
+  async list(
+    filter: { statuses?: string[]; type?: string; overdue?: boolean; first: number; after?: string | null },
+    by: { actorId?: string | null; requestId?: string | null; ip?: string | null } = {},
+  ): Promise<{ items: PrivacyRequest[]; endCursor: string | null; hasNextPage: boolean }> {
+    const now = this.clock.now();
+    const qb = this.db.manager.getRepository(PrivacyRequest).createQueryBuilder('r').where('1 = 1');
+    if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.type) qb.andWhere('r.type = :type', { type: filter.type });
+    if (filter.overdue !== undefined) {
+      const past = 'COALESCE(r.extendedDueAt, r.dueAt) < :now';
+      if (filter.overdue) qb.andWhere(`r.status IN (:...open) AND ${past}`, { open: [...OPEN_STATUSES], now });
+      else qb.andWhere(`NOT (r.status IN (:...open) AND ${past})`, { open: [...OPEN_STATUSES], now });
+    }
+    if (filter.after) {
+      const cursor = await this.db.manager.findOneBy(PrivacyRequest, { id: filter.after });
+      if (cursor) qb.andWhere('(r.dueAt > :at OR (r.dueAt = :at AND r.id > :id))', { at: cursor.dueAt, id: cursor.id });
+    }
+    const rows = await qb.orderBy('r.dueAt', 'ASC').addOrderBy('r.id', 'ASC').limit(filter.first + 1).getMany();
+    const items = rows.slice(0, filter.first);
+    await this.audit.record({ actorId: by.actorId, actorRole: 'staff', action: 'privacy_request.read', fields: ['privacyRequests'], categories: ['communication'], operation: 'privacyRequests', requestId: by.requestId, ip: by.ip, details: { count: items.length } });
+    return { items, hasNextPage: rows.length > filter.first, endCursor: items.length ? items[items.length - 1].id : null };
+  }
+
   /** Open requests past their (extended) due date: the staff queue's red list. */
   async overdue(): Promise<PrivacyRequest[]> {
     const now = this.clock.now();

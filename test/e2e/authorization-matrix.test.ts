@@ -84,6 +84,11 @@ const MATRIX: Record<string, Row> = {
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.optOutOfSale': { query: `mutation { optOutOfSale { ${ANY} } }`, expect: signedIn },
+  'Mutation.optOutOfSaleByEmail': { query: `mutation { optOutOfSaleByEmail(input: { email: "nobody@example.com" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.optInToSale': { query: `mutation { optInToSale { ${ANY} } }`, expect: signedIn },
+  'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
+  'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { nodes { id } } }', expect: staffOnly },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
 };
 

@@ -49,6 +49,12 @@ export function mermaidOf(machine: AnyStateMachine): string {
           for (const target of t.target?.length ? t.target : [child]) lines.push(`${pad}${id} --> ${idOf(target)} : ${label}`);
         }
       }
+      // Eventless (`always`) transitions: taken as soon as their guard holds.
+      for (const t of (child.always ?? []) as unknown as { target?: readonly AnyStateNode[]; guard?: Named; actions: readonly Named[] }[]) {
+        const guard = t.guard ? nameOf(t.guard) : undefined;
+        const acts = actionList(t.actions);
+        for (const target of t.target?.length ? t.target : [child]) lines.push(`${pad}${id} --> ${idOf(target)} : always${guard ? ` [${guard}]` : ''}${acts ? ` / ${acts}` : ''}`);
+      }
       if (child.type === 'final') lines.push(`${pad}${id} --> [*]`);
     }
   };

@@ -1,0 +1,66 @@
+import { In } from 'typeorm';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { ConsentRecord, Subject, SubjectAge } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import { processingPurposes, type ProcessingPurpose } from '../../policy';
+import type { SubjectAgeService } from '../opt-out/subject-age.service';
+import type { PolicyService } from '../policy.service';
+import { decideProcessing, type ProcessingDecision } from './processing-decision';
+
+export interface ProcessingAnswer extends ProcessingDecision {
+  subjectId: string;
+  purpose: ProcessingPurpose;
+  decidedAt: Date;
+}
+
+/**
+ * `processingAllowed(subjectId, purpose)`: the hot call of the site's other services. Two indexed
+ * reads (the subject with its known age by primary key; the consent records of the purposes that
+ * matter on the (subjectId, purpose) index), then the pure rule in processing-decision.ts.
+ */
+export class ProcessingService {
+  private readonly purposes: Map<string, ProcessingPurpose>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    policy: PolicyService,
+    private readonly ages: SubjectAgeService,
+  ) {
+    this.purposes = new Map(processingPurposes(policy.policy).map((p) => [p.key, p]));
+  }
+
+  list(): ProcessingPurpose[] {
+    return [...this.purposes.values()];
+  }
+
+  async decide(subjectId: string, purposeKey: string): Promise<ProcessingAnswer | DomainError> {
+    const purpose = this.purposes.get(purposeKey);
+    if (!purpose) {
+      return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE_ERROR, `No processing purpose "${purposeKey}" in the policy. Purposes: ${[...this.purposes.keys()].join(', ')}.`);
+    }
+    const em = this.db.manager;
+    const row: { status: string; birthDate: string | null; jurisdiction: string | null } | undefined = await em
+      .createQueryBuilder()
+      .select('s.status', 'status')
+      .addSelect('a.birthDate', 'birthDate')
+      .addSelect('a.jurisdiction', 'jurisdiction')
+      .from(Subject, 's')
+      .leftJoin(SubjectAge, 'a', 'a.subjectId = s.id')
+      .where('s.id = :subjectId', { subjectId })
+      .getRawOne();
+    const consentKeys = [purpose.consentPurpose, purpose.saleShare ? 'child.disclosure' : undefined].filter((k): k is string => !!k);
+    const records = row && consentKeys.length ? await em.getRepository(ConsentRecord).find({ where: { subjectId, purpose: In(consentKeys) }, order: { id: 'DESC' } }) : [];
+    const latest = new Map<string, ConsentRecord>();
+    for (const r of records) if (!latest.has(r.purpose)) latest.set(r.purpose, r);
+    const now = this.clock.now();
+    const decision = decideProcessing(purpose, {
+      status: row?.status ?? null,
+      age: row?.birthDate && row.jurisdiction ? this.ages.fromRow({ birthDate: row.birthDate, jurisdiction: row.jurisdiction }) : undefined,
+      latest,
+      now,
+    });
+    return { ...decision, subjectId, purpose, decidedAt: now };
+  }
+}
