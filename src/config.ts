@@ -107,6 +107,10 @@ export const configSchema = z.object({
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
+  // Erasure (GDPR Art 17, CCPA delete): step-up window, confirmation link lifetime, cancel window.
+  ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),
+  ERASURE_CONFIRM_TTL: duration('ERASURE_CONFIRM_TTL').default(48 * 3_600_000),
+  ERASURE_CANCEL_WINDOW: duration('ERASURE_CANCEL_WINDOW').default(7 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

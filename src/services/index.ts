@@ -29,6 +29,7 @@ import { SessionService } from './identity/session.service';
 import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
+import { ErasureService } from './erasure/erasure.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -60,6 +61,14 @@ export function createServices(deps: ServiceDeps) {
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  // Erasure (its own instances of the stateless services it uses, so this stays one additive block).
+  const erasure = new ErasureService({
+    db, clock, config, policy, audit, sessions, workflows, outbox,
+    privacyRequests: new PrivacyRequestService(db, clock, audit, policy, calendar),
+    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    recipientNotices: new RecipientNoticeService(recipients, outbox, clock),
+  });
+  erasure.register(registry);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -85,6 +94,7 @@ export function createServices(deps: ServiceDeps) {
     outbox,
     workflows,
     personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    erasure,
   };
 }
 
