@@ -341,6 +341,10 @@ describe('erasure confirmation over HTTP', () => {
       // The subject sees it is not done; a new request waits for this one.
       await stepUp(u);
       expect((await requestErasure(u)).errorCode).toBe('ERASURE_ALREADY_REQUESTED_ERROR');
+      // A failed request is still unanswered: it turns up as overdue at its deadline.
+      expect((await env.app.services.privacyRequests.overdue()).map((r) => r.id)).not.toContain(asked.id);
+      env.clock.advance('24d');
+      expect((await env.app.services.privacyRequests.overdue()).map((r) => r.id)).toContain(asked.id);
       // Still failing: a retry lands in failed again.
       expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure.status).toBe('in_progress');
       await env.workers.drain();

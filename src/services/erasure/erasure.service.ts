@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -46,8 +46,6 @@ export interface ErasureServiceDeps {
   outbox: OutboxService;
 }
 
-/** An erasure request is "open" while it may still erase: waiting, scheduled, or failed (staff retry it). */
-const UNFINISHED = [...OPEN_STATUSES, 'failed'];
 
 const HEADINGS: Record<Locale, { deleted: string; kept: string; nothing: string; when: (at: string, window: string) => string; hold: string }> = {
   en: {
@@ -115,7 +113,7 @@ export class ErasureService {
     return this.deps.db.transaction(async (em) => {
       const qb = em.getRepository(Subject).createQueryBuilder('s').where('s.id = :id', { id: actor.subjectId });
       const subject = await (this.deps.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOneOrFail();
-      const open = await em.findOne(PrivacyRequest, { where: { subjectId: subject.id, type: 'erasure', status: In(UNFINISHED) } });
+      const open = await em.findOne(PrivacyRequest, { where: { subjectId: subject.id, type: 'erasure', status: In([...OPEN_STATUSES]) } });
       if (open) return new DomainError(ErrorCode.ERASURE_ALREADY_REQUESTED_ERROR, 'You already have an erasure request in progress: confirm or cancel it first.', { requestId: open.id });
       const request = await this.deps.privacyRequests.open(em, {
         type: 'erasure',
@@ -246,8 +244,10 @@ export class ErasureService {
   private async execute(em: EntityManager, p: ExecuteErasureParams, ctx: EffectContext): Promise<void> {
     const { privacyRequests, outbox, personalData, recipientNotices, sessions } = this.deps;
     const plan = await this.plan(em, p.subjectId, p.scope, p.categories);
+    // The address now (it may have changed since the request); the request's if the account is gone already.
+    const to = (await em.findOneBy(Subject, { id: p.subjectId, status: Not('erased') }))?.email ?? p.email;
     const mail = (params: Record<string, unknown>, subjectId: string | null) =>
-      outbox.enqueueEmail(em, { to: p.email, template: 'erasure-completed', locale: p.locale, params: { scope: p.scope, categories: p.categories, ...params }, workflowId: ctx.workflow.id, subjectId });
+      outbox.enqueueEmail(em, { to, template: 'erasure-completed', locale: p.locale, params: { scope: p.scope, categories: p.categories, ...params }, workflowId: ctx.workflow.id, subjectId });
 
     if (plan.holds.length) {
       await mail({ denied: true, kept: plan.holds.map((h) => h.text) }, p.subjectId);
