@@ -4,7 +4,7 @@ import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { mapResult } from '../identity/account.mappers';
 import { ReauthenticationRequiredError } from '../identity/identity.errors';
-import { ErasureAlreadyRequestedError, ErasureNotCancellableError, ErasureNotRetryableError, ErasureRequest, ErasureRequestArgs, InvalidErasureCategoriesError, RequestErasureInput } from './erasure.types';
+import { CancelErasureArgs, ErasureAlreadyRequestedError, ErasureNotCancellableError, ErasureNotRetryableError, ErasureRequest, ErasureRequestArgs, InvalidErasureCategoriesError, RequestErasureInput } from './erasure.types';
 
 const RequestErasureResult = resultUnion('RequestErasureResult', ErasureRequest, [ReauthenticationRequiredError, InvalidErasureCategoriesError, ErasureAlreadyRequestedError]);
 const CancelErasureResult = resultUnion('CancelErasureResult', ErasureRequest, [NotFoundError, ErasureNotCancellableError]);
@@ -22,8 +22,8 @@ export class ErasureResolver {
 
   @Authorized()
   @Mutation(() => CancelErasureResult, { description: 'Cancels one’s own erasure request: before confirming, or within the cancel window after.' })
-  async cancelErasure(@Args() { requestId }: ErasureRequestArgs, @Ctx() ctx: RequestContext) {
-    return mapResult(await ctx.services.erasure.cancel(ctx, requestId), ErasureRequest.from);
+  async cancelErasure(@Args() { requestId }: CancelErasureArgs, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.erasure.cancel(ctx, requestId ?? null), ErasureRequest.from);
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)

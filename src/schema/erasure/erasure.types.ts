@@ -26,6 +26,14 @@ export class ErasureRequestArgs {
   @Field(() => ID) @Matches(/^[A-Za-z0-9-]{1,36}$/) requestId!: string;
 }
 
+@ArgsType()
+export class CancelErasureArgs {
+  @Field(() => ID, { nullable: true, description: 'Default: your erasure request in progress.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{1,36}$/)
+  requestId?: string | null;
+}
+
 @ObjectType('ErasureRequest', { simpleResolvers: true, description: 'An erasure request (GDPR Art 17, CCPA delete) and where it stands.' })
 export class ErasureRequest {
   @Field(() => ID) id!: string;

@@ -47,11 +47,12 @@ export interface ErasureServiceDeps {
 }
 
 
-const HEADINGS: Record<Locale, { deleted: string; kept: string; nothing: string; when: (at: string, window: string) => string; hold: string }> = {
+const HEADINGS: Record<Locale, { deleted: string; kept: string; nothing: string; nothingKept: string; when: (at: string, window: string) => string; hold: string }> = {
   en: {
     deleted: 'What will be deleted',
     kept: 'What we keep, and why',
     nothing: 'Nothing of this kind is held about you.',
+    nothingKept: 'Nothing: we keep none of it.',
     when: (at, window) => `If you confirm now, the erasure happens on ${at}. Until then (${window}) you can cancel it with the link we will mail you, or in the app.`,
     hold: 'A legal hold is in force on your data: while it lasts, we keep everything listed and erase nothing.',
   },
@@ -59,6 +60,7 @@ const HEADINGS: Record<Locale, { deleted: string; kept: string; nothing: string;
     deleted: 'Was gelöscht wird',
     kept: 'Was wir aufbewahren, und warum',
     nothing: 'Dazu sind keine Daten über Sie gespeichert.',
+    nothingKept: 'Nichts: Wir bewahren davon nichts auf.',
     when: (at, window) => `Wenn Sie jetzt bestätigen, geschieht die Löschung am ${at}. Bis dahin (${window}) können Sie sie mit dem Link, den wir Ihnen senden, oder in der App abbrechen.`,
     hold: 'Für Ihre Daten gilt eine gesetzliche Aufbewahrung: Solange sie besteht, bewahren wir alles Genannte auf und löschen nichts.',
   },
@@ -140,15 +142,17 @@ export class ErasureService {
     });
   }
 
-  /** The subject cancels their own erasure request, before confirming or within the cancel window. */
-  async cancel(ctx: CallContext, requestId: string): Promise<PrivacyRequest | DomainError> {
+  /** The subject cancels their own erasure request (by id, or the one in progress), before confirming or within the cancel window. */
+  async cancel(ctx: CallContext, requestId: string | null): Promise<PrivacyRequest | DomainError> {
     const actor = SessionService.actorOf(ctx);
     return this.deps.db.transaction(async (em) => {
-      const request = await em.findOneBy(PrivacyRequest, { id: requestId, subjectId: actor.subjectId, type: 'erasure' });
+      const request = requestId
+        ? await em.findOneBy(PrivacyRequest, { id: requestId, subjectId: actor.subjectId, type: 'erasure' })
+        : await em.findOneBy(PrivacyRequest, { subjectId: actor.subjectId, type: 'erasure', status: In([...OPEN_STATUSES]) });
       if (!request?.workflowId) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no erasure request with that id.');
       const result = await this.deps.workflows.deliverIn(em, request.workflowId, { id: `cancel:${randomUUID()}`, type: 'erasure.cancel' }, this.caller(ctx, 'cancelErasure'));
       if (isDomainError(result)) return new DomainError(ErrorCode.ERASURE_NOT_CANCELLABLE_ERROR, `This request can no longer be cancelled: it is ${request.status}.`, { status: request.status });
-      return em.findOneByOrFail(PrivacyRequest, { id: requestId });
+      return em.findOneByOrFail(PrivacyRequest, { id: request.id });
     });
   }
 
@@ -211,7 +215,7 @@ export class ErasureService {
     return {
       sections: [
         { heading: t.deleted, items: plan.deleted.length ? plan.deleted : [t.nothing] },
-        { heading: t.kept, items: [...plan.holds.map((h) => h.text), ...plan.kept] },
+        { heading: t.kept, items: plan.holds.length + plan.kept.length ? [...plan.holds.map((h) => h.text), ...plan.kept] : [t.nothingKept] },
       ],
       notes: [...(plan.holds.length ? [t.hold] : []), t.when(utc(new Date(now.getTime() + window)), days(window))],
     };
