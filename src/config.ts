@@ -109,6 +109,10 @@ export const configSchema = z.object({
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
   EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
   RATE_LIMIT_EMAIL_CHANGE_ACCOUNT: rateLimit('RATE_LIMIT_EMAIL_CHANGE_ACCOUNT').default({ limit: 5, windowMs: 60 * 60_000 }),
+  // Erasure (GDPR Art 17, CCPA delete): step-up window, confirmation link lifetime, cancel window.
+  ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),
+  ERASURE_CONFIRM_TTL: duration('ERASURE_CONFIRM_TTL').default(48 * 3_600_000),
+  ERASURE_CANCEL_WINDOW: duration('ERASURE_CANCEL_WINDOW').default(7 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

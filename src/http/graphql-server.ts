@@ -124,7 +124,15 @@ function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPl
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = costOf(document, request.operationName, request.variables);
+          let cost: number;
+          try {
+            cost = costOf(document, request.operationName, request.variables);
+          } catch (error) {
+            // The estimate coerces the variables first; a value that does not fit its type (an unknown
+            // enum value) is the client's mistake, which Apollo would report the same way a step later.
+            if (error instanceof GraphQLError && !error.extensions?.code) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw error;
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`Query is too complex: its cost is ${cost}, the maximum is ${maxCost}. Ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },

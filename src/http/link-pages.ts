@@ -90,7 +90,7 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     const existing = readCookie(req, NONCE_COOKIE);
     const nonce = existing && NONCE_FORMAT.test(existing) ? existing : randomBytes(16).toString('base64url');
     res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
-    send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf: csrfFor(token, nonce) }));
+    send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf: csrfFor(token, nonce), details: view.details }));
   });
 
   router.post('/:token', express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), async (req, res) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { html, SafeHtml } from '../util/html';
 import type { Locale } from '../util/locale';
 import type { SiteInfo } from '../mail/mail-template';
+import type { LinkDetails } from '../workflows/runtime/workflow-registry';
 
 /**
  * The server-rendered pages behind email links: plain HTML, no script, no outside assets, one
@@ -9,7 +10,7 @@ import type { SiteInfo } from '../mail/mail-template';
  */
 const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#f4f5f7}
 main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem}.card{background:#fff;border-radius:10px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:1.4rem;line-height:1.25;margin:0 0 1rem}p{margin:0 0 1rem}button{display:block;width:100%;font:inherit;font-weight:600;padding:.9rem 1rem;border:0;border-radius:8px;background:#1f4fd8;color:#fff;cursor:pointer}
+h1{font-size:1.4rem;line-height:1.25;margin:0 0 1rem}h2{font-size:1.05rem;margin:1rem 0 .5rem}ul{margin:0 0 1rem;padding-left:1.2rem}p{margin:0 0 1rem}button{display:block;width:100%;font:inherit;font-weight:600;padding:.9rem 1rem;border:0;border-radius:8px;background:#1f4fd8;color:#fff;cursor:pointer}
 button:focus{outline:3px solid #f5a623;outline-offset:2px}.muted{color:#555;font-size:.9rem}footer{max-width:34rem;margin:0 auto;padding:0 1rem 2rem;color:#555;font-size:.85rem}a{color:#1f4fd8}`;
 
 /** The stylesheet is a constant of ours, not input: inserted as is, and pinned by its hash in the CSP. */
@@ -78,14 +79,16 @@ ${content}
 }
 
 /** The page a link opens: what pressing the button will do, and the button (a plain form POST). */
-export function confirmPage(p: { locale: Locale; site: SiteInfo; title: string; explain: string; button: string; expiresAt: Date; csrf: string }): string {
+export function confirmPage(p: { locale: Locale; site: SiteInfo; title: string; explain: string; button: string; expiresAt: Date; csrf: string; details?: LinkDetails }): string {
+  const sections = (p.details?.sections ?? []).map((s) => html`<h2>${s.heading}</h2>\n<ul>${s.items.map((i) => html`<li>${i}</li>`)}</ul>\n`);
+  const notes = (p.details?.notes ?? []).map((n) => html`<p>${n}</p>\n`);
   return layout(
     p.locale,
     p.site,
     p.title,
     html`<h1>${p.title}</h1>
 <p>${p.explain}</p>
-<form method="post">
+${sections}${notes}<form method="post">
 <input type="hidden" name="csrf" value="${p.csrf}">
 <button type="submit">${p.button}</button>
 </form>

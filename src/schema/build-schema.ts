@@ -13,6 +13,7 @@ import { OutboxResolver } from './outbox/outbox.resolver';
 import { ActionLinkResolver } from './action-link/action-link.resolver';
 import { EmailChangeResolver } from './email-change/email-change.resolver';
 import { MeSaleShareResolver, OptOutResolver } from './opt-out/opt-out.resolver';
+import { ErasureResolver } from './erasure/erasure.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -33,6 +34,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EmailChangeResolver,
   OptOutResolver,
   MeSaleShareResolver,
+  ErasureResolver,
 ];
 
 /**

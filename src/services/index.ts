@@ -35,6 +35,7 @@ import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
 import { SYSTEM } from '../workflows/runtime/workflow-runtime';
+import { ErasureService } from './erasure/erasure.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -83,6 +84,14 @@ export function createServices(deps: ServiceDeps) {
     const { recipientId } = JSON.parse(row.params) as { recipientId: string };
     await workflows.deliverIn(em, row.workflowId, { id: `outbox.sent:${row.id}`, type: 'notice.delivered', recipientId }, { ...SYSTEM, operation: 'outbox' });
   });
+  // Erasure (its own instances of the stateless services it uses, so this stays one additive block).
+  const erasure = new ErasureService({
+    db, clock, config, policy, audit, sessions, workflows, outbox,
+    privacyRequests,
+    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    recipientNotices,
+  });
+  erasure.register(registry);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -112,6 +121,7 @@ export function createServices(deps: ServiceDeps) {
     outbox,
     workflows,
     personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    erasure,
   };
 }
 

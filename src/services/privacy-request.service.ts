@@ -7,7 +7,8 @@ import { REGULATORY_DEADLINES, type BusinessCalendar, type Right } from '../poli
 import type { AuditService } from './audit/audit.service';
 import type { PolicyService } from './policy.service';
 
-export const OPEN_STATUSES = ['received', 'awaiting_confirmation', 'in_progress'] as const;
+/** Not answered yet: `failed` (an erasure that rolled back, waiting for staff to retry) still counts against its deadline. */
+export const OPEN_STATUSES = ['received', 'awaiting_confirmation', 'in_progress', 'failed'] as const;
 export const CLOSED_STATUSES = ['completed', 'denied', 'cancelled', 'expired'] as const;
 
 export interface OpenRequestInput {

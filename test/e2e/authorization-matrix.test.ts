@@ -89,6 +89,9 @@ const MATRIX: Record<string, Row> = {
   'Mutation.optInToSale': { query: `mutation { optInToSale { ${ANY} } }`, expect: signedIn },
   'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { nodes { id } } }', expect: staffOnly },
+  'Mutation.requestErasure': { query: `mutation { requestErasure(input: { scope: CATEGORIES, categories: ["no_such_category"] }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.cancelErasure': { query: `mutation { cancelErasure(requestId: "no-such-request") { ${ANY} } }`, expect: signedIn },
+  'Mutation.retryErasure': { query: `mutation { retryErasure(requestId: "no-such-request") { ${ANY} } }`, expect: staffOnly },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
 };
 

@@ -5,7 +5,7 @@ import type { ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
 import { toLocale, type Locale } from '../../util/locale';
-import { EffectRefusedError, type Caller, type LinkTexts } from '../../workflows/runtime/workflow-registry';
+import { EffectRefusedError, type Caller, type LinkDetails, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
 
@@ -18,6 +18,8 @@ export interface LinkView {
   texts: LinkTexts;
   expiresAt: Date;
   token: ActionToken;
+  /** Workflow-specific content of the page (preview only), from the purpose's registered provider. */
+  details?: LinkDetails;
 }
 
 /** Rolls a transaction back and carries the expected failure out of it. */
@@ -44,7 +46,7 @@ export class ActionLinkService {
 
   constructor(
     private readonly db: Database,
-    clock: Clock,
+    private readonly clock: Clock,
     config: Config,
     private readonly tokens: ActionTokenService,
     private readonly runtime: WorkflowRuntime,
@@ -62,7 +64,11 @@ export class ActionLinkService {
     const { state, row } = await this.tokens.inspect(token);
     if (state === 'unknown') this.guesses.hit(client);
     if (state !== 'valid' || !row) return Object.assign(STATE_ERRORS[state as Exclude<TokenState, 'valid'>](), { locale: row ? toLocale(row.locale) : undefined });
-    return this.view(row);
+    const view = this.view(row);
+    if (isDomainError(view)) return view;
+    const provider = this.runtime.registry.linkDetails(row.purpose);
+    if (provider) view.details = await provider(this.db.manager, { workflowId: row.workflowId, locale: view.locale, now: this.clock.now() });
+    return view;
   }
 
   /** The locale a token's pages use, if the token exists. */

@@ -95,6 +95,42 @@ export class PersonalDataService {
       });
   }
 
+  /** The policy data categories of an entity's personal columns. */
+  categoriesOf(d: PersonalDataDeclaration): string[] {
+    return [...new Set(Object.values(d.columns).flatMap((c) => (c.personal ? [c.category] : [])))];
+  }
+
+  /**
+   * With `only` (an erasure of some categories, the account staying): deletes the rows of entities
+   * declared `delete` whose personal columns all belong to those categories; rows that also hold
+   * other categories, or that are kept or pseudonymized for a reason, stay (the report says so).
+   * Without it: the whole subject, as below.
+   */
+  async eraseCategories(em: EntityManager, subjectId: string, only: string[], operation = 'erasure'): Promise<ErasureReport> {
+    const report: ErasureReport = { deleted: {}, pseudonymized: [], kept: [] };
+    for (const d of this.declarations()) {
+      if ('none' in d.subjectRows) continue;
+      const categories = this.categoriesOf(d);
+      if (!categories.some((c) => only.includes(c))) continue;
+      if (d.erasure.strategy === 'delete' && categories.every((c) => only.includes(c))) {
+        const rows = await this.rowsOf(em, d, subjectId);
+        if (rows.length) await em.getRepository(d.entity).remove(rows as never[]);
+        report.deleted[d.entity.name] = rows.length;
+      } else {
+        report.kept.push({ entity: d.entity.name, legalBasis: d.erasure.strategy === 'keep' ? d.erasure.legalBasis : 'part_of_account', retention: describeErasure(d) });
+      }
+    }
+    await this.audit.append(em, {
+      actorRole: 'system',
+      action: 'subject.erase_categories',
+      subjectId,
+      categories: only,
+      operation,
+      details: { deleted: report.deleted, kept: report.kept.map((k) => k.entity) },
+    });
+    return report;
+  }
+
   /**
    * Erases a subject inside the caller's transaction, entity by entity as declared: deletes rows,
    * pseudonymizes (the subject row becomes a tombstone, audit rows lose their direct identifiers),

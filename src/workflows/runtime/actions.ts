@@ -24,6 +24,12 @@ export interface StartTimerParams {
   delay: Delay;
   /** Event type delivered when it fires. */
   event: string;
+  /**
+   * Event type delivered (in a transaction of its own, with `error`: the message) when delivering
+   * `event` throws: the failed delivery rolled back, and the machine decides what a failure means
+   * instead of the timer being retried. Without it the timer is retried a few times, then marked failed.
+   */
+  onError?: string;
 }
 
 export interface CancelTimerParams {

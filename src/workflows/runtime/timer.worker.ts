@@ -57,7 +57,8 @@ export class TimerWorker extends PollingWorker {
         const timer = await qb.getOne();
         if (!timer) return false;
         try {
-          const event = { ...(JSON.parse(timer.event) as { type: string }), id: `timer:${timer.id}` };
+          const { onError: _onError, ...stored } = JSON.parse(timer.event) as { type: string; onError?: string };
+          const event = { ...stored, id: `timer:${timer.id}` };
           const result = await this.runtime.deliverIn(em, timer.workflowId, event, { actorRole: 'system', operation: 'timer' });
           await em.update(Timer, { id: timer.id }, { status: isDomainError(result) ? 'skipped' : 'fired', firedAt: now });
           this.logger.debug({ timerId: timer.id, workflowId: timer.workflowId, skipped: isDomainError(result) }, 'timer fired');
@@ -80,10 +81,24 @@ export class TimerWorker extends PollingWorker {
     }
   }
 
-  /** The delivery threw (a bug or an effect's failure): try again later, then give up visibly. */
+  /**
+   * The delivery threw (a bug or an effect's failure) and rolled back. A timer with an `onError`
+   * event hands the failure to its machine at once (timer failed, event delivered, one transaction);
+   * any other is tried again later, then given up visibly.
+   */
   private async recordFailure(timer: Timer, error: Error): Promise<void> {
     const now = this.clock.now();
     const attempts = timer.attempts + 1;
+    const { onError } = JSON.parse(timer.event) as { onError?: string };
+    if (onError) {
+      this.logger.error({ err: error, timerId: timer.id, workflowId: timer.workflowId, onError }, 'timer delivery failed: the workflow is told');
+      await this.db.transaction(async (em) => {
+        const claimed = await em.update(Timer, { id: timer.id, status: 'pending' }, { attempts, lastError: error.message.slice(0, 2000), status: 'failed', firedAt: now });
+        if (!claimed.affected) return;
+        await this.runtime.deliverIn(em, timer.workflowId, { id: `timer-error:${timer.id}`, type: onError, error: error.message.slice(0, 500) }, { actorRole: 'system', operation: 'timer' });
+      });
+      return;
+    }
     const failed = attempts >= MAX_TIMER_ATTEMPTS;
     this.logger.error({ err: error, timerId: timer.id, workflowId: timer.workflowId, attempts, failed }, 'timer delivery failed');
     await this.db.transaction((em) =>

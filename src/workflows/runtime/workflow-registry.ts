@@ -17,6 +17,16 @@ export interface LinkTexts {
   done: string;
 }
 
+/** What a link page shows beyond its fixed texts, computed when the page is opened (e.g. what an erasure will delete and keep). */
+export interface LinkDetails {
+  sections: { heading: string; items: string[] }[];
+  /** Plain paragraphs after the sections (dates, what to do next). */
+  notes?: string[];
+}
+
+/** Reads (never writes) what a link page of one purpose should show for its workflow. */
+export type LinkDetailsProvider = (em: EntityManager, at: { workflowId: string; locale: Locale; now: Date }) => Promise<LinkDetails | undefined>;
+
 /** A machine the runtime can run, with what its actions need: mail templates and link page texts. */
 export interface WorkflowDefinition {
   /** The machine; its `id` names the workflow. Pure: no delays, no invoked promises, effects by name. */
@@ -89,6 +99,7 @@ export class WorkflowRegistry {
   private readonly templates = new Map<string, MailTemplate>();
   private readonly links = new Map<string, Record<Locale, LinkTexts>>();
   private readonly effects = new Map<string, EffectHandler>();
+  private readonly details = new Map<string, LinkDetailsProvider>();
 
   register(def: WorkflowDefinition): this {
     const id = def.machine.id;
@@ -116,6 +127,17 @@ export class WorkflowRegistry {
     if (this.effects.has(name)) throw new Error(`Effect ${name} is registered twice`);
     this.effects.set(name, handler);
     return this;
+  }
+
+  /** Adds workflow-specific content to the pages of one link purpose (read-only: pages are opened by mail scanners too). */
+  registerLinkDetails(purpose: string, provider: LinkDetailsProvider): this {
+    if (this.details.has(purpose)) throw new Error(`Link details for ${purpose} are registered twice`);
+    this.details.set(purpose, provider);
+    return this;
+  }
+
+  linkDetails(purpose: string): LinkDetailsProvider | undefined {
+    return this.details.get(purpose);
   }
 
   /** The definition of a machine version; refuses an unknown one (e.g. a row written by a newer or retired release). */

@@ -215,7 +215,7 @@ export class WorkflowRuntime {
             id: randomUUID(),
             workflowId: workflow.id,
             name: p.name,
-            event: JSON.stringify({ type: p.event }),
+            event: JSON.stringify(p.onError ? { type: p.event, onError: p.onError } : { type: p.event }),
             fireAt: new Date(now.getTime() + delayMs(p.delay)),
             status: 'pending',
             attempts: 0,
