@@ -106,6 +106,11 @@ export const configSchema = z.object({
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
+  // Parental consent (COPPA §312.5)
+  PARENTAL_CONSENT_EXPIRY: duration('PARENTAL_CONSENT_EXPIRY').default(14 * 86_400_000),
+  PARENTAL_CONSENT_REMINDER: duration('PARENTAL_CONSENT_REMINDER').default(3 * 86_400_000),
+  EMAIL_PLUS_DELAY: duration('EMAIL_PLUS_DELAY').default(86_400_000),
+  PARENTAL_REVOKE_LINK_TTL: duration('PARENTAL_REVOKE_LINK_TTL').default(90 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

@@ -14,11 +14,14 @@ import { ActionToken } from './action-token.entity';
 import { OutboxMessage } from './outbox-message.entity';
 import { Timer } from './timer.entity';
 import { Workflow, WorkflowEvent } from './workflow.entity';
+import { GuardianLink } from './guardian-link.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
 export { ActionToken, OutboxMessage, Timer, Workflow, WorkflowEvent };
 export type { SubjectStatus } from './subject.entity';
+export { GuardianLink };
+export type { GuardianLinkStatus } from './guardian-link.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
 export const ENTITIES: Function[] = [
@@ -35,6 +38,7 @@ export const ENTITIES: Function[] = [
   LegalHold,
   Recipient,
   PrivacyRequest,
+  GuardianLink,
   // A workflow's events, timers and links are found through it: they come first, so erasure
   // (which follows this order) deletes them before the workflow rows.
   WorkflowEvent,

@@ -11,6 +11,7 @@ import { PolicyResolver } from './policy/policy.resolver';
 import { LegalHoldResolver, RecipientResolver } from './staff/legal-hold.resolver';
 import { OutboxResolver } from './outbox/outbox.resolver';
 import { ActionLinkResolver } from './action-link/action-link.resolver';
+import { ParentalConsentResolver } from './parental-consent/parental-consent.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -28,6 +29,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   RecipientResolver,
   OutboxResolver,
   ActionLinkResolver,
+  ParentalConsentResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

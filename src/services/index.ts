@@ -28,6 +28,7 @@ import { SessionService } from './identity/session.service';
 import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
+import { ParentalConsentService } from './children/parental-consent.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -58,6 +59,9 @@ export function createServices(deps: ServiceDeps) {
   const tokens = new ActionTokenService(deps.db, deps.clock, deps.config);
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit);
+  const ageGate = new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW);
+  const personalData = new PersonalDataService(deps.dataSource, clock, policy, audit);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -69,8 +73,8 @@ export function createServices(deps: ServiceDeps) {
     legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
     recipients: new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction),
     policyVersions,
-    consent: new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit),
-    ageGate: new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
+    consent,
+    ageGate,
     passwords,
     rateLimits,
     sessions,
@@ -81,7 +85,8 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     outbox,
     workflows,
-    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    personalData,
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows).install(),
   };
 }
 

@@ -1,7 +1,22 @@
 import type { WorkflowDefinition } from './runtime/workflow-registry';
+import { parentalConsentMachine } from './parental-consent/parental-consent.machine';
+import {
+  PARENTAL_CONSENT_LINKS,
+  parentalConsentConfirmationTemplate,
+  parentalConsentReminderTemplate,
+  parentalConsentRequestTemplate,
+} from './parental-consent/parental-consent.templates';
 
 /**
  * Every workflow of the product, each machine at every version that may still have running
  * workflows. `npm run docs:workflows` draws them into docs/workflows.md.
  */
-export const WORKFLOWS: WorkflowDefinition[] = [];
+export const WORKFLOWS: WorkflowDefinition[] = [
+  {
+    machine: parentalConsentMachine,
+    version: 1,
+    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete.',
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate],
+    links: PARENTAL_CONSENT_LINKS,
+  },
+];

@@ -1,0 +1,245 @@
+import { assign, setup } from 'xstate';
+import type { DirectNotice } from '../../services/children/direct-notice';
+import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, type SendEmailParams, type StartTimerParams } from '../runtime/actions';
+
+/**
+ * Verifiable parental consent for a child account (COPPA 16 CFR 312.5, 2025 Rule).
+ *
+ *   awaiting_consent ──consent.respond(consent)──▶ awaiting_confirmation_delay ──timer.confirm──▶ active ──consent.revoke──▶ revoked
+ *        │                  └─(with disclosure features)─▶ awaiting_stronger_verification ──staff.approve|staff.reject──▶ awaiting_confirmation_delay
+ *        ├─consent.respond(decline)─▶ deleted
+ *        └─timer.expired─▶ deleted        (timer.remind: a reminder with a fresh link, PARENTAL_CONSENT_REMINDER before)
+ *
+ * Email plus (§312.5(b)(2)(viii)) verifies (a) the account and features that disclose nothing; the
+ * confirmation mail after EMAIL_PLUS_DELAY is its "plus" and carries a revoke link. Features that
+ * disclose (public profile, posting) are never granted by email plus: they wait for a stronger
+ * method verified by privacy staff (a signed form, a call or video check; later a card or ID-check
+ * provider delivering `staff.approve` with its own method). Every grant is a `recordParentalConsent` action.
+ */
+
+export const PARENTAL_CONSENT_LINK = 'parental-consent';
+export const PARENTAL_REVOKE_LINK = 'parental-consent-revoke';
+
+export interface ParentalConsentFeature {
+  key: string;
+  disclosure: boolean;
+}
+
+export interface ParentalConsentInput {
+  childId: string;
+  parentEmail: string;
+  childUsername: string;
+  locale: string;
+  /** The direct notice (§312.4(c)(1)) in the parent's language, built from the policy at registration. */
+  notice: DirectNotice;
+  features: ParentalConsentFeature[];
+  expiry: Delay;
+  /** When the reminder goes out, counted from the start (expiry minus PARENTAL_CONSENT_REMINDER). */
+  reminderAt: Delay;
+  confirmationDelay: Delay;
+  revokeLinkTtl: Delay;
+}
+
+export interface ParentalConsentContext extends ParentalConsentInput {
+  /** Non-disclosing features granted by email plus. */
+  granted: string[];
+  /** Disclosing features the parent asked for, waiting for staff verification. */
+  requested: string[];
+  /** Disclosing features granted after staff verification. */
+  verified: string[];
+}
+
+/** The parent's answer on the consent page: (a) the account with features, or decline. */
+export type ConsentRespondEvent = { type: 'consent.respond'; decision: 'consent' | 'decline'; features?: string[] };
+export type StaffDecisionEvent = { type: 'staff.approve' | 'staff.reject'; staffId: string; note: string; method?: string };
+
+export type ParentalConsentEvent =
+  | ConsentRespondEvent
+  | StaffDecisionEvent
+  | { type: 'timer.remind' }
+  | { type: 'timer.expired' }
+  | { type: 'timer.confirm' }
+  | { type: 'consent.revoke' };
+
+export interface RecordParentalConsentParams {
+  childId: string;
+  purposes: string[];
+  decision: 'granted' | 'denied' | 'withdrawn';
+  method: 'email_plus' | 'staff_verified' | 'signed_form' | 'email_link' | 'system';
+  staffId?: string;
+  note?: string;
+}
+
+export interface GuardianStatusParams {
+  childId: string;
+  status: 'awaiting_verification' | 'active' | 'revoked';
+  permissions: string[];
+  verificationMethod: string;
+}
+
+const asFeatures = (keys: readonly string[]) => keys.map((k) => `child.feature.${k}`);
+
+/** Of the requested features, those the policy defines, split into disclosing and not. */
+function chosen(context: ParentalConsentContext, event: ParentalConsentEvent): { plain: string[]; disclosing: string[] } {
+  const asked = event.type === 'consent.respond' ? (event.features ?? []) : [];
+  const known = context.features.filter((f) => asked.includes(f.key));
+  return { plain: known.filter((f) => !f.disclosure).map((f) => f.key), disclosing: known.filter((f) => f.disclosure).map((f) => f.key) };
+}
+
+const consentLink = (ttl: Delay) => ({ purpose: PARENTAL_CONSENT_LINK, event: 'consent.respond', ttl });
+
+export const parentalConsentMachine = setup({
+  types: {
+    context: {} as ParentalConsentContext,
+    input: {} as ParentalConsentInput,
+    events: {} as ParentalConsentEvent,
+  },
+  actions: {
+    sendEmail: effect<SendEmailParams>(),
+    startTimer: effect<StartTimerParams>(),
+    cancelTimer: effect<CancelTimerParams>(),
+    revokeLinks: effect<RevokeLinksParams>(),
+    recordParentalConsent: effect<RecordParentalConsentParams>(),
+    setGuardianStatus: effect<GuardianStatusParams>(),
+    eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' }>(),
+    restrictChild: effect<{ childId: string }>(),
+  },
+  guards: {
+    declines: ({ event }) => event.type === 'consent.respond' && event.decision === 'decline',
+    consentsWithDisclosure: ({ context, event }) => event.type === 'consent.respond' && event.decision === 'consent' && chosen(context, event).disclosing.length > 0,
+    consents: ({ event }) => event.type === 'consent.respond' && event.decision === 'consent',
+  },
+}).createMachine({
+  id: 'parental-consent',
+  context: ({ input }) => ({ ...input, granted: [], requested: [], verified: [] }),
+  initial: 'awaiting_consent',
+  states: {
+    awaiting_consent: {
+      entry: [
+        {
+          type: 'sendEmail',
+          params: ({ context }) => ({
+            to: context.parentEmail,
+            template: 'parental-consent-request',
+            locale: context.locale,
+            params: { notice: context.notice },
+            link: consentLink(context.expiry),
+          }),
+        },
+        { type: 'startTimer', params: ({ context }) => ({ name: 'reminder', delay: context.reminderAt, event: 'timer.remind' }) },
+        { type: 'startTimer', params: ({ context }) => ({ name: 'expiry', delay: context.expiry, event: 'timer.expired' }) },
+      ],
+      on: {
+        'consent.respond': [
+          { guard: 'declines', target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'declined' as const }) }] },
+          {
+            guard: 'consentsWithDisclosure',
+            target: 'awaiting_stronger_verification',
+            actions: [
+              assign(({ context, event }) => ({ granted: chosen(context, event).plain, requested: chosen(context, event).disclosing })),
+              { type: 'cancelTimer', params: { name: 'reminder' } },
+              { type: 'cancelTimer', params: { name: 'expiry' } },
+              { type: 'revokeLinks', params: { purpose: PARENTAL_CONSENT_LINK } },
+              { type: 'recordParentalConsent', params: ({ context }) => ({ childId: context.childId, purposes: ['child.collection', ...asFeatures(context.granted)], decision: 'granted' as const, method: 'email_plus' as const }) },
+              {
+                type: 'setGuardianStatus',
+                params: ({ context }) => ({ childId: context.childId, status: 'awaiting_verification' as const, permissions: context.granted, verificationMethod: 'email_plus' }),
+              },
+            ],
+          },
+          {
+            guard: 'consents',
+            target: 'awaiting_confirmation_delay',
+            actions: [
+              assign(({ context, event }) => ({ granted: chosen(context, event).plain })),
+              { type: 'cancelTimer', params: { name: 'reminder' } },
+              { type: 'cancelTimer', params: { name: 'expiry' } },
+              { type: 'revokeLinks', params: { purpose: PARENTAL_CONSENT_LINK } },
+              { type: 'recordParentalConsent', params: ({ context }) => ({ childId: context.childId, purposes: ['child.collection', ...asFeatures(context.granted)], decision: 'granted' as const, method: 'email_plus' as const }) },
+            ],
+          },
+        ],
+        'timer.remind': {
+          actions: [
+            { type: 'revokeLinks', params: { purpose: PARENTAL_CONSENT_LINK } },
+            {
+              type: 'sendEmail',
+              params: ({ context }) => ({
+                to: context.parentEmail,
+                template: 'parental-consent-reminder',
+                locale: context.locale,
+                params: { notice: context.notice },
+                // The fresh link works until the expiry timer fires (which deletes everything anyway).
+                link: consentLink(context.expiry),
+              }),
+            },
+          ],
+        },
+        'timer.expired': { target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'expired' as const }) }] },
+      },
+    },
+    awaiting_stronger_verification: {
+      description: 'Disclosing features need a method stronger than email plus: privacy staff verify (signed form, call or video) and approve or reject with a note.',
+      on: {
+        'staff.approve': {
+          target: 'awaiting_confirmation_delay',
+          actions: [
+            assign(({ context }) => ({ verified: context.requested, requested: [] })),
+            {
+              type: 'recordParentalConsent',
+              params: ({ context, event }) => ({ childId: context.childId, purposes: asFeatures(context.verified), decision: 'granted' as const, method: 'staff_verified' as const, staffId: event.staffId, note: event.note }),
+            },
+          ],
+        },
+        'staff.reject': {
+          target: 'awaiting_confirmation_delay',
+          actions: [
+            {
+              type: 'recordParentalConsent',
+              params: ({ context, event }) => ({ childId: context.childId, purposes: asFeatures(context.requested), decision: 'denied' as const, method: 'staff_verified' as const, staffId: event.staffId, note: event.note }),
+            },
+            assign({ requested: [] }),
+          ],
+        },
+      },
+    },
+    awaiting_confirmation_delay: {
+      description: 'Email plus: the confirmation mail with a revoke link goes out after EMAIL_PLUS_DELAY; then the account is active.',
+      entry: [{ type: 'startTimer', params: ({ context }) => ({ name: 'confirmation', delay: context.confirmationDelay, event: 'timer.confirm' }) }],
+      on: {
+        'timer.confirm': {
+          target: 'active',
+          actions: [
+            {
+              type: 'setGuardianStatus',
+              params: ({ context }) => ({
+                childId: context.childId,
+                status: 'active' as const,
+                permissions: [...context.granted, ...context.verified],
+                verificationMethod: context.verified.length ? 'staff_verified' : 'email_plus',
+              }),
+            },
+            {
+              type: 'sendEmail',
+              params: ({ context }) => ({
+                to: context.parentEmail,
+                template: 'parental-consent-confirmation',
+                locale: context.locale,
+                params: { childUsername: context.childUsername, permissions: [...context.granted, ...context.verified] },
+                link: { purpose: PARENTAL_REVOKE_LINK, event: 'consent.revoke', ttl: context.revokeLinkTtl },
+              }),
+            },
+          ],
+        },
+        'consent.revoke': { target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
+      },
+    },
+    active: {
+      on: {
+        'consent.revoke': { target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
+      },
+    },
+    revoked: { type: 'final', description: 'Consent withdrawn: the child account is restricted and collects nothing more.' },
+    deleted: { type: 'final', description: 'Declined or no answer in time: the parent’s email and the child’s data are erased; the audit keeps a pseudonymous record.' },
+  },
+});

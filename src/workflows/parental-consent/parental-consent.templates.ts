@@ -1,0 +1,87 @@
+import type { MailContent, MailTemplate, TemplateParams } from '../../mail/mail-template';
+import type { DirectNotice } from '../../services/children/direct-notice';
+import type { LinkTexts } from '../runtime/workflow-registry';
+import type { Locale } from '../../util/locale';
+import { PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK } from './parental-consent.machine';
+
+/** The direct notice as mail paragraphs: each §312.4(c)(1) section's heading, text and items. */
+function noticeParagraphs(notice: DirectNotice): string[] {
+  return notice.sections.flatMap((s) => [s.heading.toUpperCase(), ...s.paragraphs, ...s.items.map((i) => `• ${i}`)]);
+}
+
+const request = (locale: Locale, reminder: boolean) => (p: TemplateParams): MailContent => {
+  const notice = p.notice as DirectNotice;
+  const en = locale === 'en';
+  return {
+    subject: reminder ? (en ? `Reminder: ${notice.subject}` : `Erinnerung: ${notice.subject}`) : notice.subject,
+    greeting: en ? 'Hello,' : 'Guten Tag,',
+    paragraphs: [
+      ...(reminder ? [en ? 'We have not yet heard from you. This is a reminder with a new link; the earlier link no longer works.' : 'Wir haben noch nichts von Ihnen gehört. Dies ist eine Erinnerung mit einem neuen Link; der frühere Link gilt nicht mehr.'] : []),
+      ...noticeParagraphs(notice),
+    ],
+    action: { label: en ? 'Open the consent page' : 'Zur Einwilligungsseite', url: String(p.link) },
+    after: [en ? `The link works until ${String(p.linkExpiresAt)}.` : `Der Link gilt bis ${String(p.linkExpiresAt)}.`],
+  };
+};
+
+export const parentalConsentRequestTemplate: MailTemplate = { id: 'parental-consent-request', locales: { en: request('en', false), de: request('de', false) } };
+export const parentalConsentReminderTemplate: MailTemplate = { id: 'parental-consent-reminder', locales: { en: request('en', true), de: request('de', true) } };
+
+export const parentalConsentConfirmationTemplate: MailTemplate = {
+  id: 'parental-consent-confirmation',
+  locales: {
+    en: (p, site) => ({
+      subject: `You gave consent for ${String(p.childUsername)} on ${site.siteName}`,
+      greeting: 'Hello,',
+      paragraphs: [
+        `You consented to your child’s account “${String(p.childUsername)}” on ${site.siteName}. The account is now active.`,
+        `Features you allowed: ${(p.permissions as string[]).length ? (p.permissions as string[]).join(', ') : 'none'}.`,
+        'If this was not you, or you changed your mind, you can revoke your consent at any time: the account then stops collecting anything and is restricted.',
+      ],
+      action: { label: 'Revoke consent', url: String(p.link) },
+      after: [`This link works until ${String(p.linkExpiresAt)}.`],
+    }),
+    de: (p, site) => ({
+      subject: `Sie haben für ${String(p.childUsername)} bei ${site.siteName} eingewilligt`,
+      greeting: 'Guten Tag,',
+      paragraphs: [
+        `Sie haben dem Konto Ihres Kindes „${String(p.childUsername)}“ bei ${site.siteName} zugestimmt. Das Konto ist jetzt aktiv.`,
+        `Erlaubte Funktionen: ${(p.permissions as string[]).length ? (p.permissions as string[]).join(', ') : 'keine'}.`,
+        'Wenn Sie das nicht waren oder es sich anders überlegt haben, können Sie Ihre Einwilligung jederzeit widerrufen: Das Konto erhebt dann nichts mehr und wird eingeschränkt.',
+      ],
+      action: { label: 'Einwilligung widerrufen', url: String(p.link) },
+      after: [`Dieser Link gilt bis ${String(p.linkExpiresAt)}.`],
+    }),
+  },
+};
+
+export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> = {
+  [PARENTAL_CONSENT_LINK]: {
+    en: {
+      title: 'Your consent for your child’s account',
+      explain: 'Please read this notice, then decide. Nothing changes until you press a button.',
+      button: 'Give consent',
+      done: 'Thank you: your decision is recorded.',
+    },
+    de: {
+      title: 'Ihre Einwilligung für das Konto Ihres Kindes',
+      explain: 'Bitte lesen Sie diese Hinweise und entscheiden Sie dann. Es ändert sich nichts, bis Sie eine Schaltfläche drücken.',
+      button: 'Einwilligen',
+      done: 'Danke: Ihre Entscheidung ist gespeichert.',
+    },
+  },
+  [PARENTAL_REVOKE_LINK]: {
+    en: {
+      title: 'Revoke your consent',
+      explain: 'Pressing the button withdraws your consent: your child’s account stops collecting anything and is restricted.',
+      button: 'Revoke consent',
+      done: 'Your consent is withdrawn. The account is restricted.',
+    },
+    de: {
+      title: 'Einwilligung widerrufen',
+      explain: 'Mit dem Knopf widerrufen Sie Ihre Einwilligung: Das Konto Ihres Kindes erhebt nichts mehr und wird eingeschränkt.',
+      button: 'Einwilligung widerrufen',
+      done: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt.',
+    },
+  },
+};
