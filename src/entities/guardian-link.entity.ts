@@ -2,8 +2,8 @@ import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
-/** pending (direct notice sent) → awaiting_verification (stronger method for disclosure, staff) → active; revoked. */
-export type GuardianLinkStatus = 'pending' | 'awaiting_verification' | 'active' | 'revoked';
+/** pending (direct notice sent) → awaiting_verification (stronger method for disclosure, staff) → active; revoked; aged_up (the teen decides now). */
+export type GuardianLinkStatus = 'pending' | 'awaiting_verification' | 'active' | 'revoked' | 'aged_up';
 
 /**
  * A parent ↔ child link (COPPA §312.5): the parent's email (the only contact data collected before

@@ -2,6 +2,7 @@ import type { WorkflowDefinition } from './runtime/workflow-registry';
 import { parentalConsentMachine } from './parental-consent/parental-consent.machine';
 import {
   PARENTAL_CONSENT_LINKS,
+  parentalConsentAgeUpTemplate,
   parentalConsentConfirmationTemplate,
   parentalConsentReminderTemplate,
   parentalConsentRequestTemplate,
@@ -15,8 +16,8 @@ export const WORKFLOWS: WorkflowDefinition[] = [
   {
     machine: parentalConsentMachine,
     version: 1,
-    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete.',
-    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate],
+    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate],
     links: PARENTAL_CONSENT_LINKS,
   },
 ];

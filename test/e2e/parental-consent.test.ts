@@ -222,6 +222,37 @@ describe('parental consent', () => {
     expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
   });
 
+  it('age-up: on the birthday at the local threshold the consents become the teen’s and the parent is told', async () => {
+    const birthday = new Date(env.clock.now().getTime() + 40 * 86_400_000);
+    const dob = { day: birthday.getUTCDate(), month: birthday.getUTCMonth() + 1, year: birthday.getUTCFullYear() - 13 };
+    const deviceId = 'parent-flow-age-up-device-01';
+    expect((await env.gql(AGE_GATE, { input: { dateOfBirth: dob, country: 'US', deviceId } })).data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
+    const parentEmail = 'age-up-parent@example.test';
+    const reg = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'almost_thirteen', parentEmail, dateOfBirth: dob, locale: 'en' } });
+    const childId = reg.data.registerChild.childId as string;
+    await env.workers.sendMail();
+    const link = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' })));
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('active');
+    env.clock.advance('38d');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('active');
+    env.clock.advance('1d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect((await workflowOf(childId)).stateValue).toBe('aged_up');
+    const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
+    expect(told.text).toContain('has turned 13');
+    expect((await m().findOneByOrFail(GuardianLink, { childId })).status).toBe('aged_up');
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.givenBy, r.method])).toEqual([
+      ['child.collection', 'granted', 'parent', 'email_plus'],
+      ['child.collection', 'granted', 'system', 'system'],
+    ]);
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+  });
+
   it('bad input: unknown device, a device the gate called adult, another date of birth, a taken username: typed errors, nothing written', async () => {
     const adultDevice = 'parent-flow-adult-device-01';
     await env.gql(AGE_GATE, { input: { dateOfBirth: { day: 1, month: 1, year: 1990 }, country: 'US', deviceId: adultDevice } });

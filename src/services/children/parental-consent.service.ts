@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { GuardianLink, Profile, Subject, Workflow, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
-import type { CalendarDate } from '../../policy';
+import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
 import type { Locale } from '../../util/locale';
 import {
@@ -78,6 +78,7 @@ export class ParentalConsentService {
     registry.registerEffect('setGuardianStatus', this.setGuardianStatusEffect);
     registry.registerEffect('eraseChild', this.eraseChildEffect);
     registry.registerEffect('restrictChild', this.restrictChildEffect);
+    registry.registerEffect('ageUpChild', this.ageUpChildEffect);
     registry.registerForm(PARENTAL_CONSENT_LINK, this.consentForm());
     return this;
   }
@@ -156,6 +157,9 @@ export class ParentalConsentService {
         reminderAt: Math.max(0, expiry - this.config.PARENTAL_CONSENT_REMINDER),
         confirmationDelay: this.config.EMAIL_PLUS_DELAY,
         revokeLinkTtl: this.config.PARENTAL_REVOKE_LINK_TTL,
+        // The birthday (UTC midnight) on which the child reaches the threshold that applied at the gate.
+        ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
+        threshold: decision.threshold,
       };
       await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
       return { childId, status: 'pending_parental_consent' as const };
@@ -223,6 +227,21 @@ export class ParentalConsentService {
     for (const s of granted) {
       await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'withdrawn', method: 'email_link', givenBy: 'parent', evidence: { workflowId: workflow.id } });
     }
+  };
+
+  /**
+   * The child reached the local age of digital consent: the parent's link ends, and each granted
+   * child purpose gets a record that it now stands on the teen's own account (givenBy system) until
+   * the teen confirms or changes it.
+   */
+  private readonly ageUpChildEffect: EffectHandler = async (em, params, { workflow, now }) => {
+    const childId = String(params.childId);
+    await em.update(GuardianLink, { childId }, { status: 'aged_up', updatedAt: now });
+    const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
+    for (const s of granted) {
+      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'granted', method: 'system', givenBy: 'system', evidence: { workflowId: workflow.id, reason: 'age_up', threshold: params.threshold } });
+    }
+    await this.audit.append(em, { actorRole: 'system', action: 'child.age_up', subjectId: childId, categories: ['account'], details: { threshold: params.threshold } });
   };
 
   /** The consent page: the direct notice, then (a) the account, (b) each feature, disclosing ones apart; or decline. */

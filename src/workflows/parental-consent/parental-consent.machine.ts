@@ -9,6 +9,7 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
  *        │                  └─(with disclosure features)─▶ awaiting_stronger_verification ──staff.approve|staff.reject──▶ awaiting_confirmation_delay
  *        ├─consent.respond(decline)─▶ deleted
  *        └─timer.expired─▶ deleted        (timer.remind: a reminder with a fresh link, PARENTAL_CONSENT_REMINDER before)
+ *   active ──timer.age_up (the birthday at the local threshold)──▶ aged_up: control moves to the teen, the parent is told
  *
  * Email plus (§312.5(b)(2)(viii)) verifies (a) the account and features that disclose nothing; the
  * confirmation mail after EMAIL_PLUS_DELAY is its "plus" and carries a revoke link. Features that
@@ -38,6 +39,10 @@ export interface ParentalConsentInput {
   reminderAt: Delay;
   confirmationDelay: Delay;
   revokeLinkTtl: Delay;
+  /** ISO time of the birthday on which the child reaches the jurisdiction's age of digital consent. */
+  ageUpAt: string;
+  /** That age (for the mails). */
+  threshold: number;
 }
 
 export interface ParentalConsentContext extends ParentalConsentInput {
@@ -59,7 +64,8 @@ export type ParentalConsentEvent =
   | { type: 'timer.remind' }
   | { type: 'timer.expired' }
   | { type: 'timer.confirm' }
-  | { type: 'consent.revoke' };
+  | { type: 'consent.revoke' }
+  | { type: 'timer.age_up' };
 
 export interface RecordParentalConsentParams {
   childId: string;
@@ -72,7 +78,7 @@ export interface RecordParentalConsentParams {
 
 export interface GuardianStatusParams {
   childId: string;
-  status: 'awaiting_verification' | 'active' | 'revoked';
+  status: 'awaiting_verification' | 'active';
   permissions: string[];
   verificationMethod: string;
 }
@@ -103,6 +109,7 @@ export const parentalConsentMachine = setup({
     setGuardianStatus: effect<GuardianStatusParams>(),
     eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' }>(),
     restrictChild: effect<{ childId: string }>(),
+    ageUpChild: effect<{ childId: string; threshold: number }>(),
   },
   guards: {
     declines: ({ event }) => event.type === 'consent.respond' && event.decision === 'decline',
@@ -235,10 +242,23 @@ export const parentalConsentMachine = setup({
       },
     },
     active: {
+      // A birthday already past (a slow consent) fires at once.
+      entry: [{ type: 'startTimer', params: ({ context }) => ({ name: 'age-up', at: context.ageUpAt, event: 'timer.age_up' }) }],
       on: {
         'consent.revoke': { target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
+        'timer.age_up': {
+          target: 'aged_up',
+          actions: [
+            { type: 'ageUpChild', params: ({ context }) => ({ childId: context.childId, threshold: context.threshold }) },
+            {
+              type: 'sendEmail',
+              params: ({ context }) => ({ to: context.parentEmail, template: 'parental-consent-age-up', locale: context.locale, params: { childUsername: context.childUsername, threshold: context.threshold } }),
+            },
+          ],
+        },
       },
     },
+    aged_up: { type: 'final', description: 'The child reached the local age of digital consent: the consents are now the teen’s own; the parent was told.' },
     revoked: { type: 'final', description: 'Consent withdrawn: the child account is restricted and collects nothing more.' },
     deleted: { type: 'final', description: 'Declined or no answer in time: the parent’s email and the child’s data are erased; the audit keeps a pseudonymous record.' },
   },

@@ -55,6 +55,28 @@ export const parentalConsentConfirmationTemplate: MailTemplate = {
   },
 };
 
+export const parentalConsentAgeUpTemplate: MailTemplate = {
+  id: 'parental-consent-age-up',
+  locales: {
+    en: (p, site) => ({
+      subject: `${String(p.childUsername)} now decides about their account on ${site.siteName}`,
+      greeting: 'Hello,',
+      paragraphs: [
+        `Your child “${String(p.childUsername)}” has turned ${String(p.threshold)}, the age at which the law lets them decide about their own data. The consents you gave are now theirs to keep or change, and we ask them to confirm their settings.`,
+        'You no longer manage this account through us. We have not changed or shared anything because of this.',
+      ],
+    }),
+    de: (p, site) => ({
+      subject: `${String(p.childUsername)} entscheidet jetzt selbst über das Konto bei ${site.siteName}`,
+      greeting: 'Guten Tag,',
+      paragraphs: [
+        `Ihr Kind „${String(p.childUsername)}“ ist ${String(p.threshold)} Jahre alt geworden – das Alter, ab dem es nach dem Gesetz selbst über seine Daten entscheidet. Ihre Einwilligungen gehen auf Ihr Kind über; wir bitten es, seine Einstellungen zu bestätigen.`,
+        'Sie verwalten dieses Konto nun nicht mehr über uns. Dadurch wurde nichts geändert oder weitergegeben.',
+      ],
+    }),
+  },
+};
+
 export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> = {
   [PARENTAL_CONSENT_LINK]: {
     en: {

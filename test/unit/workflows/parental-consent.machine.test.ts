@@ -21,6 +21,8 @@ const input: ParentalConsentInput = {
   reminderAt: '11d',
   confirmationDelay: '24h',
   revokeLinkTtl: '90d',
+  ageUpAt: '2029-06-05T00:00:00.000Z',
+  threshold: 13,
 };
 const DISCLOSING = policy.children.features.filter((f) => f.disclosure).map((f) => `child.feature.${f.key}`);
 
@@ -37,6 +39,7 @@ const EVENTS: ParentalConsentEvent[] = [
   { type: 'timer.expired' },
   { type: 'timer.confirm' },
   { type: 'consent.revoke' },
+  { type: 'timer.age_up' },
 ];
 
 type Action = { type: string; params?: Record<string, unknown> };
@@ -115,6 +118,14 @@ describe('parental-consent machine', () => {
       { name: 'reminder', delay: '11d', event: 'timer.remind' },
       { name: 'expiry', delay: '14d', event: 'timer.expired' },
     ]);
+  });
+
+  it('starts the age-up timer at the birthday when the child becomes active, and hands over there', () => {
+    const { actions } = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: [] }, { type: 'timer.confirm' }]);
+    expect(actions.at(-1)).toMatchObject({ type: 'startTimer', params: { name: 'age-up', at: '2029-06-05T00:00:00.000Z', event: 'timer.age_up' } });
+    const up = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: [] }, { type: 'timer.confirm' }, { type: 'timer.age_up' }]);
+    expect(up.state.value).toBe('aged_up');
+    expect(up.actions.slice(-2).map((a) => a.type)).toEqual(['ageUpChild', 'sendEmail']);
   });
 
   it('refuses a page answer without a decision and staff decisions before the parent asked', () => {
