@@ -86,7 +86,7 @@ export function createServices(deps: ServiceDeps) {
     outbox,
     workflows,
     personalData,
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits).install(),
   };
 }
 

@@ -277,6 +277,23 @@ describe('parental consent', () => {
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
   });
 
+  it('limits registrations per parent address (RATE_LIMIT_REGISTER_ACCOUNT, 3 per hour): no more notices to one parent', async () => {
+    const deviceId = 'parent-flow-flood-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    for (let i = 0; i < 3; i++) {
+      const ok = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `flood_kid_${i}`, parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+      expect(ok.data.registerChild.__typename).toBe('ChildRegistration');
+    }
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: 'flooded-parent@example.test', template: 'parental-consent-request' })).toHaveLength(3);
+    const before = { ...(await rowCounts(env)), subjects: await m().count(Subject) };
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'Flooded-Parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect({ ...(await rowCounts(env)), subjects: await m().count(Subject) }).toEqual(before);
+    env.clock.advance('1h');
+    expect((await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
   it('answers the same whether or not the parent’s email is known', async () => {
     const first = await registerChild({ parentEmail: 'same-parent@example.test' });
     const second = await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId: 'parent-flow-sibling-000001' } });

@@ -3,11 +3,11 @@ import { Role } from '../../auth/roles';
 import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
-import { UsernameTakenError } from '../identity/identity.errors';
+import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
 import { DecideParentalVerificationInput, RegisterChildInput } from './parental-consent.inputs';
 import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision } from './parental-consent.types';
 
-const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError]);
+const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
 
 @Resolver()

@@ -25,6 +25,7 @@ import { DEFAULT_ACCOUNT_SETTINGS } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
@@ -69,6 +70,7 @@ export class ParentalConsentService {
     private readonly personalData: PersonalDataService,
     private readonly audit: AuditService,
     private readonly runtime: WorkflowRuntime,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
@@ -98,6 +100,12 @@ export class ParentalConsentService {
     }
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
+    // Each registration mails a parent: limited per parent address and per client, like sign-ups.
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+    ]);
+    if (limited) return limited;
     const now = this.clock.now();
     const childId = randomUUID();
     const workflowId = randomUUID();
