@@ -31,6 +31,7 @@ describe('parental consent page in Chromium', () => {
     });
     await env.workers.sendMail();
     const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' });
+    expect(mail.subject).toBe(locale === 'de' ? 'Ihre Einwilligung für das Konto Ihres Kindes bei m-exe.com' : 'Your consent is needed for your child’s account on m-exe.com');
     return { childId: res.data.registerChild.childId as string, link: env.mail.linkIn(mail).replace(env.app.config.publicUrl, env.url) };
   }
   const state = async (childId: string) => (await env.app.dataSource.manager.findOneByOrFail(Workflow, { subjectId: childId })).stateValue;

@@ -222,6 +222,29 @@ describe('parental consent', () => {
     expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
   });
 
+  it('staff reject: the disclosing feature is recorded as refused, the account goes on with what email plus allowed', async () => {
+    const admin = await createAdmin(env);
+    const staff = await createStaff(env, admin);
+    const { childId, parentEmail, link } = await registerChild();
+    expect((await submit(link, [['account', 'yes'], ['feature', 'community_posting'], ['decision', 'consent']])).status).toBe(200);
+    const wf = await workflowOf(childId);
+    const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } } }`;
+    const res = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'No signed form arrived; the call number did not answer' } }, { token: staff.token });
+    expect(res.data.decideParentalVerification.state).toBe('awaiting_confirmation_delay');
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.method])).toEqual([
+      ['child.collection', 'granted', 'email_plus'],
+      ['child.feature.community_posting', 'denied', 'staff_verified'],
+    ]);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', verificationMethod: 'email_plus', permissions: '[]' });
+    // Without a staff session: refused before anything happens.
+    const parentless = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'let me in' } });
+    expect(parentless.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('age-up: on the birthday at the local threshold the consents become the teen’s and the parent is told', async () => {
     const birthday = new Date(env.clock.now().getTime() + 40 * 86_400_000);
     const dob = { day: birthday.getUTCDate(), month: birthday.getUTCMonth() + 1, year: birthday.getUTCFullYear() - 13 };
