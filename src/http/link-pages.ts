@@ -93,7 +93,7 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
     const csrf = csrfFor(token, nonce);
     const form = links.formOf(view.purpose);
-    if (form) return send(res, 200, formPage({ ...pageOf(view), body: form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf }));
+    if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf }));
     send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf }));
   });
   const pageOf = (view: LinkView) => ({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, expiresAt: view.expiresAt });
@@ -122,7 +122,7 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
       const parsed = form.parse((req.body ?? {}) as Record<string, string | string[] | undefined>, formView);
       if (!parsed) {
         // Incomplete (e.g. no choice made): the same page again with what is missing; nothing changed, the link still works.
-        const page = formPage({ ...pageOf(preview), body: form.render(formView), csrf: String(req.body.csrf), problem: form.incomplete(preview.locale) });
+        const page = formPage({ ...pageOf(preview), body: await form.render(formView), csrf: String(req.body.csrf), problem: form.incomplete(preview.locale) });
         return send(res, 400, page);
       }
       payload = parsed;

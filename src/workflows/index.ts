@@ -3,6 +3,7 @@ import { parentalConsentMachine } from './parental-consent/parental-consent.mach
 import {
   PARENTAL_CONSENT_LINKS,
   parentalConsentAgeUpTemplate,
+  parentDashboardTemplate,
   parentalConsentConfirmationTemplate,
   parentalConsentReminderTemplate,
   parentalConsentRequestTemplate,
@@ -17,7 +18,7 @@ export const WORKFLOWS: WorkflowDefinition[] = [
     machine: parentalConsentMachine,
     version: 1,
     description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
-    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate],
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
     links: PARENTAL_CONSENT_LINKS,
   },
 ];

@@ -139,7 +139,7 @@ describe('parental consent', () => {
   });
 
   /** Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. */
-  async function expectErased(childId: string, parentEmail: string) {
+  async function expectErased(childId: string, parentEmail: string, operation = /^parental-consent\.(declined|expired)$/) {
     const child = await m().findOneByOrFail(Subject, { id: childId });
     expect(child).toMatchObject({ status: 'erased', displayName: '' });
     expect(await m().countBy(GuardianLink, { childId })).toBe(0);
@@ -152,7 +152,7 @@ describe('parental consent', () => {
     const ref = env.app.services.audit.ref(childId);
     const erase = (await m().findBy(AuditEvent, { action: 'subject.erase' })).filter((a) => JSON.parse(a.details).subjectRef === ref);
     expect(erase).toHaveLength(1);
-    expect(erase[0].operation).toMatch(/^parental-consent\.(declined|expired)$/);
+    expect(erase[0].operation).toMatch(operation);
     expect(JSON.stringify(erase[0])).not.toContain(parentEmail);
   }
 
@@ -243,6 +243,47 @@ describe('parental consent', () => {
     // Without a staff session: refused before anything happens.
     const parentless = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'let me in' } });
     expect(parentless.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('parent dashboard: a one-use link to the verified address shows the child’s data; the parent changes features, then deletes everything', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    expect((await submit(link, [['account', 'yes'], ['feature', 'personalized_content'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    const REQUEST = `mutation($input: RequestParentDashboardInput!) { requestParentDashboard(input: $input) { __typename ... on ParentDashboardRequested { message } } }`;
+    const unknown = await env.gql(REQUEST, { input: { email: 'nobody-at-all@example.test' } });
+    const known = await env.gql(REQUEST, { input: { email: parentEmail.toUpperCase() } });
+    expect(known.data).toEqual(unknown.data);
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: 'nobody-at-all@example.test' })).toHaveLength(0);
+    const dashboard = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parent-dashboard' })));
+
+    const before = await rowCounts(env);
+    const { body } = await open(dashboard);
+    expect(await rowCounts(env)).toEqual(before);
+    expect(body).toContain('<h2>What we hold about your child</h2>');
+    expect(body).toContain(`username: kid_${n}`);
+    expect(body).toContain(`parentEmail: ${parentEmail}`);
+    expect(body).toContain('name="feature" value="personalized_content" checked');
+    expect(body).not.toContain('value="public_profile"');
+
+    // Switching personalized content off (and trying to switch a disclosing feature on, which the page does not offer).
+    const saved = await submit(dashboard, [['feature', 'public_profile'], ['action', 'permissions']]);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toContain('Your choice of features is saved.');
+    expect((await consentsOf(childId)).slice(2).map((r) => [r.purpose, r.decision, r.method])).toEqual([['child.feature.personalized_content', 'withdrawn', 'email_link']]);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', permissions: '[]' });
+    expect((await submit(dashboard, [['action', 'delete']])).status).toBe(410);
+
+    await env.gql(REQUEST, { input: { email: parentEmail } });
+    await env.workers.sendMail();
+    // Mails are files named by outbox id (random): the new one is the one with another link.
+    const links = (await env.mail.find({ to: parentEmail, template: 'parent-dashboard' })).map((mail) => local(env.mail.linkIn(mail)));
+    expect(links).toHaveLength(2);
+    const deleted = await submit(links.find((l) => l !== dashboard)!, [['action', 'delete']]);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toContain('We have deleted your child’s data');
+    await expectErased(childId, parentEmail, /^parental-consent\.parent_request$/);
   });
 
   it('age-up: on the birthday at the local threshold the consents become the teen’s and the parent is told', async () => {

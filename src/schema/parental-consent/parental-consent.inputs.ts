@@ -41,3 +41,11 @@ export class DecideParentalVerificationInput {
   @Length(3, 1000)
   note!: string;
 }
+
+@InputType({ description: 'The parent’s email, as given at the child’s registration.' })
+export class RequestParentDashboardInput {
+  @Field()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @Length(3, 254)
+  email!: string;
+}

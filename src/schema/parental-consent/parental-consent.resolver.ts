@@ -4,11 +4,14 @@ import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types'
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
-import { DecideParentalVerificationInput, RegisterChildInput } from './parental-consent.inputs';
-import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision } from './parental-consent.types';
+import { isDomainError } from '../../errors';
+import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
+import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, ParentDashboardRequested } from './parental-consent.types';
 
 const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
+
+const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
 @Resolver()
 export class ParentalConsentResolver {
@@ -17,6 +20,15 @@ export class ParentalConsentResolver {
   })
   async registerChild(@Arg('input') input: RegisterChildInput, @Ctx() ctx: RequestContext): Promise<typeof RegisterChildResult> {
     return (await ctx.services.parentalConsent.registerChild(ctx, input)) as typeof RegisterChildResult;
+  }
+
+  @Mutation(() => RequestParentDashboardResult, {
+    description: 'A parent asks for the dashboard: each child with an active consent gets a one-use link mailed to this verified parent address (review the data, change features, revoke, delete).',
+  })
+  async requestParentDashboard(@Arg('input') input: RequestParentDashboardInput, @Ctx() ctx: RequestContext): Promise<typeof RequestParentDashboardResult> {
+    const result = await ctx.services.parentalConsent.requestParentDashboard(ctx, input.email);
+    if (isDomainError(result)) return result as typeof RequestParentDashboardResult;
+    return { message: 'If this address belongs to a parent of a child account, we have sent a link to it.' };
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)

@@ -26,3 +26,8 @@ export class ParentalVerificationDecision {
   @Field(() => ID) workflowId!: string;
   @Field({ description: 'The parental-consent workflow’s state afterwards.' }) state!: string;
 }
+
+@ObjectType({ simpleResolvers: true, description: 'The same answer whether or not the address belongs to a parent with an active consent.' })
+export class ParentDashboardRequested {
+  @Field() message!: string;
+}

@@ -9,6 +9,7 @@ import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
 import type { Locale } from '../../util/locale';
 import {
+  PARENT_DASHBOARD_LINK,
   PARENTAL_CONSENT_LINK,
   type GuardianStatusParams,
   type ParentalConsentContext,
@@ -29,6 +30,8 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
+/** A dashboard link is a one-action sign-in: short-lived. */
+const PARENT_DASHBOARD_LINK_TTL = '1h';
 
 export interface RegisterChildInput {
   deviceId: string;
@@ -82,6 +85,7 @@ export class ParentalConsentService {
     registry.registerEffect('restrictChild', this.restrictChildEffect);
     registry.registerEffect('ageUpChild', this.ageUpChildEffect);
     registry.registerForm(PARENTAL_CONSENT_LINK, this.consentForm());
+    registry.registerForm(PARENT_DASHBOARD_LINK, this.dashboardForm());
     return this;
   }
 
@@ -168,10 +172,29 @@ export class ParentalConsentService {
         // The birthday (UTC midnight) on which the child reaches the threshold that applied at the gate.
         ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
         threshold: decision.threshold,
+        dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
       };
       await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
       return { childId, status: 'pending_parental_consent' as const };
     });
+  }
+
+  /**
+   * The parent dashboard's sign-in: a one-use link (PARENT_DASHBOARD_LINK_TTL) to the verified
+   * parent email for each child whose consent is active. Always the same answer, known or not.
+   */
+  async requestParentDashboard(ctx: CallContext, email: string): Promise<DomainError | true> {
+    const parentEmail = normalizeEmail(email);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('parent-dashboard:email', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('parent-dashboard:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+    ]);
+    if (limited) return limited;
+    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: 'active' });
+    for (const link of links) {
+      await this.runtime.deliver(link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
+    }
+    return true;
   }
 
   /** Privacy staff's queue: parents who asked for disclosing features and wait for a stronger verification. */
@@ -252,6 +275,46 @@ export class ParentalConsentService {
     await this.audit.append(em, { actorRole: 'system', action: 'child.age_up', subjectId: childId, categories: ['account'], details: { threshold: params.threshold } });
   };
 
+  /**
+   * The parent dashboard page (COPPA §312.6): the child's actual data from the personal-data
+   * registry, the feature permissions, and the buttons to save them, revoke consent or delete.
+   */
+  private dashboardForm(): LinkForm {
+    const features = this.policy.policy.children.features;
+    const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+    return {
+      render: async ({ locale, context }) => {
+        const t = DASHBOARD_TEXT[locale];
+        const c = context as unknown as ParentalConsentContext;
+        const holdings = await this.personalData.inventory(c.childId);
+        const allowed = new Set([...(c.granted ?? []), ...(c.verified ?? [])]);
+        const offered = features.filter((f) => !f.disclosure || allowed.has(f.key));
+        const box = (key: string, name: string, hint: string) =>
+          html`<label><input type="checkbox" name="feature" value="${key}"${allowed.has(key) ? new SafeHtml(' checked') : ''}><span><strong>${name}</strong><br><span class="muted">${hint}</span></span></label>\n`;
+        return html`<h2>${t.dataHeading}</h2>
+${holdings.length ? holdings.map((h) => html`<h3>${h.name}</h3>\n<ul>${h.held.flatMap((rows) => rows.rows.flatMap((row) => Object.entries(row).map(([k, v]) => html`<li>${k}: ${value(v)}</li>`)))}</ul>\n`) : html`<p>${t.nothing}</p>`}
+<fieldset><legend>${t.featuresHeading}</legend>
+<p class="muted">${t.disclosingNote}</p>
+${offered.map((f) => box(f.key, f.name, f.description))}</fieldset>
+<button type="submit" name="action" value="permissions">${t.save}</button>
+<button type="submit" name="action" value="revoke" class="secondary">${t.revoke}</button>
+<button type="submit" name="action" value="delete" class="secondary">${t.delete}</button>`;
+      },
+      parse: (fields) => {
+        const action = fields.action;
+        if (action !== 'permissions' && action !== 'revoke' && action !== 'delete') return undefined;
+        const asked = fields.feature === undefined ? [] : Array.isArray(fields.feature) ? fields.feature : [fields.feature];
+        if (asked.some((k) => !features.some((f) => f.key === k))) return undefined;
+        return { action, features: [...new Set(asked)] };
+      },
+      done: (payload, locale) => {
+        const t = DASHBOARD_TEXT[locale];
+        return payload.action === 'delete' ? t.doneDelete : payload.action === 'revoke' ? t.doneRevoke : t.donePermissions;
+      },
+      incomplete: (locale) => DASHBOARD_TEXT[locale].incomplete,
+    };
+  }
+
   /** The consent page: the direct notice, then (a) the account, (b) each feature, disclosing ones apart; or decline. */
   private consentForm(): LinkForm {
     const features = this.policy.policy.children.features;
@@ -294,6 +357,35 @@ ${plain.length ? html`<fieldset><legend>${t.featuresLegend}</legend>\n${plain.ma
     };
   }
 }
+
+const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
+  en: {
+    dataHeading: 'What we hold about your child',
+    nothing: 'Nothing.',
+    featuresHeading: 'Features you allow',
+    disclosingNote: 'A feature that makes information visible can be switched off here; switching it on again needs our privacy team to verify you.',
+    save: 'Save the features',
+    revoke: 'Revoke consent (the account is restricted)',
+    delete: 'Delete all of my child’s data',
+    incomplete: 'Please choose one of the buttons. Nothing was changed.',
+    donePermissions: 'Your choice of features is saved.',
+    doneRevoke: 'Your consent is withdrawn. The account is restricted and collects nothing more.',
+    doneDelete: 'We have deleted your child’s data and your email address.',
+  },
+  de: {
+    dataHeading: 'Was wir über Ihr Kind speichern',
+    nothing: 'Nichts.',
+    featuresHeading: 'Funktionen, die Sie erlauben',
+    disclosingNote: 'Eine Funktion, die Daten sichtbar macht, können Sie hier abschalten; sie wieder einzuschalten erfordert eine Prüfung durch unser Datenschutzteam.',
+    save: 'Funktionen speichern',
+    revoke: 'Einwilligung widerrufen (das Konto wird eingeschränkt)',
+    delete: 'Alle Daten meines Kindes löschen',
+    incomplete: 'Bitte wählen Sie eine der Schaltflächen. Es wurde nichts geändert.',
+    donePermissions: 'Ihre Auswahl der Funktionen ist gespeichert.',
+    doneRevoke: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.',
+    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht.',
+  },
+};
 
 const FORM_TEXT: Record<Locale, Record<string, string>> = {
   en: {

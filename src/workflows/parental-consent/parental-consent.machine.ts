@@ -10,6 +10,8 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
  *        ├─consent.respond(decline)─▶ deleted
  *        └─timer.expired─▶ deleted        (timer.remind: a reminder with a fresh link, PARENTAL_CONSENT_REMINDER before)
  *   active ──timer.age_up (the birthday at the local threshold)──▶ aged_up: control moves to the teen, the parent is told
+ *   active: parent.dashboard mails the parent a one-use dashboard link; its page (parent.decide) changes
+ *           permissions, revokes (→ revoked) or deletes everything (→ deleted)
  *
  * Email plus (§312.5(b)(2)(viii)) verifies (a) the account and features that disclose nothing; the
  * confirmation mail after EMAIL_PLUS_DELAY is its "plus" and carries a revoke link. Features that
@@ -20,6 +22,7 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
 
 export const PARENTAL_CONSENT_LINK = 'parental-consent';
 export const PARENTAL_REVOKE_LINK = 'parental-consent-revoke';
+export const PARENT_DASHBOARD_LINK = 'parent-dashboard';
 
 export interface ParentalConsentFeature {
   key: string;
@@ -43,6 +46,8 @@ export interface ParentalConsentInput {
   ageUpAt: string;
   /** That age (for the mails). */
   threshold: number;
+  /** How long a dashboard link works. */
+  dashboardLinkTtl: Delay;
 }
 
 export interface ParentalConsentContext extends ParentalConsentInput {
@@ -65,7 +70,12 @@ export type ParentalConsentEvent =
   | { type: 'timer.expired' }
   | { type: 'timer.confirm' }
   | { type: 'consent.revoke' }
-  | { type: 'timer.age_up' };
+  | { type: 'timer.age_up' }
+  | { type: 'parent.dashboard' }
+  | ParentDecideEvent;
+
+/** The parent dashboard page's answer: keep these features (permissions), revoke consent, or delete the child's data. */
+export type ParentDecideEvent = { type: 'parent.decide'; action: 'permissions' | 'revoke' | 'delete'; features?: string[] };
 
 export interface RecordParentalConsentParams {
   childId: string;
@@ -92,6 +102,14 @@ function chosen(context: ParentalConsentContext, event: ParentalConsentEvent): {
   return { plain: known.filter((f) => !f.disclosure).map((f) => f.key), disclosing: known.filter((f) => f.disclosure).map((f) => f.key) };
 }
 
+/** The permissions a dashboard answer keeps: any non-disclosing feature, disclosing ones only if already verified. */
+function kept(context: ParentalConsentContext, event: ParentalConsentEvent): { plain: string[]; disclosing: string[]; all: string[] } {
+  const asked = event.type === 'parent.decide' ? (event.features ?? []) : [];
+  const plain = context.features.filter((f) => !f.disclosure && asked.includes(f.key)).map((f) => f.key);
+  const disclosing = context.verified.filter((k) => asked.includes(k));
+  return { plain, disclosing, all: [...plain, ...disclosing] };
+}
+
 const consentLink = (ttl: Delay) => ({ purpose: PARENTAL_CONSENT_LINK, event: 'consent.respond', ttl });
 
 export const parentalConsentMachine = setup({
@@ -107,7 +125,7 @@ export const parentalConsentMachine = setup({
     revokeLinks: effect<RevokeLinksParams>(),
     recordParentalConsent: effect<RecordParentalConsentParams>(),
     setGuardianStatus: effect<GuardianStatusParams>(),
-    eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' }>(),
+    eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' | 'parent_request' }>(),
     restrictChild: effect<{ childId: string }>(),
     ageUpChild: effect<{ childId: string; threshold: number }>(),
   },
@@ -115,6 +133,9 @@ export const parentalConsentMachine = setup({
     declines: ({ event }) => event.type === 'consent.respond' && event.decision === 'decline',
     consentsWithDisclosure: ({ context, event }) => event.type === 'consent.respond' && event.decision === 'consent' && chosen(context, event).disclosing.length > 0,
     consents: ({ event }) => event.type === 'consent.respond' && event.decision === 'consent',
+    parentRevokes: ({ event }) => event.type === 'parent.decide' && event.action === 'revoke',
+    parentDeletes: ({ event }) => event.type === 'parent.decide' && event.action === 'delete',
+    parentChangesPermissions: ({ event }) => event.type === 'parent.decide' && event.action === 'permissions',
   },
 }).createMachine({
   id: 'parental-consent',
@@ -246,6 +267,60 @@ export const parentalConsentMachine = setup({
       entry: [{ type: 'startTimer', params: ({ context }) => ({ name: 'age-up', at: context.ageUpAt, event: 'timer.age_up' }) }],
       on: {
         'consent.revoke': { target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
+        'parent.dashboard': {
+          actions: [
+            { type: 'revokeLinks', params: { purpose: PARENT_DASHBOARD_LINK } },
+            {
+              type: 'sendEmail',
+              params: ({ context }) => ({
+                to: context.parentEmail,
+                template: 'parent-dashboard',
+                locale: context.locale,
+                params: { childUsername: context.childUsername },
+                link: { purpose: PARENT_DASHBOARD_LINK, event: 'parent.decide', ttl: context.dashboardLinkTtl },
+              }),
+            },
+          ],
+        },
+        'parent.decide': [
+          { guard: 'parentRevokes', target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
+          { guard: 'parentDeletes', target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'parent_request' as const }) }] },
+          {
+            // The page offers to switch non-disclosing features on or off and to switch disclosing ones off;
+            // switching a disclosing one on again needs a stronger verification, so it is ignored here.
+            guard: 'parentChangesPermissions',
+            actions: [
+              {
+                type: 'recordParentalConsent',
+                params: ({ context, event }) => ({
+                  childId: context.childId,
+                  purposes: asFeatures(kept(context, event).plain.filter((k) => !context.granted.includes(k))),
+                  decision: 'granted' as const,
+                  method: 'email_link' as const,
+                }),
+              },
+              {
+                type: 'recordParentalConsent',
+                params: ({ context, event }) => ({
+                  childId: context.childId,
+                  purposes: asFeatures([...context.granted, ...context.verified].filter((k) => !kept(context, event).all.includes(k))),
+                  decision: 'withdrawn' as const,
+                  method: 'email_link' as const,
+                }),
+              },
+              assign(({ context, event }) => ({ granted: kept(context, event).plain, verified: kept(context, event).disclosing })),
+              {
+                type: 'setGuardianStatus',
+                params: ({ context }) => ({
+                  childId: context.childId,
+                  status: 'active' as const,
+                  permissions: [...context.granted, ...context.verified],
+                  verificationMethod: context.verified.length ? 'staff_verified' : 'email_plus',
+                }),
+              },
+            ],
+          },
+        ],
         'timer.age_up': {
           target: 'aged_up',
           actions: [

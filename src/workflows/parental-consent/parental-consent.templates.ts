@@ -2,7 +2,7 @@ import type { MailContent, MailTemplate, TemplateParams } from '../../mail/mail-
 import type { DirectNotice } from '../../services/children/direct-notice';
 import type { LinkTexts } from '../runtime/workflow-registry';
 import type { Locale } from '../../util/locale';
-import { PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK } from './parental-consent.machine';
+import { PARENT_DASHBOARD_LINK, PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK } from './parental-consent.machine';
 
 /** The direct notice as mail paragraphs: each §312.4(c)(1) section's heading, text and items. */
 function noticeParagraphs(notice: DirectNotice): string[] {
@@ -77,6 +77,26 @@ export const parentalConsentAgeUpTemplate: MailTemplate = {
   },
 };
 
+export const parentDashboardTemplate: MailTemplate = {
+  id: 'parent-dashboard',
+  locales: {
+    en: (p, site) => ({
+      subject: `Your child’s account on ${site.siteName}: review and decide`,
+      greeting: 'Hello,',
+      paragraphs: [`You asked to see what we hold about “${String(p.childUsername)}” and to decide about it. The link opens a page where you can review the data, change the features you allowed, revoke your consent, or have everything deleted.`],
+      action: { label: 'Open the page', url: String(p.link) },
+      after: [`The link works once, until ${String(p.linkExpiresAt)}. If you did not ask for it, ignore this email.`],
+    }),
+    de: (p, site) => ({
+      subject: `Das Konto Ihres Kindes bei ${site.siteName}: ansehen und entscheiden`,
+      greeting: 'Guten Tag,',
+      paragraphs: [`Sie möchten sehen, was wir über „${String(p.childUsername)}“ speichern, und darüber entscheiden. Der Link öffnet eine Seite, auf der Sie die Daten ansehen, erlaubte Funktionen ändern, Ihre Einwilligung widerrufen oder alles löschen lassen können.`],
+      action: { label: 'Seite öffnen', url: String(p.link) },
+      after: [`Der Link gilt einmal, bis ${String(p.linkExpiresAt)}. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail.`],
+    }),
+  },
+};
+
 export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> = {
   [PARENTAL_CONSENT_LINK]: {
     en: {
@@ -91,6 +111,10 @@ export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> =
       button: 'Einwilligen',
       done: 'Danke: Ihre Entscheidung ist gespeichert.',
     },
+  },
+  [PARENT_DASHBOARD_LINK]: {
+    en: { title: 'Your child’s account', explain: 'What we hold about your child, and your choices. Nothing changes until you press a button.', button: 'Save', done: 'Done.' },
+    de: { title: 'Das Konto Ihres Kindes', explain: 'Was wir über Ihr Kind speichern, und Ihre Möglichkeiten. Es ändert sich nichts, bis Sie eine Schaltfläche drücken.', button: 'Speichern', done: 'Erledigt.' },
   },
   [PARENTAL_REVOKE_LINK]: {
     en: {

@@ -30,7 +30,7 @@ export interface LinkFormView {
  */
 export interface LinkForm {
   /** Content, inputs and named submit buttons, placed inside the page's POST form (which carries the CSRF field). */
-  render(view: LinkFormView): SafeHtml;
+  render(view: LinkFormView): SafeHtml | Promise<SafeHtml>;
   /** The event payload from the submitted fields, or undefined when the submission is incomplete (nothing happens). */
   parse(fields: Record<string, string | string[] | undefined>, view: LinkFormView): Record<string, unknown> | undefined;
   /** What the done page says after this payload was delivered (default: the purpose's `done` text). */

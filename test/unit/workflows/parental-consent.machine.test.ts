@@ -23,6 +23,7 @@ const input: ParentalConsentInput = {
   revokeLinkTtl: '90d',
   ageUpAt: '2029-06-05T00:00:00.000Z',
   threshold: 13,
+  dashboardLinkTtl: '1h',
 };
 const DISCLOSING = policy.children.features.filter((f) => f.disclosure).map((f) => `child.feature.${f.key}`);
 
@@ -40,6 +41,10 @@ const EVENTS: ParentalConsentEvent[] = [
   { type: 'timer.confirm' },
   { type: 'consent.revoke' },
   { type: 'timer.age_up' },
+  { type: 'parent.dashboard' },
+  { type: 'parent.decide', action: 'permissions', features: ['public_profile'] },
+  { type: 'parent.decide', action: 'revoke' },
+  { type: 'parent.decide', action: 'delete' },
 ];
 
 type Action = { type: string; params?: Record<string, unknown> };
@@ -101,7 +106,24 @@ describe('parental-consent machine', () => {
     expect(disclosed).toBeGreaterThan(0);
   });
 
-  it('decline and expiry erase the child; nothing else does', () => {
+  it('the dashboard cannot switch a disclosing feature on, only off', () => {
+    const viaEmail = actionsAlong([
+      { type: 'consent.respond', decision: 'consent', features: ['personalized_content'] },
+      { type: 'timer.confirm' },
+      { type: 'parent.decide', action: 'permissions', features: ['public_profile', 'community_posting'] },
+    ]);
+    expect(grants(viaEmail.actions).map((g) => g.purpose)).not.toContain('child.feature.public_profile');
+    expect(viaEmail.actions.at(-1)).toMatchObject({ type: 'setGuardianStatus', params: { permissions: [] } });
+    const verified = actionsAlong([
+      { type: 'consent.respond', decision: 'consent', features: ['public_profile'] },
+      { type: 'staff.approve', staffId: 's', note: 'form' },
+      { type: 'timer.confirm' },
+      { type: 'parent.decide', action: 'permissions', features: [] },
+    ]);
+    expect(verified.actions.filter((a) => a.type === 'recordParentalConsent').at(-1)).toMatchObject({ params: { purposes: ['child.feature.public_profile'], decision: 'withdrawn' } });
+  });
+
+  it('decline, expiry and the parent’s deletion erase the child; nothing else does', () => {
     for (const path of paths) {
       const { state, actions } = actionsAlong(eventsOf(path));
       const erased = actions.some((a) => a.type === 'eraseChild');
