@@ -113,6 +113,11 @@ export const configSchema = z.object({
   ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),
   ERASURE_CONFIRM_TTL: duration('ERASURE_CONFIRM_TTL').default(48 * 3_600_000),
   ERASURE_CANCEL_WINDOW: duration('ERASURE_CANCEL_WINDOW').default(7 * 86_400_000),
+  // Parental consent (COPPA §312.5)
+  PARENTAL_CONSENT_EXPIRY: duration('PARENTAL_CONSENT_EXPIRY').default(14 * 86_400_000),
+  PARENTAL_CONSENT_REMINDER: duration('PARENTAL_CONSENT_REMINDER').default(3 * 86_400_000),
+  EMAIL_PLUS_DELAY: duration('EMAIL_PLUS_DELAY').default(86_400_000),
+  PARENTAL_REVOKE_LINK_TTL: duration('PARENTAL_REVOKE_LINK_TTL').default(90 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

@@ -15,12 +15,15 @@ import { OutboxMessage } from './outbox-message.entity';
 import { Timer } from './timer.entity';
 import { Workflow, WorkflowEvent } from './workflow.entity';
 import { SubjectAge } from './subject-age.entity';
+import { GuardianLink } from './guardian-link.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
 export { ActionToken, OutboxMessage, Timer, Workflow, WorkflowEvent };
 export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
+export { GuardianLink };
+export type { GuardianLinkStatus } from './guardian-link.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
 export const ENTITIES: Function[] = [
@@ -38,6 +41,7 @@ export const ENTITIES: Function[] = [
   Recipient,
   PrivacyRequest,
   SubjectAge,
+  GuardianLink,
   // A workflow's events, timers and links are found through it: they come first, so erasure
   // (which follows this order) deletes them before the workflow rows.
   WorkflowEvent,

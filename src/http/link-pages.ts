@@ -7,7 +7,8 @@ import type { SiteInfo } from '../mail/mail-template';
 import type { ActionLinkService } from '../services/action-link/action-link.service';
 import { hashToken } from '../services/action-token/action-token.service';
 import { localeFromAcceptLanguage, type Locale } from '../util/locale';
-import { confirmPage, donePage, errorPage, LINK_PAGE_CSP, type ErrorPageKind } from './link-pages.view';
+import type { LinkView } from '../services/action-link/action-link.service';
+import { confirmPage, donePage, errorPage, formPage, LINK_PAGE_CSP, type ErrorPageKind } from './link-pages.view';
 
 const NONCE_COOKIE = 'consentry_link';
 const NONCE_FORMAT = /^[A-Za-z0-9_-]{22}$/;
@@ -90,10 +91,15 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     const existing = readCookie(req, NONCE_COOKIE);
     const nonce = existing && NONCE_FORMAT.test(existing) ? existing : randomBytes(16).toString('base64url');
     res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
-    send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf: csrfFor(token, nonce), details: view.details }));
+    const csrf = csrfFor(token, nonce);
+    const form = links.formOf(view.purpose);
+    if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf }));
+    send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf, details: view.details }));
   });
+  const pageOf = (view: LinkView) => ({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, expiresAt: view.expiresAt });
 
-  router.post('/:token', express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), async (req, res) => {
+  // Forms (LinkForm) may have a few dozen fields (one checkbox per feature); still tiny.
+  router.post('/:token', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 40 }), async (req, res) => {
     if (throttled(req, res)) return;
     const token = String(req.params.token);
     const nonce = readCookie(req, NONCE_COOKIE);
@@ -106,9 +112,25 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
       res.locals.logger.info({ purpose: view.purpose }, 'link page submission failed its CSRF check');
       return send(res, 403, errorPage('csrf', view.locale, site));
     }
-    const result = await links.confirm(token, client(req), { actorRole: 'anonymous', operation: 'link-page', requestId: res.locals.requestId, ip: client(req) });
+    let payload: Record<string, unknown> = {};
+    let done: ((locale: Locale) => string) | undefined;
+    const preview = await links.preview(token, client(req));
+    if (isDomainError(preview)) return fail(req, res, preview);
+    const form = links.formOf(preview.purpose);
+    if (form) {
+      const formView = { locale: preview.locale, context: await links.workflowContext(preview) };
+      const parsed = form.parse((req.body ?? {}) as Record<string, string | string[] | undefined>, formView);
+      if (!parsed) {
+        // Incomplete (e.g. no choice made): the same page again with what is missing; nothing changed, the link still works.
+        const page = formPage({ ...pageOf(preview), body: await form.render(formView), csrf: String(req.body.csrf), problem: form.incomplete(preview.locale) });
+        return send(res, 400, page);
+      }
+      payload = parsed;
+      if (form.done) done = (locale) => form.done!(parsed, locale);
+    }
+    const result = await links.confirm(token, client(req), { actorRole: 'anonymous', operation: 'link-page', requestId: res.locals.requestId, ip: client(req) }, payload);
     if (isDomainError(result)) return fail(req, res, result);
-    send(res, 200, donePage({ locale: result.locale, site, title: result.texts.title, done: result.texts.done }));
+    send(res, 200, donePage({ locale: result.locale, site, title: result.texts.title, done: done ? done(result.locale) : result.texts.done }));
   });
 
   return router;

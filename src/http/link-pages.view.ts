@@ -10,8 +10,10 @@ import type { LinkDetails } from '../workflows/runtime/workflow-registry';
  */
 const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#f4f5f7}
 main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem}.card{background:#fff;border-radius:10px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:1.4rem;line-height:1.25;margin:0 0 1rem}h2{font-size:1.05rem;margin:1rem 0 .5rem}ul{margin:0 0 1rem;padding-left:1.2rem}p{margin:0 0 1rem}button{display:block;width:100%;font:inherit;font-weight:600;padding:.9rem 1rem;border:0;border-radius:8px;background:#1f4fd8;color:#fff;cursor:pointer}
-button:focus{outline:3px solid #f5a623;outline-offset:2px}.muted{color:#555;font-size:.9rem}footer{max-width:34rem;margin:0 auto;padding:0 1rem 2rem;color:#555;font-size:.85rem}a{color:#1f4fd8}`;
+h1{font-size:1.4rem;line-height:1.25;margin:0 0 1rem}p{margin:0 0 1rem}button{display:block;width:100%;font:inherit;font-weight:600;padding:.9rem 1rem;border:0;border-radius:8px;background:#1f4fd8;color:#fff;cursor:pointer}
+button:focus{outline:3px solid #f5a623;outline-offset:2px}button.secondary{background:#fff;color:#1f4fd8;border:2px solid #1f4fd8;margin-top:.75rem}
+h2{font-size:1.1rem;margin:1.25rem 0 .5rem}ul{margin:0 0 1rem;padding-left:1.25rem}fieldset{border:1px solid #ccd;border-radius:8px;margin:0 0 1rem;padding:.75rem 1rem}legend{font-weight:600;padding:0 .25rem}
+label{display:flex;gap:.6rem;align-items:flex-start;margin:.5rem 0}input[type=checkbox]{width:1.3rem;height:1.3rem;flex:none;margin-top:.15rem}.error{color:#a4000f;font-weight:600}.muted{color:#555;font-size:.9rem}footer{max-width:34rem;margin:0 auto;padding:0 1rem 2rem;color:#555;font-size:.85rem}a{color:#1f4fd8}`;
 
 /** The stylesheet is a constant of ours, not input: inserted as is, and pinned by its hash in the CSP. */
 const STYLE = new SafeHtml(CSS);
@@ -91,6 +93,23 @@ export function confirmPage(p: { locale: Locale; site: SiteInfo; title: string; 
 ${sections}${notes}<form method="post">
 <input type="hidden" name="csrf" value="${p.csrf}">
 <button type="submit">${p.button}</button>
+</form>
+<p class="muted">${EXPIRES[p.locale](p.expiresAt)}</p>`,
+  );
+}
+
+/** A link page with its own form content (LinkForm): the content and named buttons inside one POST form. */
+export function formPage(p: { locale: Locale; site: SiteInfo; title: string; explain: string; body: SafeHtml; expiresAt: Date; csrf: string; problem?: string }): string {
+  return layout(
+    p.locale,
+    p.site,
+    p.title,
+    html`<h1>${p.title}</h1>
+${p.problem ? html`<p class="error" role="alert">${p.problem}</p>
+` : ''}<p>${p.explain}</p>
+<form method="post">
+<input type="hidden" name="csrf" value="${p.csrf}">
+${p.body}
 </form>
 <p class="muted">${EXPIRES[p.locale](p.expiresAt)}</p>`,
   );

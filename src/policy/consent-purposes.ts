@@ -42,5 +42,12 @@ export function consentPurposes(policy: Policy): ConsentPurpose[] {
     { key: 'sale_share', name: 'Sale or sharing of personal information', kind: 'sale_share', citation: 'Cal. Civ. Code 1798.120, 1798.135' },
     { key: 'child.collection', name: 'Collection and use of a child’s data', kind: 'child', citation: '16 CFR 312.5(a)(1)' },
     { key: 'child.disclosure', name: 'Disclosure of a child’s data to third parties', kind: 'child', citation: '16 CFR 312.5(a)(2)' },
+    // One purpose per feature a parent allows separately (a feature that makes data visible is a disclosure).
+    ...policy.children.features.map((f) => ({
+      key: `child.feature.${f.key}`,
+      name: `${f.name} (child account feature)`,
+      kind: 'child' as const,
+      citation: f.disclosure ? '16 CFR 312.5(a)(2)' : '16 CFR 312.5(a)(1)',
+    })),
   ];
 }

@@ -36,6 +36,7 @@ import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
 import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 import { ErasureService } from './erasure/erasure.service';
+import { ParentalConsentService } from './children/parental-consent.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -75,6 +76,8 @@ export function createServices(deps: ServiceDeps) {
   const privacyRequests = new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar);
   const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
   const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit);
+  const ageGate = new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW);
+  const personalData = new PersonalDataService(deps.dataSource, clock, policy, audit);
   const subjectAges = new SubjectAgeService(db, clock, policy);
   for (const [name, handler] of Object.entries(optOutEffects({ notices: recipientNotices, requests: privacyRequests, audit }))) registry.registerEffect(name, handler);
   // A delivered webhook is an event for the workflow that queued it (ccpa-opt-out tracks its notices;
@@ -88,7 +91,7 @@ export function createServices(deps: ServiceDeps) {
   const erasure = new ErasureService({
     db, clock, config, policy, audit, sessions, workflows, outbox,
     privacyRequests,
-    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    personalData,
     recipientNotices,
   });
   erasure.register(registry);
@@ -108,7 +111,7 @@ export function createServices(deps: ServiceDeps) {
     subjectAges,
     optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
     processing: new ProcessingService(db, clock, policy, subjectAges),
-    ageGate: new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW),
+    ageGate,
     passwords,
     rateLimits,
     sessions,
@@ -120,8 +123,9 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     outbox,
     workflows,
-    personalData: new PersonalDataService(deps.dataSource, clock, policy, audit),
+    personalData,
     erasure,
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits).install(),
   };
 }
 

@@ -2,9 +2,29 @@ import type { WorkflowDefinition } from './runtime/workflow-registry';
 import { ccpaOptOutV1 } from './ccpa-opt-out/ccpa-opt-out.workflow';
 import { emailChangeV1 } from './email-change/email-change.workflow';
 import { erasureWorkflow } from './erasure/erasure.workflow';
+import { parentalConsentMachine } from './parental-consent/parental-consent.machine';
+import {
+  PARENTAL_CONSENT_LINKS,
+  parentalConsentAgeUpTemplate,
+  parentDashboardTemplate,
+  parentalConsentConfirmationTemplate,
+  parentalConsentReminderTemplate,
+  parentalConsentRequestTemplate,
+} from './parental-consent/parental-consent.templates';
 
 /**
  * Every workflow of the product, each machine at every version that may still have running
  * workflows. `npm run docs:workflows` draws them into docs/workflows.md.
  */
-export const WORKFLOWS: WorkflowDefinition[] = [emailChangeV1, erasureWorkflow, ccpaOptOutV1];
+export const WORKFLOWS: WorkflowDefinition[] = [
+  emailChangeV1,
+  erasureWorkflow,
+  ccpaOptOutV1,
+  {
+    machine: parentalConsentMachine,
+    version: 1,
+    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
+    links: PARENTAL_CONSENT_LINKS,
+  },
+];

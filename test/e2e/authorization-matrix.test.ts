@@ -80,6 +80,16 @@ const MATRIX: Record<string, Row> = {
   },
   'Mutation.setRecipientActive': { query: `mutation { setRecipientActive(id: "no-such-recipient", active: false) { ${ANY} } }`, expect: adminOnly },
   'Query.outbox': { query: '{ outbox { nodes { id } } }', expect: staffOnly },
+  'Mutation.registerChild': {
+    query: `mutation { registerChild(input: { deviceId: "matrix-device-000000003", username: "matrixkid", parentEmail: "parent@example.com", dateOfBirth: { day: 1, month: 2, year: 2018 }, locale: "en" }) { ${ANY} } }`,
+    expect: everyone,
+  },
+  'Mutation.requestParentDashboard': { query: `mutation { requestParentDashboard(input: { email: "matrix-parent@example.com" }) { ${ANY} } }`, expect: everyone },
+  'Query.parentalVerificationQueue': { query: '{ parentalVerificationQueue { workflowId } }', expect: staffOnly },
+  'Mutation.decideParentalVerification': {
+    query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
+    expect: staffOnly,
+  },
   'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },

@@ -16,7 +16,7 @@ describe('a subject’s own consents', () => {
   it('shows every purpose undecided, records a grant, and withdraws it as easily, all audited', async () => {
     const user = await register(env);
     const before = (await env.gql(ME, {}, { token: user.token })).data.me.consents;
-    expect(before.map((c: any) => c.purpose)).toEqual(['cookie.functional', 'cookie.analytics', 'cookie.performance', 'marketing.email', 'sale_share', 'child.collection', 'child.disclosure']);
+    expect(before.map((c: any) => c.purpose)).toEqual(['cookie.functional', 'cookie.analytics', 'cookie.performance', 'marketing.email', 'sale_share', 'child.collection', 'child.disclosure', 'child.feature.public_profile', 'child.feature.community_posting', 'child.feature.personalized_content']);
     expect(before.every((c: any) => !c.granted && c.needsDecision)).toBe(true);
 
     expect((await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } }, { token: user.token })).data.recordConsent).toEqual({

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import type { ActionToken } from '../../entities';
+import { Workflow, type ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
 import { toLocale, type Locale } from '../../util/locale';
-import { EffectRefusedError, type Caller, type LinkDetails, type LinkTexts } from '../../workflows/runtime/workflow-registry';
+import { EffectRefusedError, type Caller, type LinkDetails, type LinkForm, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
 
@@ -77,8 +77,22 @@ export class ActionLinkService {
     return row ? toLocale(row.locale) : undefined;
   }
 
-  /** Uses the link: at most one caller ever succeeds; on any failure nothing is written. */
-  async confirm(token: string, client: string, by: Caller): Promise<LinkView | DomainError> {
+  /** The form of a link purpose, if its page asks more than one button. */
+  formOf(purpose: string): LinkForm | undefined {
+    return this.runtime.registry.form(purpose);
+  }
+
+  /** The context of the link's workflow (for a purpose with a form); read only. */
+  async workflowContext(view: LinkView): Promise<Record<string, unknown>> {
+    const row = await this.db.manager.findOneBy(Workflow, { id: view.token.workflowId });
+    return row ? ((JSON.parse(row.snapshot) as { context?: Record<string, unknown> }).context ?? {}) : {};
+  }
+
+  /**
+   * Uses the link: at most one caller ever succeeds; on any failure nothing is written. `payload`
+   * (from a link form) travels with the link's event; it cannot change the event's type or id.
+   */
+  async confirm(token: string, client: string, by: Caller, payload: Record<string, unknown> = {}): Promise<LinkView | DomainError> {
     try {
       return await this.db.transaction(async (em) => {
         const { state, row } = await this.tokens.inspect(token, em);
@@ -89,7 +103,7 @@ export class ActionLinkService {
           const again = await this.tokens.inspect(token, em);
           throw new Rollback(STATE_ERRORS[(again.state === 'valid' ? 'used' : again.state) as Exclude<TokenState, 'valid'>]());
         }
-        const result = await this.runtime.deliverIn(em, row.workflowId, { id: `link:${row.id}`, type: row.event }, by);
+        const result = await this.runtime.deliverIn(em, row.workflowId, { ...payload, id: `link:${row.id}`, type: row.event }, by);
         if (isDomainError(result)) {
           throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
         }

@@ -21,7 +21,10 @@ export interface SendEmailParams {
 export interface StartTimerParams {
   /** Name for cancelTimer; one workflow may have several timers. */
   name: string;
-  delay: Delay;
+  /** From now; or give `at` instead. */
+  delay?: Delay;
+  /** An absolute time (ISO 8601), e.g. a birthday computed when the workflow started; a past time fires at once. */
+  at?: string;
   /** Event type delivered when it fires. */
   event: string;
   /**

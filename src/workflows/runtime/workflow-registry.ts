@@ -3,6 +3,7 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { Workflow } from '../../entities';
 import type { DomainError } from '../../errors';
 import type { MailTemplate } from '../../mail/mail-template';
+import type { SafeHtml } from '../../util/html';
 import type { Locale } from '../../util/locale';
 import { BUILT_IN_ACTIONS } from './actions';
 
@@ -26,6 +27,27 @@ export interface LinkDetails {
 
 /** Reads (never writes) what a link page of one purpose should show for its workflow. */
 export type LinkDetailsProvider = (em: EntityManager, at: { workflowId: string; locale: Locale; now: Date }) => Promise<LinkDetails | undefined>;
+/** What a link page's form is rendered and parsed for: the recipient's language and the workflow's context. */
+export interface LinkFormView {
+  locale: Locale;
+  context: Record<string, unknown>;
+}
+
+/**
+ * A link page that asks more than "press the button": its content and inputs, and how the submitted
+ * fields become the payload of the link's event. Registered per link purpose (by the service that
+ * owns the data it shows); a purpose without a form gets the single confirm button.
+ */
+export interface LinkForm {
+  /** Content, inputs and named submit buttons, placed inside the page's POST form (which carries the CSRF field). */
+  render(view: LinkFormView): SafeHtml | Promise<SafeHtml>;
+  /** The event payload from the submitted fields, or undefined when the submission is incomplete (nothing happens). */
+  parse(fields: Record<string, string | string[] | undefined>, view: LinkFormView): Record<string, unknown> | undefined;
+  /** What the done page says after this payload was delivered (default: the purpose's `done` text). */
+  done?(payload: Record<string, unknown>, locale: Locale): string;
+  /** What the page says when parse refused the submission. */
+  incomplete(locale: Locale): string;
+}
 
 /** A machine the runtime can run, with what its actions need: mail templates and link page texts. */
 export interface WorkflowDefinition {
@@ -100,6 +122,7 @@ export class WorkflowRegistry {
   private readonly links = new Map<string, Record<Locale, LinkTexts>>();
   private readonly effects = new Map<string, EffectHandler>();
   private readonly details = new Map<string, LinkDetailsProvider>();
+  private readonly forms = new Map<string, LinkForm>();
 
   register(def: WorkflowDefinition): this {
     const id = def.machine.id;
@@ -138,6 +161,17 @@ export class WorkflowRegistry {
 
   linkDetails(purpose: string): LinkDetailsProvider | undefined {
     return this.details.get(purpose);
+  }
+
+  registerForm(purpose: string, form: LinkForm): this {
+    if (!this.links.has(purpose)) throw new Error(`Link purpose ${purpose} has no page texts: register its workflow first`);
+    if (this.forms.has(purpose)) throw new Error(`The form of link purpose ${purpose} is registered twice`);
+    this.forms.set(purpose, form);
+    return this;
+  }
+
+  form(purpose: string): LinkForm | undefined {
+    return this.forms.get(purpose);
   }
 
   /** The definition of a machine version; refuses an unknown one (e.g. a row written by a newer or retired release). */

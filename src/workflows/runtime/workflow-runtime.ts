@@ -54,6 +54,17 @@ export function delayMs(delay: Delay): number {
   return ms;
 }
 
+/** When a timer fires: at its absolute time, or after its delay. */
+function fireAtOf(p: StartTimerParams, now: Date): Date {
+  if (p.at !== undefined) {
+    const at = new Date(p.at);
+    if (Number.isNaN(at.getTime())) throw new Error(`Bad timer time ${JSON.stringify(p.at)}: use ISO 8601`);
+    return at;
+  }
+  if (p.delay === undefined) throw new Error(`Timer ${p.name} needs a delay or an at time`);
+  return new Date(now.getTime() + delayMs(p.delay));
+}
+
 const stateValueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 export const SYSTEM: Caller = { actorRole: 'system' };
@@ -216,7 +227,7 @@ export class WorkflowRuntime {
             workflowId: workflow.id,
             name: p.name,
             event: JSON.stringify(p.onError ? { type: p.event, onError: p.onError } : { type: p.event }),
-            fireAt: new Date(now.getTime() + delayMs(p.delay)),
+            fireAt: fireAtOf(p, now),
             status: 'pending',
             attempts: 0,
             lastError: null,

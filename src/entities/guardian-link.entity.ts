@@ -1,0 +1,85 @@
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { StringColumn, TextColumn, TimeColumn } from './columns';
+import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
+
+/** pending (direct notice sent) → awaiting_verification (stronger method for disclosure, staff) → active; revoked; aged_up (the teen decides now). */
+export type GuardianLinkStatus = 'pending' | 'awaiting_verification' | 'active' | 'revoked' | 'aged_up';
+
+/**
+ * A parent ↔ child link (COPPA §312.5): the parent's email (the only contact data collected before
+ * consent, §312.5(c)(1)), the child's screened date of birth and jurisdiction, how the parent was
+ * verified and which feature permissions they gave. Deleted with the child's data on decline or expiry.
+ */
+@Entity('guardian_link')
+export class GuardianLink {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** The child subject. */
+  @StringColumn(36)
+  @Index()
+  childId!: string;
+
+  /** Lower-cased. */
+  @StringColumn(254)
+  @Index()
+  parentEmail!: string;
+
+  /** The parent's own account, once linked. */
+  @StringColumn(36, { nullable: true })
+  parentSubjectId!: string | null;
+
+  @StringColumn(32)
+  status!: GuardianLinkStatus;
+
+  /** email_plus | staff_verified (src/policy/consent-purposes.ts CONSENT_METHODS); null before consent. */
+  @StringColumn(32, { nullable: true })
+  verificationMethod!: string | null;
+
+  /** JSON array of the feature keys (policy children.features) the parent allowed. */
+  @TextColumn()
+  permissions!: string;
+
+  /** YYYY-MM-DD as screened by the age gate (for the age-up at the local threshold). */
+  @StringColumn(10)
+  childBirthDate!: string;
+
+  /** The jurisdiction code whose threshold applied (US, DE, US-CA…). */
+  @StringColumn(8)
+  jurisdiction!: string;
+
+  /** The parental-consent workflow. */
+  @StringColumn(36)
+  workflowId!: string;
+
+  @TimeColumn({ nullable: true })
+  consentedAt!: Date | null;
+
+  @TimeColumn()
+  createdAt!: Date;
+
+  @TimeColumn()
+  updatedAt!: Date;
+}
+
+export const guardianLinkPersonalData = declarePersonalData(GuardianLink, {
+  description: 'The parent of a child account: the parent’s email, how they were verified, and the permissions they gave.',
+  columns: {
+    id: notPersonal,
+    childId: subjectLink,
+    parentEmail: personal('account'),
+    parentSubjectId: personal('account'),
+    status: personal('preference'),
+    verificationMethod: personal('preference'),
+    permissions: personal('preference'),
+    childBirthDate: personal('account'),
+    jurisdiction: personal('account'),
+    workflowId: notPersonal,
+    consentedAt: personal('preference'),
+    createdAt: personal('account'),
+    updatedAt: notPersonal,
+  },
+  subjectRows: { column: 'childId' },
+  // COPPA §312.5(c)(1): the parent's contact data goes when no consent comes, on decline, and on deletion.
+  erasure: { strategy: 'delete' },
+});

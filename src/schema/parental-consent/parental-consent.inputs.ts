@@ -1,0 +1,51 @@
+import { IsBoolean, IsEmail, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+import { DateOfBirthInput } from '../age-gate/age-gate.input';
+import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
+
+@InputType({ description: 'A child’s registration after the age gate asked for parental consent: only what COPPA §312.5(c)(1) allows.' })
+export class RegisterChildInput {
+  @Field({ description: 'The device id the age gate was answered with.' })
+  @Matches(DEVICE_ID, { message: DEVICE_ID_MESSAGE })
+  deviceId!: string;
+
+  @Field({ description: 'The child’s username (3–30 of letters, digits, _ . -); not a real name.' })
+  @Matches(/^[\p{L}\p{N}_.-]{3,30}$/u, { message: 'username must be 3 to 30 letters, digits, _ . or -' })
+  username!: string;
+
+  @Field({ description: 'The parent’s email: the direct notice goes there.' })
+  @IsEmail({}, { message: 'parentEmail must be an email address' })
+  @Length(3, 254)
+  parentEmail!: string;
+
+  @Field(() => DateOfBirthInput, { description: 'The same date of birth as given at the age gate.' })
+  @ValidateNested()
+  dateOfBirth!: DateOfBirthInput;
+
+  @Field({ description: 'The language for the parent’s mails and pages (en, de; others get English).' })
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a language tag such as en or de-AT' })
+  locale!: string;
+}
+
+@InputType({ description: 'Privacy staff’s decision after verifying a parent by a stronger method than email (signed form, call, video).' })
+export class DecideParentalVerificationInput {
+  @Field(() => ID)
+  @IsUUID()
+  workflowId!: string;
+
+  @Field({ description: 'True: the disclosing features are granted (method staff_verified). False: they are refused.' })
+  @IsBoolean()
+  approve!: boolean;
+
+  @Field({ description: 'How the parent was verified, or why not (kept as evidence).' })
+  @Length(3, 1000)
+  note!: string;
+}
+
+@InputType({ description: 'The parent’s email, as given at the child’s registration.' })
+export class RequestParentDashboardInput {
+  @Field()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @Length(3, 254)
+  email!: string;
+}

@@ -1,0 +1,420 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '../../auth/roles';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import { GuardianLink, Profile, Subject, Workflow, type GuardianLinkStatus } from '../../entities';
+import { DomainError, ErrorCode, isDomainError } from '../../errors';
+import { birthdayOf, type CalendarDate } from '../../policy';
+import { html, SafeHtml } from '../../util/html';
+import type { Locale } from '../../util/locale';
+import {
+  PARENT_DASHBOARD_LINK,
+  PARENTAL_CONSENT_LINK,
+  type GuardianStatusParams,
+  type ParentalConsentContext,
+  type ParentalConsentInput,
+  type RecordParentalConsentParams,
+} from '../../workflows/parental-consent/parental-consent.machine';
+import type { EffectHandler, LinkForm, LinkFormView } from '../../workflows/runtime/workflow-registry';
+import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
+import type { AgeGateService } from '../age-gate.service';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, type CallContext } from '../call-context';
+import type { ConsentService } from '../consent.service';
+import { DEFAULT_ACCOUNT_SETTINGS } from '../identity/subject.service';
+import { normalizeEmail } from '../identity/session.service';
+import type { PersonalDataService } from '../personal-data/personal-data.service';
+import type { PolicyService } from '../policy.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { directNotice, type DirectNotice } from './direct-notice';
+
+export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
+/** A dashboard link is a one-action sign-in: short-lived. */
+const PARENT_DASHBOARD_LINK_TTL = '1h';
+
+export interface RegisterChildInput {
+  deviceId: string;
+  username: string;
+  parentEmail: string;
+  dateOfBirth: CalendarDate;
+  locale: string;
+}
+
+export interface ChildRegistration {
+  childId: string;
+  status: 'pending_parental_consent';
+}
+
+export interface VerificationCase {
+  workflowId: string;
+  childId: string;
+  requestedFeatures: string[];
+  since: Date;
+}
+
+const noticeLocale = (locale: string): 'en' | 'de' => (locale.toLowerCase().startsWith('de') ? 'de' : 'en');
+const birthDateText = (d: CalendarDate) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+
+/**
+ * Children's accounts under COPPA §312.5: registration that collects only what §312.5(c)(1) allows
+ * (a username, the parent's email, the screened date of birth and jurisdiction) and starts the
+ * parental-consent workflow; the domain writes that workflow names (consent records, status,
+ * erasure); the consent page's form; the staff decision on stronger verification.
+ */
+export class ParentalConsentService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly policy: PolicyService,
+    private readonly ageGate: AgeGateService,
+    private readonly consent: ConsentService,
+    private readonly personalData: PersonalDataService,
+    private readonly audit: AuditService,
+    private readonly runtime: WorkflowRuntime,
+    private readonly rateLimits: RateLimitService,
+  ) {}
+
+  /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
+  install(): this {
+    const registry = this.runtime.registry;
+    registry.registerEffect('recordParentalConsent', this.recordConsentEffect);
+    registry.registerEffect('setGuardianStatus', this.setGuardianStatusEffect);
+    registry.registerEffect('eraseChild', this.eraseChildEffect);
+    registry.registerEffect('restrictChild', this.restrictChildEffect);
+    registry.registerEffect('ageUpChild', this.ageUpChildEffect);
+    registry.registerForm(PARENTAL_CONSENT_LINK, this.consentForm());
+    registry.registerForm(PARENT_DASHBOARD_LINK, this.dashboardForm());
+    return this;
+  }
+
+  /**
+   * A child's registration after the age gate said `parental_consent_required` for this device.
+   * No password yet: the account cannot sign in or collect anything until a parent consents. The
+   * answer is the same whether or not the parent's email is known to us (it is not even looked up).
+   */
+  async registerChild(ctx: CallContext, input: RegisterChildInput): Promise<ChildRegistration | DomainError> {
+    const decision = await this.ageGate.currentDecision(input.deviceId);
+    if (!decision || decision.outcome !== 'parental_consent_required') {
+      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
+    }
+    if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
+      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+    }
+    const username = input.username.trim();
+    const parentEmail = normalizeEmail(input.parentEmail);
+    // Each registration mails a parent: limited per parent address and per client, like sign-ups.
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+    ]);
+    if (limited) return limited;
+    const now = this.clock.now();
+    const childId = randomUUID();
+    const workflowId = randomUUID();
+    const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
+    const locale = noticeLocale(input.locale);
+    const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale });
+    return this.db.transaction(async (em) => {
+      if (await em.existsBy(Profile, { username })) return new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
+      await em.insert(Subject, {
+        id: childId,
+        // A child gives no email: a placeholder that can never receive mail keeps the column unique.
+        email: `child+${childId}@children.invalid`,
+        passwordHash: null,
+        passwordChangedAt: null,
+        status: 'pending_parental_consent',
+        roles: Role.SUBJECT,
+        displayName: username,
+        locale,
+        country: decision.jurisdiction.slice(0, 2),
+        telephone: null,
+        postalAddress: null,
+        accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+        totpSecret: null,
+        mfaEnabledAt: null,
+        totpLastStep: null,
+        setupTokenHash: null,
+        setupTokenExpiresAt: null,
+        createdAt: now,
+        updatedAt: now,
+        erasedAt: null,
+      });
+      await em.insert(Profile, { subjectId: childId, username, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
+      await em.insert(GuardianLink, {
+        id: randomUUID(),
+        childId,
+        parentEmail,
+        parentSubjectId: null,
+        status: 'pending',
+        verificationMethod: null,
+        permissions: '[]',
+        childBirthDate: birthDateText(input.dateOfBirth),
+        jurisdiction: decision.jurisdiction,
+        workflowId,
+        consentedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
+      const workflowInput: ParentalConsentInput = {
+        childId,
+        parentEmail,
+        childUsername: username,
+        locale,
+        notice,
+        features: this.policy.policy.children.features.map((f) => ({ key: f.key, disclosure: f.disclosure })),
+        expiry,
+        reminderAt: Math.max(0, expiry - this.config.PARENTAL_CONSENT_REMINDER),
+        confirmationDelay: this.config.EMAIL_PLUS_DELAY,
+        revokeLinkTtl: this.config.PARENTAL_REVOKE_LINK_TTL,
+        // The birthday (UTC midnight) on which the child reaches the threshold that applied at the gate.
+        ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
+        threshold: decision.threshold,
+        dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
+      };
+      await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
+      return { childId, status: 'pending_parental_consent' as const };
+    });
+  }
+
+  /**
+   * The parent dashboard's sign-in: a one-use link (PARENT_DASHBOARD_LINK_TTL) to the verified
+   * parent email for each child whose consent is active. Always the same answer, known or not.
+   */
+  async requestParentDashboard(ctx: CallContext, email: string): Promise<DomainError | true> {
+    const parentEmail = normalizeEmail(email);
+    const limited = await this.rateLimits.consume([
+      { key: RateLimitService.key('parent-dashboard:email', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('parent-dashboard:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+    ]);
+    if (limited) return limited;
+    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: 'active' });
+    for (const link of links) {
+      await this.runtime.deliver(link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
+    }
+    return true;
+  }
+
+  /** Privacy staff's queue: parents who asked for disclosing features and wait for a stronger verification. */
+  async verificationQueue(): Promise<VerificationCase[]> {
+    const rows = await this.db.manager.find(Workflow, { where: { machineId: PARENTAL_CONSENT_MACHINE, stateValue: 'awaiting_stronger_verification', status: 'active' }, order: { updatedAt: 'ASC' } });
+    return rows.map((w) => {
+      const context = JSON.parse(w.snapshot).context as ParentalConsentContext;
+      return { workflowId: w.id, childId: context.childId, requestedFeatures: context.requested, since: w.updatedAt };
+    });
+  }
+
+  /** Staff approve or reject the disclosing features after verifying the parent by a stronger method (signed form, call, video). */
+  async decideVerification(ctx: CallContext, workflowId: string, approve: boolean, note: string): Promise<{ workflowId: string; state: string } | DomainError> {
+    const row = await this.db.manager.findOneBy(Workflow, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE });
+    if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No parental-consent request with this id exists.');
+    const result = await this.runtime.deliver(
+      workflowId,
+      { id: randomUUID(), type: approve ? 'staff.approve' : 'staff.reject', staffId: ctx.actor?.subjectId ?? '', note },
+      { actorId: ctx.actor?.subjectId, actorRole: Role.STAFF, operation: 'decideParentalVerification', requestId: ctx.requestId, ip: ctx.ip },
+    );
+    if (isDomainError(result)) return result;
+    return { workflowId, state: result.workflow.stateValue };
+  }
+
+  private readonly recordConsentEffect: EffectHandler = async (em, params, { workflow }) => {
+    const p = params as unknown as RecordParentalConsentParams;
+    for (const purpose of p.purposes) {
+      await this.consent.record(em, { subjectId: p.childId }, {
+        purpose,
+        decision: p.decision,
+        method: p.method,
+        givenBy: 'parent',
+        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}) },
+      });
+    }
+  };
+
+  private readonly setGuardianStatusEffect: EffectHandler = async (em, params, { now }) => {
+    const p = params as unknown as GuardianStatusParams;
+    await em.update(GuardianLink, { childId: p.childId }, {
+      status: p.status as GuardianLinkStatus,
+      permissions: JSON.stringify(p.permissions),
+      verificationMethod: p.verificationMethod,
+      updatedAt: now,
+      ...(p.status === 'active' ? { consentedAt: now } : {}),
+    });
+    if (p.status === 'active') await em.update(Subject, { id: p.childId }, { status: 'active', updatedAt: now });
+  };
+
+  /** Decline or no answer in time: the parent's email and everything about the child go (the audit keeps a pseudonymous record). */
+  private readonly eraseChildEffect: EffectHandler = async (em, params) => {
+    await this.personalData.erase(em, String(params.childId), `parental-consent.${String(params.reason)}`);
+  };
+
+  /** Consent revoked: the account is restricted and every child purpose is withdrawn. */
+  private readonly restrictChildEffect: EffectHandler = async (em, params, { workflow, now }) => {
+    const childId = String(params.childId);
+    await em.update(Subject, { id: childId }, { status: 'restricted', updatedAt: now });
+    await em.update(GuardianLink, { childId }, { status: 'revoked', updatedAt: now });
+    const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
+    for (const s of granted) {
+      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'withdrawn', method: 'email_link', givenBy: 'parent', evidence: { workflowId: workflow.id } });
+    }
+  };
+
+  /**
+   * The child reached the local age of digital consent: the parent's link ends, and each granted
+   * child purpose gets a record that it now stands on the teen's own account (givenBy system) until
+   * the teen confirms or changes it.
+   */
+  private readonly ageUpChildEffect: EffectHandler = async (em, params, { workflow, now }) => {
+    const childId = String(params.childId);
+    await em.update(GuardianLink, { childId }, { status: 'aged_up', updatedAt: now });
+    const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
+    for (const s of granted) {
+      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'granted', method: 'system', givenBy: 'system', evidence: { workflowId: workflow.id, reason: 'age_up', threshold: params.threshold } });
+    }
+    await this.audit.append(em, { actorRole: 'system', action: 'child.age_up', subjectId: childId, categories: ['account'], details: { threshold: params.threshold } });
+  };
+
+  /**
+   * The parent dashboard page (COPPA §312.6): the child's actual data from the personal-data
+   * registry, the feature permissions, and the buttons to save them, revoke consent or delete.
+   */
+  private dashboardForm(): LinkForm {
+    const features = this.policy.policy.children.features;
+    const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+    return {
+      render: async ({ locale, context }) => {
+        const t = DASHBOARD_TEXT[locale];
+        const c = context as unknown as ParentalConsentContext;
+        const holdings = await this.personalData.inventory(c.childId);
+        const allowed = new Set([...(c.granted ?? []), ...(c.verified ?? [])]);
+        const offered = features.filter((f) => !f.disclosure || allowed.has(f.key));
+        const box = (key: string, name: string, hint: string) =>
+          html`<label><input type="checkbox" name="feature" value="${key}"${allowed.has(key) ? new SafeHtml(' checked') : ''}><span><strong>${name}</strong><br><span class="muted">${hint}</span></span></label>\n`;
+        return html`<h2>${t.dataHeading}</h2>
+${holdings.length ? holdings.map((h) => html`<h3>${h.name}</h3>\n<ul>${h.held.flatMap((rows) => rows.rows.flatMap((row) => Object.entries(row).map(([k, v]) => html`<li>${k}: ${value(v)}</li>`)))}</ul>\n`) : html`<p>${t.nothing}</p>`}
+<fieldset><legend>${t.featuresHeading}</legend>
+<p class="muted">${t.disclosingNote}</p>
+${offered.map((f) => box(f.key, f.name, f.description))}</fieldset>
+<button type="submit" name="action" value="permissions">${t.save}</button>
+<button type="submit" name="action" value="revoke" class="secondary">${t.revoke}</button>
+<button type="submit" name="action" value="delete" class="secondary">${t.delete}</button>`;
+      },
+      parse: (fields) => {
+        const action = fields.action;
+        if (action !== 'permissions' && action !== 'revoke' && action !== 'delete') return undefined;
+        const asked = fields.feature === undefined ? [] : Array.isArray(fields.feature) ? fields.feature : [fields.feature];
+        if (asked.some((k) => !features.some((f) => f.key === k))) return undefined;
+        return { action, features: [...new Set(asked)] };
+      },
+      done: (payload, locale) => {
+        const t = DASHBOARD_TEXT[locale];
+        return payload.action === 'delete' ? t.doneDelete : payload.action === 'revoke' ? t.doneRevoke : t.donePermissions;
+      },
+      incomplete: (locale) => DASHBOARD_TEXT[locale].incomplete,
+    };
+  }
+
+  /** The consent page: the direct notice, then (a) the account, (b) each feature, disclosing ones apart; or decline. */
+  private consentForm(): LinkForm {
+    const features = this.policy.policy.children.features;
+    const T = FORM_TEXT;
+    return {
+      render: ({ locale, context }: LinkFormView): SafeHtml => {
+        const t = T[locale];
+        const notice = context.notice as DirectNotice;
+        const plain = features.filter((f) => !f.disclosure);
+        const disclosing = features.filter((f) => f.disclosure);
+        const box = (name: string, value: string, label: string, hint: string) =>
+          html`<label><input type="checkbox" name="${name}" value="${value}"><span><strong>${label}</strong><br><span class="muted">${hint}</span></span></label>\n`;
+        return html`${notice.sections.map(
+          (s) => html`<h2>${s.heading}</h2>\n${s.paragraphs.map((p) => html`<p>${p}</p>\n`)}${s.items.length ? html`<ul>${s.items.map((i) => html`<li>${i}</li>`)}</ul>\n` : ''}`,
+        )}<fieldset><legend>${t.accountLegend}</legend>
+${box('account', 'yes', t.account, t.accountHint)}</fieldset>
+${plain.length ? html`<fieldset><legend>${t.featuresLegend}</legend>\n${plain.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n` : ''}${
+          disclosing.length
+            ? html`<fieldset><legend>${t.disclosureLegend}</legend>\n<p class="muted">${t.disclosureHint}</p>\n${disclosing.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n`
+            : ''
+        }<button type="submit" name="decision" value="consent">${t.consent}</button>
+<button type="submit" name="decision" value="decline" class="secondary">${t.decline}</button>`;
+      },
+      parse: (fields) => {
+        const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+        const decision = fields.decision;
+        if (decision === 'decline') return { decision: 'decline', features: [] };
+        if (decision !== 'consent' || fields.account !== 'yes') return undefined;
+        const asked = [...new Set(list(fields.feature))];
+        if (asked.some((k) => !features.some((f) => f.key === k))) return undefined;
+        return { decision: 'consent', features: asked };
+      },
+      done: (payload, locale: Locale) => {
+        const t = T[locale];
+        if (payload.decision === 'decline') return t.doneDecline;
+        const disclosing = (payload.features as string[]).some((k) => features.find((f) => f.key === k)?.disclosure);
+        return disclosing ? t.doneVerify : t.doneConsent;
+      },
+      incomplete: (locale) => T[locale].incomplete,
+    };
+  }
+}
+
+const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
+  en: {
+    dataHeading: 'What we hold about your child',
+    nothing: 'Nothing.',
+    featuresHeading: 'Features you allow',
+    disclosingNote: 'A feature that makes information visible can be switched off here; switching it on again needs our privacy team to verify you.',
+    save: 'Save the features',
+    revoke: 'Revoke consent (the account is restricted)',
+    delete: 'Delete all of my child’s data',
+    incomplete: 'Please choose one of the buttons. Nothing was changed.',
+    donePermissions: 'Your choice of features is saved.',
+    doneRevoke: 'Your consent is withdrawn. The account is restricted and collects nothing more.',
+    doneDelete: 'We have deleted your child’s data and your email address.',
+  },
+  de: {
+    dataHeading: 'Was wir über Ihr Kind speichern',
+    nothing: 'Nichts.',
+    featuresHeading: 'Funktionen, die Sie erlauben',
+    disclosingNote: 'Eine Funktion, die Daten sichtbar macht, können Sie hier abschalten; sie wieder einzuschalten erfordert eine Prüfung durch unser Datenschutzteam.',
+    save: 'Funktionen speichern',
+    revoke: 'Einwilligung widerrufen (das Konto wird eingeschränkt)',
+    delete: 'Alle Daten meines Kindes löschen',
+    incomplete: 'Bitte wählen Sie eine der Schaltflächen. Es wurde nichts geändert.',
+    donePermissions: 'Ihre Auswahl der Funktionen ist gespeichert.',
+    doneRevoke: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.',
+    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht.',
+  },
+};
+
+const FORM_TEXT: Record<Locale, Record<string, string>> = {
+  en: {
+    accountLegend: '(a) Your child’s account',
+    account: 'I consent to the collection and use of my child’s information for the account, as described above.',
+    accountHint: 'Required for the account. Nothing is shared with anyone.',
+    featuresLegend: '(b) Features (optional, each on its own)',
+    disclosureLegend: 'Features that make your child’s information visible to others (optional)',
+    disclosureHint: 'These count as disclosure. For them we must verify you in a stronger way than email: our privacy team will contact you. Your consent to the account does not depend on them.',
+    consent: 'Give consent',
+    decline: 'Decline and delete the request',
+    incomplete: 'To consent, tick (a). Or press “Decline”. Nothing was changed.',
+    doneConsent: 'Thank you: your consent is recorded. In about a day you will receive an email confirming it, with a link to revoke it at any time. The account becomes active then.',
+    doneVerify: 'Thank you: your consent to the account is recorded. The features that make information visible wait until our privacy team has verified you; they will contact you.',
+    doneDecline: 'You declined. We have deleted your email address and everything your child gave us.',
+  },
+  de: {
+    accountLegend: '(a) Das Konto Ihres Kindes',
+    account: 'Ich willige in die Erhebung und Nutzung der Daten meines Kindes für das Konto ein, wie oben beschrieben.',
+    accountHint: 'Für das Konto erforderlich. Es wird nichts weitergegeben.',
+    featuresLegend: '(b) Funktionen (freiwillig, jede einzeln)',
+    disclosureLegend: 'Funktionen, die Daten Ihres Kindes für andere sichtbar machen (freiwillig)',
+    disclosureHint: 'Diese gelten als Offenlegung. Dafür müssen wir Sie stärker als per E-Mail prüfen: Unser Datenschutzteam meldet sich bei Ihnen. Ihre Einwilligung in das Konto hängt nicht davon ab.',
+    consent: 'Einwilligen',
+    decline: 'Ablehnen und Anfrage löschen',
+    incomplete: 'Um einzuwilligen, kreuzen Sie (a) an. Oder drücken Sie „Ablehnen“. Es wurde nichts geändert.',
+    doneConsent: 'Danke: Ihre Einwilligung ist gespeichert. In etwa einem Tag erhalten Sie eine Bestätigung per E-Mail mit einem Link, um sie jederzeit zu widerrufen. Dann wird das Konto aktiv.',
+    doneVerify: 'Danke: Ihre Einwilligung in das Konto ist gespeichert. Die Funktionen, die Daten sichtbar machen, warten, bis unser Datenschutzteam Sie geprüft hat; es meldet sich bei Ihnen.',
+    doneDecline: 'Sie haben abgelehnt. Wir haben Ihre E-Mail-Adresse und alles, was Ihr Kind uns mitgeteilt hat, gelöscht.',
+  },
+};
+

@@ -1,0 +1,370 @@
+import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
+import { createAdmin, createStaff } from '../helpers/staff';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { rowCounts } from '../helpers/workflow-fixtures';
+
+const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename ... on AgeGateDecision { outcome } } }`;
+const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(input: $input) {
+  __typename
+  ... on ChildRegistration { childId status }
+  ... on ErrorResult { errorCode message }
+} }`;
+
+/**
+ * The COPPA parent journey over HTTP: age gate → child registration → direct notice mail → consent
+ * page (GET changes nothing, POST decides) → email plus confirmation after the delay → active child;
+ * decline, expiry, disclosing features verified by staff, and bad input.
+ */
+describe('parental consent', () => {
+  let env: TestEnv;
+  let n = 0;
+  beforeAll(async () => {
+    env = await createTestEnv(); // clock: 2026-03-02
+  });
+  afterAll(() => env?.stop());
+
+  const m = () => env.app.dataSource.manager;
+  const childDob = { day: 5, month: 6, year: 2016 };
+
+  /** Age gate (US, 9 years old) and registration; returns the child id, the parent address and the consent link. */
+  async function registerChild(overrides: Record<string, unknown> = {}) {
+    const i = ++n;
+    const deviceId = `parent-flow-device-${String(i).padStart(6, '0')}`;
+    const gate = await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    expect(gate.data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
+    const parentEmail = (overrides.parentEmail as string | undefined) ?? `parent-${i}@example.test`;
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `kid_${i}`, parentEmail, dateOfBirth: childDob, locale: 'en', ...overrides } });
+    const result = res.data.registerChild;
+    expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    await env.workers.sendMail();
+    const notice = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' });
+    return { childId: result.childId as string, parentEmail, notice, link: local(env.mail.linkIn(notice)) };
+  }
+  const local = (link: string) => link.replace(env.app.config.publicUrl, env.url);
+  const workflowOf = async (childId: string) => m().findOneByOrFail(Workflow, { subjectId: childId, machineId: 'parental-consent' });
+
+  async function open(link: string) {
+    const res = await fetch(link);
+    const body = await res.text();
+    return { res, body, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], csrf: /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '' };
+  }
+  /** Submits the consent page's form like a browser: the ticked boxes and the pressed button. */
+  async function submit(link: string, fields: [string, string][]) {
+    const { cookie, csrf } = await open(link);
+    const body = new URLSearchParams([['csrf', csrf], ...fields]).toString();
+    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' });
+    return { status: res.status, body: await res.text() };
+  }
+  const consentsOf = async (childId: string) =>
+    (await m().find(ConsentRecord, { where: { subjectId: childId }, order: { id: 'ASC' } })).map((r) => ({ purpose: r.purpose, decision: r.decision, method: r.method, givenBy: r.givenBy, evidence: JSON.parse(r.evidence) }));
+
+  it('registers a child with only what §312.5(c)(1) allows and mails the direct notice from the policy', async () => {
+    const { childId, parentEmail, notice } = await registerChild();
+    const child = await m().findOneByOrFail(Subject, { id: childId });
+    expect(child).toMatchObject({ status: 'pending_parental_consent', passwordHash: null, telephone: null, postalAddress: null, country: 'US', displayName: `kid_${n}` });
+    expect(child.email).toMatch(/@children\.invalid$/);
+    expect(await m().findOneByOrFail(Profile, { subjectId: childId })).toMatchObject({ username: `kid_${n}`, bio: null, pictureUrl: null, interests: '[]' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ parentEmail, status: 'pending', verificationMethod: null, permissions: '[]', childBirthDate: '2016-06-05', jurisdiction: 'US' });
+    expect(await consentsOf(childId)).toEqual([]);
+    // The direct notice: every §312.4(c)(1) element, from the policy, with the deletion date.
+    expect(notice.subject).toContain('Your consent is needed');
+    for (const phrase of ['WHY YOU ARE RECEIVING THIS', 'NOTHING HAPPENS WITHOUT YOUR CONSENT', 'Public profile', 'Posting in the community', 'OUR FULL PRIVACY NOTICE', 'IF YOU DO NOT ANSWER', 'March 16, 2026']) {
+      expect(notice.text).toContain(phrase);
+    }
+  });
+
+  it('GET shows the notice and a form with nothing pre-ticked, and changes nothing; POST consents; 24 h later the confirmation mail and an active child', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    const before = await rowCounts(env);
+    for (const method of ['GET', 'HEAD', 'GET']) expect((await fetch(link, { method })).status).toBe(200);
+    const { body } = await open(link);
+    expect(await rowCounts(env)).toEqual(before);
+    expect(body).toContain('<h2>Nothing happens without your consent</h2>');
+    expect(body).toContain('name="account" value="yes"');
+    expect(body).toContain('name="feature" value="personalized_content"');
+    expect(body).toContain('name="feature" value="public_profile"');
+    expect(body).toContain('<button type="submit" name="decision" value="decline" class="secondary">');
+    expect(body).not.toMatch(/checked/);
+    expect((await workflowOf(childId)).stateValue).toBe('awaiting_consent');
+
+    const res = await submit(link, [['account', 'yes'], ['feature', 'personalized_content'], ['decision', 'consent']]);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('your consent is recorded');
+    const wf = await workflowOf(childId);
+    expect(wf.stateValue).toBe('awaiting_confirmation_delay');
+    expect(await consentsOf(childId)).toEqual([
+      { purpose: 'child.collection', decision: 'granted', method: 'email_plus', givenBy: 'parent', evidence: { workflowId: wf.id } },
+      { purpose: 'child.feature.personalized_content', decision: 'granted', method: 'email_plus', givenBy: 'parent', evidence: { workflowId: wf.id } },
+    ]);
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('pending_parental_consent');
+    // The link is single-use.
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(410);
+
+    env.clock.advance('23h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: parentEmail, template: 'parental-consent-confirmation' })).toHaveLength(0);
+    env.clock.advance('1h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    const confirmation = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
+    expect(confirmation.text).toContain('you can revoke your consent at any time');
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', verificationMethod: 'email_plus', permissions: '["personalized_content"]' });
+    expect((await workflowOf(childId)).stateValue).toBe('active');
+
+    // The revoke link in the confirmation: the child is restricted and every child purpose withdrawn.
+    const revoke = await fetch(local(env.mail.linkIn(confirmation)));
+    expect(await revoke.text()).toContain('Revoke your consent');
+    const revoked = await submit(local(env.mail.linkIn(confirmation)), []);
+    expect(revoked.status).toBe(200);
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('restricted');
+    expect((await consentsOf(childId)).slice(2).map((r) => [r.purpose, r.decision])).toEqual([
+      ['child.collection', 'withdrawn'],
+      ['child.feature.personalized_content', 'withdrawn'],
+    ]);
+  });
+
+  it('an incomplete form (no box (a)) changes nothing and the link still works', async () => {
+    const { childId, link } = await registerChild();
+    const before = await rowCounts(env);
+    const res = await submit(link, [['feature', 'personalized_content'], ['decision', 'consent']]);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('To consent, tick (a)');
+    const unknownFeature = await submit(link, [['account', 'yes'], ['feature', 'sell_everything'], ['decision', 'consent']]);
+    expect(unknownFeature.status).toBe(400);
+    expect(await rowCounts(env)).toEqual(before);
+    expect((await workflowOf(childId)).stateValue).toBe('awaiting_consent');
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+  });
+
+  /** Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. */
+  async function expectErased(childId: string, parentEmail: string, operation = /^parental-consent\.(declined|expired)$/) {
+    const child = await m().findOneByOrFail(Subject, { id: childId });
+    expect(child).toMatchObject({ status: 'erased', displayName: '' });
+    expect(await m().countBy(GuardianLink, { childId })).toBe(0);
+    expect(await m().countBy(GuardianLink, { parentEmail })).toBe(0);
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(0);
+    expect(await m().countBy(Workflow, { subjectId: childId })).toBe(0);
+    expect(await m().countBy(OutboxMessage, { recipient: parentEmail })).toBe(0);
+    const workflows = await m().find(Workflow);
+    expect(workflows.some((w) => w.snapshot.includes(parentEmail))).toBe(false);
+    const ref = env.app.services.audit.ref(childId);
+    const erase = (await m().findBy(AuditEvent, { action: 'subject.erase' })).filter((a) => JSON.parse(a.details).subjectRef === ref);
+    expect(erase).toHaveLength(1);
+    expect(erase[0].operation).toMatch(operation);
+    expect(JSON.stringify(erase[0])).not.toContain(parentEmail);
+  }
+
+  it('decline: the parent’s email and the child’s data are deleted now', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    const res = await submit(link, [['decision', 'decline']]);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('You declined');
+    await expectErased(childId, parentEmail);
+    expect(await consentsOf(childId)).toEqual([]);
+  });
+
+  it('expiry: a reminder with a fresh link 3 days before, then after 14 days everything is deleted', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    env.clock.advance('10d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: parentEmail, template: 'parental-consent-reminder' })).toHaveLength(0);
+    env.clock.advance('1d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    const reminder = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-reminder' });
+    expect(reminder.subject).toMatch(/^Reminder: /);
+    expect(local(env.mail.linkIn(reminder))).not.toBe(link);
+    expect((await fetch(link)).status).toBe(410);
+    expect((await fetch(local(env.mail.linkIn(reminder)))).status).toBe(200);
+    env.clock.advance('3d');
+    await env.workers.fireTimers();
+    await expectErased(childId, parentEmail);
+    expect((await fetch(local(env.mail.linkIn(reminder)))).status).toBe(404);
+  });
+
+  it('disclosing features are never granted by email plus: staff verify and approve with a note', async () => {
+    const admin = await createAdmin(env);
+    const staff = await createStaff(env, admin);
+    const { childId, parentEmail, link } = await registerChild();
+    const res = await submit(link, [['account', 'yes'], ['feature', 'public_profile'], ['feature', 'personalized_content'], ['decision', 'consent']]);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('wait until our privacy team has verified you');
+    const wf = await workflowOf(childId);
+    expect(wf.stateValue).toBe('awaiting_stronger_verification');
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.method])).toEqual([
+      ['child.collection', 'email_plus'],
+      ['child.feature.personalized_content', 'email_plus'],
+    ]);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'awaiting_verification', permissions: '["personalized_content"]' });
+    // No confirmation timer runs while staff have not decided.
+    env.clock.advance('2d');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('awaiting_stronger_verification');
+
+    const queue = await env.gql('{ parentalVerificationQueue { workflowId childId requestedFeatures } }', {}, { token: staff.token });
+    expect(queue.data.parentalVerificationQueue).toContainEqual({ workflowId: wf.id, childId, requestedFeatures: ['public_profile'] });
+    const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } ... on ErrorResult { errorCode } } }`;
+    const decided = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'Signed form received and checked against a call' } }, { token: staff.token });
+    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'awaiting_confirmation_delay' });
+    const records = await consentsOf(childId);
+    expect(records[2]).toMatchObject({ purpose: 'child.feature.public_profile', decision: 'granted', method: 'staff_verified', givenBy: 'parent', evidence: { workflowId: wf.id, verifiedBy: staff.subjectId } });
+    const again = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'second try' } }, { token: staff.token });
+    expect(again.data.decideParentalVerification).toEqual({ __typename: 'WorkflowEventNotAcceptedError', errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
+
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', verificationMethod: 'staff_verified', permissions: '["personalized_content","public_profile"]' });
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+  });
+
+  it('staff reject: the disclosing feature is recorded as refused, the account goes on with what email plus allowed', async () => {
+    const admin = await createAdmin(env);
+    const staff = await createStaff(env, admin);
+    const { childId, parentEmail, link } = await registerChild();
+    expect((await submit(link, [['account', 'yes'], ['feature', 'community_posting'], ['decision', 'consent']])).status).toBe(200);
+    const wf = await workflowOf(childId);
+    const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } } }`;
+    const res = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'No signed form arrived; the call number did not answer' } }, { token: staff.token });
+    expect(res.data.decideParentalVerification.state).toBe('awaiting_confirmation_delay');
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.method])).toEqual([
+      ['child.collection', 'granted', 'email_plus'],
+      ['child.feature.community_posting', 'denied', 'staff_verified'],
+    ]);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', verificationMethod: 'email_plus', permissions: '[]' });
+    // Without a staff session: refused before anything happens.
+    const parentless = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'let me in' } });
+    expect(parentless.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('parent dashboard: a one-use link to the verified address shows the child’s data; the parent changes features, then deletes everything', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    expect((await submit(link, [['account', 'yes'], ['feature', 'personalized_content'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    const REQUEST = `mutation($input: RequestParentDashboardInput!) { requestParentDashboard(input: $input) { __typename ... on ParentDashboardRequested { message } } }`;
+    const unknown = await env.gql(REQUEST, { input: { email: 'nobody-at-all@example.test' } });
+    const known = await env.gql(REQUEST, { input: { email: parentEmail.toUpperCase() } });
+    expect(known.data).toEqual(unknown.data);
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: 'nobody-at-all@example.test' })).toHaveLength(0);
+    const dashboard = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parent-dashboard' })));
+
+    const before = await rowCounts(env);
+    const { body } = await open(dashboard);
+    expect(await rowCounts(env)).toEqual(before);
+    expect(body).toContain('<h2>What we hold about your child</h2>');
+    expect(body).toContain(`username: kid_${n}`);
+    expect(body).toContain(`parentEmail: ${parentEmail}`);
+    expect(body).toContain('name="feature" value="personalized_content" checked');
+    expect(body).not.toContain('value="public_profile"');
+
+    // Switching personalized content off (and trying to switch a disclosing feature on, which the page does not offer).
+    const saved = await submit(dashboard, [['feature', 'public_profile'], ['action', 'permissions']]);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toContain('Your choice of features is saved.');
+    expect((await consentsOf(childId)).slice(2).map((r) => [r.purpose, r.decision, r.method])).toEqual([['child.feature.personalized_content', 'withdrawn', 'email_link']]);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', permissions: '[]' });
+    expect((await submit(dashboard, [['action', 'delete']])).status).toBe(410);
+
+    await env.gql(REQUEST, { input: { email: parentEmail } });
+    await env.workers.sendMail();
+    // Mails are files named by outbox id (random): the new one is the one with another link.
+    const links = (await env.mail.find({ to: parentEmail, template: 'parent-dashboard' })).map((mail) => local(env.mail.linkIn(mail)));
+    expect(links).toHaveLength(2);
+    const deleted = await submit(links.find((l) => l !== dashboard)!, [['action', 'delete']]);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toContain('We have deleted your child’s data');
+    await expectErased(childId, parentEmail, /^parental-consent\.parent_request$/);
+  });
+
+  it('age-up: on the birthday at the local threshold the consents become the teen’s and the parent is told', async () => {
+    const birthday = new Date(env.clock.now().getTime() + 40 * 86_400_000);
+    const dob = { day: birthday.getUTCDate(), month: birthday.getUTCMonth() + 1, year: birthday.getUTCFullYear() - 13 };
+    const deviceId = 'parent-flow-age-up-device-01';
+    expect((await env.gql(AGE_GATE, { input: { dateOfBirth: dob, country: 'US', deviceId } })).data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
+    const parentEmail = 'age-up-parent@example.test';
+    const reg = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'almost_thirteen', parentEmail, dateOfBirth: dob, locale: 'en' } });
+    const childId = reg.data.registerChild.childId as string;
+    await env.workers.sendMail();
+    const link = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' })));
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('active');
+    env.clock.advance('38d');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('active');
+    env.clock.advance('1d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect((await workflowOf(childId)).stateValue).toBe('aged_up');
+    const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
+    expect(told.text).toContain('has turned 13');
+    expect((await m().findOneByOrFail(GuardianLink, { childId })).status).toBe('aged_up');
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.givenBy, r.method])).toEqual([
+      ['child.collection', 'granted', 'parent', 'email_plus'],
+      ['child.collection', 'granted', 'system', 'system'],
+    ]);
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+  });
+
+  it('bad input: unknown device, a device the gate called adult, another date of birth, a taken username: typed errors, nothing written', async () => {
+    const adultDevice = 'parent-flow-adult-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: { day: 1, month: 1, year: 1990 }, country: 'US', deviceId: adultDevice } });
+    const childDevice = 'parent-flow-child-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId: childDevice } });
+    const { childId } = await registerChild();
+    const taken = (await m().findOneByOrFail(Profile, { subjectId: childId })).username!;
+    const before = { ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) };
+    const input = { username: 'newkid', parentEmail: 'p@example.test', dateOfBirth: childDob, locale: 'en' };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...input, deviceId: 'never-seen-device-000001' }, 'AGE_GATE_DECISION_MISSING_ERROR'],
+      [{ ...input, deviceId: adultDevice, dateOfBirth: { day: 1, month: 1, year: 1990 } }, 'AGE_GATE_DECISION_MISSING_ERROR'],
+      [{ ...input, deviceId: childDevice, dateOfBirth: { day: 6, month: 6, year: 2016 } }, 'DATE_OF_BIRTH_MISMATCH_ERROR'],
+      [{ ...input, deviceId: childDevice, username: taken }, 'USERNAME_TAKEN_ERROR'],
+    ];
+    for (const [given, code] of cases) {
+      const res = await env.gql(REGISTER_CHILD, { input: given });
+      expect(res.data.registerChild.errorCode).toBe(code);
+    }
+    const invalid = await env.gql(REGISTER_CHILD, { input: { ...input, deviceId: childDevice, parentEmail: 'not an email' } });
+    expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
+  });
+
+  it('limits registrations per parent address (RATE_LIMIT_REGISTER_ACCOUNT, 3 per hour): no more notices to one parent', async () => {
+    const deviceId = 'parent-flow-flood-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    for (let i = 0; i < 3; i++) {
+      const ok = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `flood_kid_${i}`, parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+      expect(ok.data.registerChild.__typename).toBe('ChildRegistration');
+    }
+    await env.workers.sendMail();
+    expect(await env.mail.find({ to: 'flooded-parent@example.test', template: 'parental-consent-request' })).toHaveLength(3);
+    const before = { ...(await rowCounts(env)), subjects: await m().count(Subject) };
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'Flooded-Parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect({ ...(await rowCounts(env)), subjects: await m().count(Subject) }).toEqual(before);
+    env.clock.advance('1h');
+    expect((await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
+  it('answers the same whether or not the parent’s email is known', async () => {
+    const first = await registerChild({ parentEmail: 'same-parent@example.test' });
+    const second = await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId: 'parent-flow-sibling-000001' } });
+    expect(second.data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId: 'parent-flow-sibling-000001', username: 'sibling_kid', parentEmail: 'same-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+    expect(Object.keys(res.data.registerChild).sort()).toEqual(['__typename', 'childId', 'status']);
+    expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    expect(res.data.registerChild.childId).not.toBe(first.childId);
+  });
+});
