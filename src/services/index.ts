@@ -125,7 +125,7 @@ export function createServices(deps: ServiceDeps) {
     workflows,
     personalData,
     erasure,
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
   };
 }
 

@@ -66,6 +66,11 @@ describe('parental consent', () => {
     expect(await m().findOneByOrFail(Profile, { subjectId: childId })).toMatchObject({ username: `kid_${n}`, bio: null, pictureUrl: null, interests: '[]' });
     expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ parentEmail, status: 'pending', verificationMethod: null, permissions: '[]', childBirthDate: '2016-06-05', jurisdiction: 'US' });
     expect(await consentsOf(childId)).toEqual([]);
+    // The screened age is known from now on: other services are told no for everything until a parent consents.
+    const staff = await createStaff(env, await createAdmin(env));
+    const decision = await env.gql('query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ... on ProcessingDecision { allowed reason } } }', { s: childId }, { token: staff.token });
+    expect(decision.data.processingAllowed).toMatchObject({ allowed: false, reason: 'PENDING_PARENTAL_CONSENT' });
+    expect(await env.app.services.subjectAges.rule(childId)).toMatchObject({ age: 9, jurisdiction: 'US' });
     // The direct notice: every §312.4(c)(1) element, from the policy, with the deletion date.
     expect(notice.subject).toContain('Your consent is needed');
     for (const phrase of ['WHY YOU ARE RECEIVING THIS', 'NOTHING HAPPENS WITHOUT YOUR CONSENT', 'Public profile', 'Posting in the community', 'OUR FULL PRIVACY NOTICE', 'IF YOU DO NOT ANSWER', 'March 16, 2026']) {

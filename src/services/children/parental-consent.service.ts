@@ -1,3 +1,4 @@
+import type { SubjectAgeService } from '../opt-out/subject-age.service';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
@@ -74,6 +75,7 @@ export class ParentalConsentService {
     private readonly audit: AuditService,
     private readonly runtime: WorkflowRuntime,
     private readonly rateLimits: RateLimitService,
+    private readonly subjectAges: SubjectAgeService,
   ) {}
 
   /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
@@ -157,6 +159,8 @@ export class ParentalConsentService {
         createdAt: now,
         updatedAt: now,
       });
+      // The screened birth date is the child's known age (CCPA under-16 rules, processingAllowed).
+      await this.subjectAges.record(em, childId, { birthDate: input.dateOfBirth, jurisdiction: decision.jurisdiction, source: 'age_gate' });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
       const workflowInput: ParentalConsentInput = {
         childId,
