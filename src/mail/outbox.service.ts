@@ -22,6 +22,8 @@ export interface EnqueueEmailInput {
   params: Record<string, unknown>;
   workflowId?: string | null;
   subjectId?: string | null;
+  /** Blank the address once the mail is sent (the last mail to a person being erased). */
+  forgetRecipientWhenSent?: boolean;
 }
 
 export interface EnqueueWebhookInput {
@@ -53,6 +55,8 @@ export function retryDelay(attempts: number, baseMs: number, maxMs: number, rand
 
 /** Keys of params that carry a secret (link tokens): removed once the message is sent. */
 const SECRET_PARAMS = ['link'];
+/** Marks a mail whose recipient address is blanked once it is sent. */
+const FORGET_RECIPIENT = '_forgetRecipientWhenSent';
 
 /**
  * The outbox: rows written in the transaction of the change that caused them, claimed and sent by
@@ -81,7 +85,7 @@ export class OutboxService {
       recipient: input.to,
       template: input.template,
       locale: input.locale,
-      params: JSON.stringify(input.params),
+      params: JSON.stringify(input.forgetRecipientWhenSent ? { ...input.params, [FORGET_RECIPIENT]: true } : input.params),
       status: 'queued' as const,
       attempts: 0,
       nextAttemptAt: now,
@@ -160,9 +164,15 @@ export class OutboxService {
   async markSent(row: OutboxMessage): Promise<void> {
     const params = JSON.parse(row.params) as Record<string, unknown>;
     for (const key of SECRET_PARAMS) if (key in params) params[key] = '[sent]';
+    const forget = params[FORGET_RECIPIENT] === true;
+    delete params[FORGET_RECIPIENT];
     await this.db.transaction(async (em) => {
       const now = this.clock.now();
-      const saved = await em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params) });
+      const saved = await em.update(
+        OutboxMessage,
+        { id: row.id, status: 'sending', attempts: row.attempts },
+        { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params), ...(forget ? { recipient: '[erased]' } : {}) },
+      );
       if (saved.affected !== 1) return;
       for (const hook of this.sentHooks) await hook(em, row);
     });

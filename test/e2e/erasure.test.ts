@@ -178,6 +178,9 @@ describe('erasure confirmation over HTTP', () => {
     const inventory = JSON.stringify(await env.app.services.personalData.inventory(u.subjectId));
     expect(inventory).not.toMatch(new RegExp(`${u.email}|Erika|erika_m|30123456`));
     expect(await ds().countBy(OutboxMessage, { subjectId: u.subjectId })).toBe(0);
+    // The last mail's outbox row forgot the address once it was sent.
+    expect(await ds().findOneByOrFail(OutboxMessage, { template: 'erasure-completed', workflowId: wf.id })).toMatchObject({ status: 'sent', recipient: '[erased]' });
+    expect(await ds().countBy(OutboxMessage, { recipient: u.email })).toBe(0);
     expect(await env.app.services.audit.verifyChain()).toMatchObject({ ok: true });
 
     // Staff see the delivery in the outbox.

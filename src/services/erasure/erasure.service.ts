@@ -251,7 +251,7 @@ export class ErasureService {
     // The address now (it may have changed since the request); the request's if the account is gone already.
     const to = (await em.findOneBy(Subject, { id: p.subjectId, status: Not('erased') }))?.email ?? p.email;
     const mail = (params: Record<string, unknown>, subjectId: string | null) =>
-      outbox.enqueueEmail(em, { to, template: 'erasure-completed', locale: p.locale, params: { scope: p.scope, categories: p.categories, ...params }, workflowId: ctx.workflow.id, subjectId });
+      outbox.enqueueEmail(em, { to, template: 'erasure-completed', locale: p.locale, params: { scope: p.scope, categories: p.categories, ...params }, workflowId: ctx.workflow.id, subjectId, forgetRecipientWhenSent: subjectId === null });
 
     if (plan.holds.length) {
       await mail({ denied: true, kept: plan.holds.map((h) => h.text) }, p.subjectId);
