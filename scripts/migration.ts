@@ -23,9 +23,13 @@ const cli = join(root, 'node_modules', '.bin', 'typeorm-ts-node-commonjs');
 function typeorm(databaseUrl: string, args: string[]): number {
   const result = spawnSync(cli, ['-d', 'ormconfig.ts', ...args], {
     cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NO_COLOR: '1', FORCE_COLOR: '0' },
   });
+  // The CLI logs every statement it runs; keep what a person needs (results, the diff on drift).
+  const lines = (result.stdout ?? '').split('\n').filter((line) => line.trim() && !/query:/.test(line));
+  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
   return result.status ?? 1;
 }
 
