@@ -77,48 +77,46 @@ export class OutboxService {
   }
 
   async enqueueEmail(em: EntityManager, input: EnqueueEmailInput): Promise<OutboxMessage> {
-    const now = this.clock.now();
-    const id = randomUUID();
-    const row = Object.assign(new OutboxMessage(), {
-      id,
-      channel: 'email' as const,
+    return this.enqueue(em, (id) => ({
+      channel: 'email',
       recipient: input.to,
       template: input.template,
       locale: input.locale,
       params: JSON.stringify(input.forgetRecipientWhenSent ? { ...input.params, [FORGET_RECIPIENT]: true } : input.params),
-      status: 'queued' as const,
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
       messageId: `<${id}@${this.host}>`,
       workflowId: input.workflowId ?? null,
       subjectId: input.subjectId ?? null,
-      createdAt: now,
-      updatedAt: now,
-      sentAt: null,
-    });
-    await em.insert(OutboxMessage, row);
-    return row;
+    }));
   }
 
   /** A signed webhook to a downstream recipient, sent by the outbox worker's webhook channel. */
   async enqueueWebhook(em: EntityManager, input: EnqueueWebhookInput): Promise<OutboxMessage> {
-    const now = this.clock.now();
-    const id = randomUUID();
-    const row = Object.assign(new OutboxMessage(), {
-      id,
-      channel: 'webhook' as const,
+    return this.enqueue(em, (id) => ({
+      channel: 'webhook',
       recipient: input.url,
       template: input.event,
       locale: 'en',
       params: JSON.stringify({ recipientId: input.recipientId, body: input.body }),
+      messageId: id,
+      workflowId: input.workflowId ?? null,
+      subjectId: input.subjectId ?? null,
+    }));
+  }
+
+  /** One queued row, due now, in the caller's transaction. */
+  private async enqueue(
+    em: EntityManager,
+    fields: (id: string) => Pick<OutboxMessage, 'channel' | 'recipient' | 'template' | 'locale' | 'params' | 'messageId' | 'workflowId' | 'subjectId'>,
+  ): Promise<OutboxMessage> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const row = Object.assign(new OutboxMessage(), {
+      id,
+      ...fields(id),
       status: 'queued' as const,
       attempts: 0,
       nextAttemptAt: now,
       lastError: null,
-      messageId: id,
-      workflowId: input.workflowId ?? null,
-      subjectId: input.subjectId ?? null,
       createdAt: now,
       updatedAt: now,
       sentAt: null,

@@ -1,46 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OutboxMessage } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-
-/** A real HTTP receiver on loopback that can refuse for a while. */
-function startReceiver() {
-  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-  let refuse = false;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (refuse) {
-        res.writeHead(503).end();
-        return;
-      }
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  return new Promise<{ url: string; received: typeof received; setRefuse(v: boolean): void; close(): Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/privacy-hooks`,
-        received,
-        setRefuse: (v) => (refuse = v),
-        close: () => new Promise((r) => server.close(() => r())),
-      }),
-    ),
-  );
-}
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 describe('webhooks to downstream recipients', () => {
   let env: TestEnv;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let secret: string;
 
   beforeAll(async () => {
     env = await createTestEnv();
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver();
     const registered = await env.app.services.recipients.register({ name: 'CRM', description: 'CRM', webhookUrl: receiver.url, events: ['erasure'] });
     if (isDomainError(registered)) throw new Error(registered.message);
     secret = registered.secret;
