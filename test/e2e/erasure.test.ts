@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IsNull } from 'typeorm';
 import { OutboxMessage, PrivacyRequest, Profile, Session, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
@@ -7,32 +5,9 @@ import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.se
 import { testDialect } from '../helpers/database';
 import { counts, enableMfa, register, totpCode, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
-/** A real HTTP receiver on loopback (a downstream service), which can refuse for a while. */
-function startReceiver() {
-  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-  let refuse = false;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (refuse) return void res.writeHead(503).end();
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  return new Promise<{ url: string; received: typeof received; setRefuse(v: boolean): void; close(): Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/erasure-hooks`,
-        received,
-        setRefuse: (v) => (refuse = v),
-        close: () => new Promise((r) => server.close(() => r())),
-      }),
-    ),
-  );
-}
 
 const REQUEST_FIELDS = 'id status scope categories receivedAt dueAt scheduledFor respondedAt response denialBasis';
 const REQUEST = `mutation($input: RequestErasureInput!) { requestErasure(input: $input) { __typename
@@ -47,14 +22,14 @@ const TABLES = ['privacy_request', 'workflow', 'workflow_event', 'timer', 'outbo
 
 describe('erasure confirmation over HTTP', () => {
   let env: TestEnv;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let secret: string;
   let staff: SignedIn;
 
   beforeAll(async () => {
     // Sessions outlive the weeks these tests move the clock through.
     env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_ACCOUNT: '1000/1m', RATE_LIMIT_REGISTER_ACCOUNT: '1000/1m', SESSION_IDLE_TIMEOUT: '365d', SESSION_TTL: '365d' } });
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver();
     const registered = await env.app.services.recipients.register({ name: 'CRM', description: 'Customer relationship management', webhookUrl: receiver.url, events: ['erasure'] });
     if (isDomainError(registered)) throw new Error(registered.message);
     secret = registered.secret;
