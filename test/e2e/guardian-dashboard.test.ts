@@ -188,6 +188,8 @@ describe('guardian dashboard (GraphQL)', () => {
     const erase = (await m().findBy(AuditEvent, { action: 'subject.erase' })).filter((a) => JSON.parse(a.details).subjectRef === ref);
     expect(erase).toHaveLength(1);
     expect(await m().countBy(AuditEvent, { action: 'guardian.child.delete' })).toBeGreaterThan(0);
-    expect((await env.gql(DELETE, { c: childId }, { token })).data.deleteChildData.errorCode).toBe('NOT_FOUND_ERROR');
+    // The parent subject existed only for this child: it is erased too, with its sessions.
+    expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
+    expect((await env.gql(DELETE, { c: childId }, { token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -178,7 +178,7 @@ export class GuardianService {
     return (await this.decide(ctx, childId, 'guardian.child.revoke', {}, () => ({ action: 'revoke' }))) as GuardianChild | DomainError;
   }
 
-  /** Erases the child's data and the parent's address through the registry (the page's delete). */
+  /** Erases the child's data and the parent's address through the registry (the page's delete); with the parent's last child, the parent subject too. */
   async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string } | DomainError> {
     const result = await this.decide(ctx, childId, 'guardian.child.delete', {}, () => ({ action: 'delete' }), false);
     return isDomainError(result) ? result : { childId };
@@ -204,7 +204,11 @@ export class GuardianService {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
         const delivered = await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.decide', ...decided }, { actorId: actor.subjectId, actorRole: Role.GUARDIAN, operation: action, requestId: ctx.requestId, ip: ctx.ip });
         if (isDomainError(delivered)) throw new Refused(delivered);
-        if (!viewAfter) return null;
+        if (!viewAfter) {
+          // The parent's own subject exists only for their children: with the last one gone, so does their address (COPPA §312.5(c)(1)).
+          if (!(await em.existsBy(GuardianLink, { parentSubjectId: actor.subjectId }))) await this.personalData.erase(em, actor.subjectId, 'guardian.last_child_deleted');
+          return null;
+        }
         const after = await em.findOneByOrFail(GuardianLink, { id: link.id });
         return this.view(em, ctx, after);
       });
