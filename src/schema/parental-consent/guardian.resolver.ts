@@ -1,7 +1,7 @@
 import { IsBoolean, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
-import { isDomainError } from '../../errors';
+import { isDomainError, RequestError } from '../../errors';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
@@ -47,6 +47,9 @@ export class GuardianResolver {
     description: 'Uses a parent-dashboard link (once) as a sign-in for apps: a session of the parent (guardian role only, no password), created on first use. Ask for the link with requestParentDashboard.',
   })
   async signInAsParent(@Args() { token }: SignInAsParentArgs, @Ctx() ctx: RequestContext): Promise<typeof SignInAsParentResult> {
+    // The same limit on guessed links as confirmActionLink: unknown tokens are counted per client.
+    const wait = ctx.services.links.throttled(ctx.ip);
+    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
     return mapResult(await ctx.services.guardians.signIn(ctx, token), toAuthPayload) as typeof SignInAsParentResult;
   }
 
