@@ -14,6 +14,7 @@ import { ActionLinkResolver } from './action-link/action-link.resolver';
 import { EmailChangeResolver } from './email-change/email-change.resolver';
 import { MeSaleShareResolver, OptOutResolver } from './opt-out/opt-out.resolver';
 import { ErasureResolver } from './erasure/erasure.resolver';
+import { GuardianResolver } from './parental-consent/guardian.resolver';
 import { ParentalConsentResolver } from './parental-consent/parental-consent.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
@@ -37,6 +38,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MeSaleShareResolver,
   ErasureResolver,
   ParentalConsentResolver,
+  GuardianResolver,
 ];
 
 /**

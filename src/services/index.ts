@@ -36,6 +36,7 @@ import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
 import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 import { ErasureService } from './erasure/erasure.service';
+import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
 
 /** What every service may use from outside the domain. */
@@ -68,6 +69,7 @@ export function createServices(deps: ServiceDeps) {
   const outbox = new OutboxService(deps.db, deps.clock, deps.config, audit);
   const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
+  const links = new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows);
   const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions);
   // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
   registry.registerEffect('changeEmail', (em, params, ctx) =>
@@ -119,12 +121,13 @@ export function createServices(deps: ServiceDeps) {
     subjects,
     emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     site,
-    links: new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows),
+    links,
     tokens,
     outbox,
     workflows,
     personalData,
     erasure,
+    guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
     parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
   };
 }

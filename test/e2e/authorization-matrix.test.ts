@@ -31,6 +31,7 @@ interface Row {
 const everyone: Record<Caller, Outcome> = { anonymous: 'ok', subject: 'ok', otherSubject: 'ok', guardian: 'ok', staffWithoutMfa: 'ok', staff: 'ok', admin: 'ok' };
 const signedIn: Record<Caller, Outcome> = { ...everyone, anonymous: 'UNAUTHENTICATED' };
 const staffOnly: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', subject: 'FORBIDDEN', otherSubject: 'FORBIDDEN', guardian: 'FORBIDDEN', staffWithoutMfa: 'FORBIDDEN', staff: 'ok', admin: 'ok' };
+const guardianOnly: Record<Caller, Outcome> = { ...staffOnly, guardian: 'ok', staff: 'FORBIDDEN', admin: 'FORBIDDEN' };
 const adminOnly: Record<Caller, Outcome> = { ...staffOnly, staff: 'FORBIDDEN' };
 
 const ANY = '__typename';
@@ -103,6 +104,12 @@ const MATRIX: Record<string, Row> = {
   'Mutation.cancelErasure': { query: `mutation { cancelErasure(requestId: "no-such-request") { ${ANY} } }`, expect: signedIn },
   'Mutation.retryErasure': { query: `mutation { retryErasure(requestId: "no-such-request") { ${ANY} } }`, expect: staffOnly },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+  // After revokeRole: grantRole above makes the `subject` caller a guardian until then.
+  'Mutation.signInAsParent': { query: `mutation { signInAsParent(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Query.guardian': { query: '{ guardian { children { childId } } }', expect: guardianOnly },
+  'Mutation.setChildFeature': { query: `mutation { setChildFeature(childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true) { ${ANY} } }`, expect: guardianOnly },
+  'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
+  'Mutation.deleteChildData': { query: `mutation { deleteChildData(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
 };
 
 describe('authorization matrix', () => {

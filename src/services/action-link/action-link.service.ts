@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock';
+import type { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { Workflow, type ActionToken } from '../../entities';
@@ -114,6 +115,33 @@ export class ActionLinkService {
       if (error instanceof EffectRefusedError) {
         return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Uses a link of one purpose (once) for something other than its workflow event, e.g. a parent's
+   * app sign-in with the dashboard link: consumed and `act` run in one transaction; the workflow is
+   * not touched. A token of another purpose counts as unknown.
+   */
+  async redeem<T>(token: string, client: string, purpose: string, act: (em: EntityManager, row: ActionToken) => Promise<T | DomainError>): Promise<T | DomainError> {
+    try {
+      return await this.db.transaction(async (em) => {
+        const inspected = await this.tokens.inspect(token, em);
+        const state = inspected.row && inspected.row.purpose !== purpose ? 'unknown' : inspected.state;
+        if (state === 'unknown') this.guesses.hit(client);
+        const row = inspected.row;
+        if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
+        if (!(await this.tokens.consume(em, row))) {
+          const again = await this.tokens.inspect(token, em);
+          throw new Rollback(STATE_ERRORS[(again.state === 'valid' ? 'used' : again.state) as Exclude<TokenState, 'valid'>]());
+        }
+        const result = await act(em, row);
+        if (isDomainError(result)) throw new Rollback(result);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
       throw error;
     }
   }

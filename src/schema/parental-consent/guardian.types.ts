@@ -1,0 +1,55 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { ErrorResult } from '../common/error-result';
+
+@ObjectType({ simpleResolvers: true, description: 'A feature of children’s accounts (policy children.features) and whether the parent allows it.' })
+export class ChildPermission {
+  @Field() feature!: string;
+  @Field({ description: 'True: it makes the child’s information visible to others (switching it on needs staff verification).' }) disclosure!: boolean;
+  @Field() granted!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ChildConsentState {
+  @Field() purpose!: string;
+  @Field() granted!: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One stored value of the child.' })
+export class ChildDataField {
+  @Field() entity!: string;
+  @Field() name!: string;
+  @Field() value!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'What we hold about the child in one data category of the policy.' })
+export class ChildDataCategory {
+  @Field() category!: string;
+  @Field(() => [ChildDataField]) fields!: ChildDataField[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A child of the signed-in parent: permissions, consents and the child’s actual data.' })
+export class GuardianChild {
+  @Field(() => ID) childId!: string;
+  @Field(() => String, { nullable: true }) username!: string | null;
+  @Field({ description: 'The child account: pending_parental_consent, active, restricted.' }) status!: string;
+  @Field({ description: 'The parent’s consent: pending, awaiting_verification, active, revoked, aged_up.' }) consentStatus!: string;
+  @Field(() => [ChildPermission]) permissions!: ChildPermission[];
+  @Field(() => [ChildConsentState]) consents!: ChildConsentState[];
+  @Field(() => [ChildDataCategory]) data!: ChildDataCategory[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The signed-in parent’s view.' })
+export class Guardian {
+  @Field(() => [GuardianChild], { description: 'Each read is audited as the parent’s review of the child’s data.' }) children!: GuardianChild[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The child’s data and the parent’s address are erased.' })
+export class ChildDataDeleted {
+  @Field(() => ID) childId!: string;
+}
+
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The policy defines no such feature for children’s accounts.' })
+export class UnknownChildFeatureError extends ErrorResult {}
+
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The feature discloses the child’s information: switching it on needs a stronger verification than email (the consent page, privacy staff).' })
+export class FeatureNeedsVerificationError extends ErrorResult {}

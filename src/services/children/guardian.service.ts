@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Role, type Actor } from '../../auth/roles';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { GuardianLink, Profile, Subject, Workflow } from '../../entities';
+import { DomainError, ErrorCode, isDomainError } from '../../errors';
+import { PARENT_DASHBOARD_LINK, type ParentalConsentContext, type ParentDecideEvent } from '../../workflows/parental-consent/parental-consent.machine';
+import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
+import type { ActionLinkService } from '../action-link/action-link.service';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, type CallContext } from '../call-context';
+import type { ConsentService } from '../consent.service';
+import { DEFAULT_ACCOUNT_SETTINGS } from '../identity/subject.service';
+import type { IssuedSession, SessionService } from '../identity/session.service';
+import type { PersonalDataService } from '../personal-data/personal-data.service';
+import type { PolicyService } from '../policy.service';
+
+export interface GuardianChild {
+  childId: string;
+  username: string | null;
+  /** The child account's status (pending_parental_consent, active, restricted). */
+  status: string;
+  /** The consent's status (pending, awaiting_verification, active, revoked). */
+  consentStatus: string;
+  permissions: { feature: string; disclosure: boolean; granted: boolean }[];
+  consents: { purpose: string; granted: boolean }[];
+  data: { category: string; fields: { entity: string; name: string; value: string }[] }[];
+}
+
+const valueText = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * The parent dashboard for apps (COPPA §312.6): a parent signs in with the one-use dashboard link
+ * mailed to the verified parent address (ParentalConsentService.requestParentDashboard) and gets a
+ * session of a passwordless parent subject with only the `guardian` role. Their actions go to the
+ * child's parental-consent workflow as the same `parent.decide` event the dashboard page sends, so
+ * the rules (which features email plus may switch on, restriction, erasure) stay in the machine.
+ */
+export class GuardianService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly policy: PolicyService,
+    private readonly consent: ConsentService,
+    private readonly personalData: PersonalDataService,
+    private readonly audit: AuditService,
+    private readonly runtime: WorkflowRuntime,
+    private readonly links: ActionLinkService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /**
+   * Uses a dashboard link (once) as a sign-in. The session belongs to the parent subject linked to
+   * this parent address, created on first use. An existing account with the same email is never
+   * reused: an email link must not open a password (and maybe MFA) protected account, and giving
+   * guardian rights to an account that merely claims the address would hand the child's controls to
+   * whoever holds its password.
+   */
+  async signIn(ctx: CallContext, token: string): Promise<IssuedSession | DomainError> {
+    return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
+      const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: 'active' });
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      const parentId = await this.parentSubject(em, link.parentEmail, link.jurisdiction.slice(0, 2));
+      const now = this.clock.now();
+      await em.createQueryBuilder().update(GuardianLink).set({ parentSubjectId: parentId, updatedAt: now }).where({ parentEmail: link.parentEmail }).execute();
+      await this.audit.append(em, { actorId: parentId, actorRole: Role.GUARDIAN, requestId: ctx.requestId ?? null, ip: ctx.ip ?? null, action: 'guardian.sign_in', subjectId: parentId, categories: ['account'], operation: 'signInAsParent', details: { via: 'parent_dashboard_link' } });
+      return this.sessions.issue(em, ctx, parentId, { password: false, secondFactor: false });
+    });
+  }
+
+  private async parentSubject(em: EntityManager, parentEmail: string, country: string): Promise<string> {
+    const linked = await em
+      .getRepository(GuardianLink)
+      .createQueryBuilder('g')
+      .innerJoin(Subject, 's', 's.id = g.parentSubjectId')
+      .where('g.parentEmail = :parentEmail', { parentEmail })
+      .andWhere('s.erasedAt IS NULL')
+      .select('g.parentSubjectId', 'id')
+      .getRawOne<{ id: string }>();
+    if (linked) return linked.id;
+    // A parent subject we created earlier (no password, guardian only) whose links are gone: reuse it.
+    const own = await em.findOneBy(Subject, { email: parentEmail });
+    if (own && own.passwordHash === null && own.roles === Role.GUARDIAN && !own.erasedAt) return own.id;
+    const id = randomUUID();
+    const now = this.clock.now();
+    await em.insert(Subject, {
+      id,
+      // The address is the parent's; if another account already uses it, a placeholder keeps the column unique.
+      email: own ? `guardian+${id}@parents.invalid` : parentEmail,
+      passwordHash: null,
+      passwordChangedAt: null,
+      status: 'active',
+      roles: Role.GUARDIAN,
+      displayName: 'Parent',
+      locale: 'en',
+      country,
+      telephone: null,
+      postalAddress: null,
+      accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+      totpSecret: null,
+      mfaEnabledAt: null,
+      totpLastStep: null,
+      setupTokenHash: null,
+      setupTokenExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+      erasedAt: null,
+    });
+    return id;
+  }
+
+  /** The signed-in parent's children with their permissions, consents and actual data; each child's review is audited as a read. */
+  async children(ctx: CallContext): Promise<GuardianChild[]> {
+    const actor = ctx.actor as Actor;
+    return this.db.transaction(async (em) => {
+      const links = await em.find(GuardianLink, { where: { parentSubjectId: actor.subjectId }, order: { createdAt: 'ASC' } });
+      const out: GuardianChild[] = [];
+      for (const link of links) out.push(await this.view(em, ctx, link));
+      return out;
+    });
+  }
+
+  private async view(em: EntityManager, ctx: CallContext, link: GuardianLink): Promise<GuardianChild> {
+    const childId = link.childId;
+    const [child, profile, context] = await Promise.all([em.findOneBy(Subject, { id: childId }), em.findOneBy(Profile, { subjectId: childId }), this.context(em, link.workflowId)]);
+    const allowed = new Set([...(context?.granted ?? []), ...(context?.verified ?? [])]);
+    const consents = await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em);
+    const holdings = await this.personalData.inventory(childId, em);
+    await this.audit.append(em, {
+      ...auditOrigin(ctx, Role.GUARDIAN),
+      action: 'guardian.child.read',
+      subjectId: childId,
+      categories: holdings.map((h) => h.category),
+      operation: 'guardian',
+    });
+    return {
+      childId,
+      username: profile?.username ?? null,
+      status: child?.status ?? 'erased',
+      consentStatus: link.status,
+      permissions: this.policy.policy.children.features.map((f) => ({ feature: f.key, disclosure: f.disclosure, granted: allowed.has(f.key) })),
+      consents: consents.map((s) => ({ purpose: s.purpose.key, granted: s.granted })),
+      data: holdings.map((h) => ({
+        category: h.category,
+        fields: h.held.flatMap((held) => held.rows.flatMap((row) => Object.entries(row).map(([name, value]) => ({ entity: held.entity, name, value: valueText(value) })))),
+      })),
+    };
+  }
+
+  private async context(em: EntityManager, workflowId: string): Promise<ParentalConsentContext | undefined> {
+    const row = await em.findOneBy(Workflow, { id: workflowId });
+    return row ? (JSON.parse(row.snapshot) as { context: ParentalConsentContext }).context : undefined;
+  }
+
+  /**
+   * Switches one feature on or off. Non-disclosing features freely; a disclosing one only off (or
+   * on again if privacy staff already verified it): switching it on needs the stronger verification
+   * of the consent page, so it is a typed error here and nothing is written.
+   */
+  async setChildFeature(ctx: CallContext, childId: string, feature: string, granted: boolean): Promise<GuardianChild | DomainError> {
+    const def = this.policy.policy.children.features.find((f) => f.key === feature);
+    if (!def) return new DomainError(ErrorCode.UNKNOWN_CHILD_FEATURE_ERROR, `There is no feature ${feature} for children's accounts.`);
+    const result = await this.decide(ctx, childId, 'guardian.child.feature', { feature, granted }, (context) => {
+      const allowed = new Set([...context.granted, ...context.verified]);
+      if (granted && def.disclosure && !context.verified.includes(feature)) {
+        return new DomainError(ErrorCode.FEATURE_NEEDS_VERIFICATION_ERROR, 'This feature makes your child’s information visible to others: we must verify you in a stronger way than email first. Ask for it on the consent page; our privacy team will contact you.');
+      }
+      if (granted) allowed.add(feature);
+      else allowed.delete(feature);
+      return { action: 'permissions', features: [...allowed] };
+    });
+    return result as GuardianChild | DomainError;
+  }
+
+  /** Revokes consent: the child account is restricted and every child purpose withdrawn (the page's revoke). */
+  async revokeChildConsent(ctx: CallContext, childId: string): Promise<GuardianChild | DomainError> {
+    return (await this.decide(ctx, childId, 'guardian.child.revoke', {}, () => ({ action: 'revoke' }))) as GuardianChild | DomainError;
+  }
+
+  /** Erases the child's data and the parent's address through the registry (the page's delete); with the parent's last child, the parent subject too. */
+  async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string } | DomainError> {
+    const result = await this.decide(ctx, childId, 'guardian.child.delete', {}, () => ({ action: 'delete' }), false);
+    return isDomainError(result) ? result : { childId };
+  }
+
+  private async decide(
+    ctx: CallContext,
+    childId: string,
+    action: string,
+    details: Record<string, unknown>,
+    event: (context: ParentalConsentContext) => Omit<ParentDecideEvent, 'type'> | DomainError,
+    viewAfter = true,
+  ): Promise<GuardianChild | DomainError | null> {
+    const actor = ctx.actor as Actor;
+    try {
+      return await this.db.transaction(async (em) => {
+        const link = await em.findOneBy(GuardianLink, { childId, parentSubjectId: actor.subjectId });
+        if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
+        const context = await this.context(em, link.workflowId);
+        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
+        if (isDomainError(decided)) throw new Refused(decided);
+        // Audited before the event: a deletion then pseudonymizes this row with the child's others.
+        await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
+        const delivered = await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.decide', ...decided }, { actorId: actor.subjectId, actorRole: Role.GUARDIAN, operation: action, requestId: ctx.requestId, ip: ctx.ip });
+        if (isDomainError(delivered)) throw new Refused(delivered);
+        if (!viewAfter) {
+          // The parent's own subject exists only for their children: with the last one gone, so does their address (COPPA §312.5(c)(1)).
+          if (!(await em.existsBy(GuardianLink, { parentSubjectId: actor.subjectId }))) await this.personalData.erase(em, actor.subjectId, 'guardian.last_child_deleted');
+          return null;
+        }
+        const after = await em.findOneByOrFail(GuardianLink, { id: link.id });
+        return this.view(em, ctx, after);
+      });
+    } catch (error) {
+      if (error instanceof Refused) return error.result;
+      throw error;
+    }
+  }
+}
+
+/** Rolls the transaction back and carries the typed refusal out of it. */
+class Refused extends Error {
+  constructor(readonly result: DomainError) {
+    super(result.message);
+  }
+}

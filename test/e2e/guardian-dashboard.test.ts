@@ -1,0 +1,195 @@
+import { AuditEvent, ConsentRecord, GuardianLink, Profile, Subject } from '../../src/entities';
+import { register } from '../helpers/identity';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { rowCounts } from '../helpers/workflow-fixtures';
+
+const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename } }`;
+const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(input: $input) { ... on ChildRegistration { childId } } }`;
+const REQUEST = `mutation($input: RequestParentDashboardInput!) { requestParentDashboard(input: $input) { __typename } }`;
+const SIGN_IN = `mutation($token: String!) { signInAsParent(token: $token) { __typename ... on AuthPayload { token subjectId } ... on ErrorResult { errorCode } } }`;
+const DASHBOARD = `{ guardian { children { childId username status consentStatus permissions { feature disclosure granted } consents { purpose granted } data { category fields { entity name value } } } } }`;
+const CHILD = `childId status consentStatus permissions { feature granted } consents { purpose granted }`;
+const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(childId: $c, feature: $f, granted: $g) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } } }`;
+const REVOKE = `mutation($c: ID!) { revokeChildConsent(childId: $c) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode } } }`;
+const DELETE = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId } ... on ErrorResult { errorCode } } }`;
+
+/**
+ * The parent dashboard over GraphQL: sign-in with the one-use dashboard link mailed to the verified
+ * parent address (GET of the link changes nothing), then review, features, revoke and delete, each
+ * audited and only for the parent's own children.
+ */
+describe('guardian dashboard (GraphQL)', () => {
+  let env: TestEnv;
+  let n = 0;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(() => env?.stop());
+  const m = () => env.app.dataSource.manager;
+  const local = (link: string) => link.replace(env.app.config.publicUrl, env.url);
+  const childDob = { day: 5, month: 6, year: 2016 };
+
+  /** A child with an active consent (email plus, personalized content) and the parent's address. */
+  async function activeChild(parentEmail = `gparent-${n + 1}@example.test`) {
+    const i = ++n;
+    const deviceId = `guardian-flow-device-${String(i).padStart(6, '0')}`;
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `gkid_${i}`, parentEmail, dateOfBirth: childDob, locale: 'en' } });
+    const childId = res.data.registerChild.childId as string;
+    await env.workers.sendMail();
+    const notices = await env.mail.find({ to: parentEmail, template: 'parental-consent-request' });
+    const link = local(env.mail.linkIn(notices[notices.length - 1]));
+    const page = await fetch(link);
+    const body = await page.text();
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(body)![1];
+    const form = new URLSearchParams([['csrf', csrf], ['account', 'yes'], ['feature', 'personalized_content'], ['decision', 'consent']]).toString();
+    expect((await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form })).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    return { childId, parentEmail };
+  }
+
+  /** Asks for the dashboard link and returns the newest one's token. */
+  async function dashboardToken(parentEmail: string) {
+    const before = new Set((await env.mail.find({ to: parentEmail, template: 'parent-dashboard' })).map((mail) => env.mail.linkIn(mail)));
+    await env.gql(REQUEST, { input: { email: parentEmail } });
+    await env.workers.sendMail();
+    const link = (await env.mail.find({ to: parentEmail, template: 'parent-dashboard' })).map((mail) => env.mail.linkIn(mail)).find((l) => !before.has(l))!;
+    return { link: local(link), token: link.split('/').pop()! };
+  }
+
+  async function signIn(parentEmail: string) {
+    const { token } = await dashboardToken(parentEmail);
+    const res = await env.gql(SIGN_IN, { token });
+    expect(res.data.signInAsParent.__typename).toBe('AuthPayload');
+    return res.data.signInAsParent as { token: string; subjectId: string };
+  }
+
+  it('signs a parent in with the dashboard link: GET changes nothing, the mutation creates a guardian-only parent subject once; the link works once', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { link, token } = await dashboardToken(parentEmail);
+    const before = await rowCounts(env);
+    expect((await fetch(link)).status).toBe(200);
+    expect(await rowCounts(env)).toEqual(before);
+
+    const res = await env.gql(SIGN_IN, { token });
+    expect(res.data.signInAsParent.__typename).toBe('AuthPayload');
+    const parentId = res.data.signInAsParent.subjectId as string;
+    const parent = await m().findOneByOrFail(Subject, { id: parentId });
+    expect(parent).toMatchObject({ email: parentEmail, roles: 'guardian', passwordHash: null, status: 'active' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ parentSubjectId: parentId });
+    expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+    expect((await env.gql(SIGN_IN, { token: 'x'.repeat(43) })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+
+    // A second sign-in reuses the parent subject.
+    const again = await signIn(parentEmail);
+    expect(again.subjectId).toBe(parentId);
+    // The session is a guardian's only: subject operations of a normal account are not for it.
+    expect((await env.gql('{ guardian { children { childId } } }', {}, { token: again.token })).data.guardian.children).toEqual([{ childId }]);
+  });
+
+  it('never opens an existing password account with the same address: the parent gets a separate guardian subject', async () => {
+    const account = await register(env);
+    const email = (await m().findOneByOrFail(Subject, { id: account.subjectId })).email;
+    await activeChild(email);
+    const parent = await signIn(email);
+    expect(parent.subjectId).not.toBe(account.subjectId);
+    expect(await m().findOneByOrFail(Subject, { id: account.subjectId })).toMatchObject({ roles: 'subject' });
+    expect((await m().findOneByOrFail(Subject, { id: parent.subjectId })).email).toMatch(/^guardian\+.*@parents\.invalid$/);
+    expect((await env.gql('{ guardian { children { childId } } }', {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('shows the child’s permissions, consents and actual data, audited as the guardian’s read', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const res = await env.gql(DASHBOARD, {}, { token });
+    expect(res.errors).toBeUndefined();
+    const [child] = res.data.guardian.children;
+    expect(child).toMatchObject({ childId, username: `gkid_${n}`, status: 'active', consentStatus: 'active' });
+    expect(child.permissions).toContainEqual({ feature: 'personalized_content', disclosure: false, granted: true });
+    expect(child.permissions).toContainEqual({ feature: 'public_profile', disclosure: true, granted: false });
+    expect(child.consents).toContainEqual({ purpose: 'child.feature.personalized_content', granted: true });
+    const fields = child.data.flatMap((d: { fields: { name: string; value: string }[] }) => d.fields);
+    expect(fields).toContainEqual(expect.objectContaining({ name: 'username', value: `gkid_${n}` }));
+    expect(fields).toContainEqual(expect.objectContaining({ name: 'parentEmail', value: parentEmail }));
+    const reads = await m().findBy(AuditEvent, { action: 'guardian.child.read', subjectId: childId });
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({ actorRole: 'guardian' });
+  });
+
+  it('switches features: non-disclosing on and off; a disclosing one on is a typed error and nothing is written', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const off = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: false }, { token });
+    expect(off.data.setChildFeature.permissions).toContainEqual({ feature: 'personalized_content', granted: false });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ permissions: '[]' });
+    const on = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: true }, { token });
+    expect(on.data.setChildFeature.permissions).toContainEqual({ feature: 'personalized_content', granted: true });
+    const records = await m().find(ConsentRecord, { where: { subjectId: childId }, order: { id: 'ASC' } });
+    expect(records.slice(-2).map((r) => [r.purpose, r.decision])).toEqual([
+      ['child.feature.personalized_content', 'withdrawn'],
+      ['child.feature.personalized_content', 'granted'],
+    ]);
+    expect(await m().countBy(AuditEvent, { action: 'guardian.child.feature', subjectId: childId })).toBe(2);
+
+    const before = await rowCounts(env);
+    const audits = await m().count(AuditEvent);
+    const disclosing = await env.gql(SET_FEATURE, { c: childId, f: 'public_profile', g: true }, { token });
+    expect(disclosing.data.setChildFeature.errorCode).toBe('FEATURE_NEEDS_VERIFICATION_ERROR');
+    const unknown = await env.gql(SET_FEATURE, { c: childId, f: 'sell_everything', g: true }, { token });
+    expect(unknown.data.setChildFeature.errorCode).toBe('UNKNOWN_CHILD_FEATURE_ERROR');
+    const badId = await env.gql(SET_FEATURE, { c: 'not-a-uuid', f: 'personalized_content', g: true }, { token });
+    expect(badId.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const badFeature = await env.gql(SET_FEATURE, { c: childId, f: 'Robert"); DROP TABLE', g: true }, { token });
+    expect(badFeature.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await rowCounts(env)).toEqual(before);
+    expect(await m().count(AuditEvent)).toBe(audits);
+  });
+
+  it('another guardian’s child is not found and nothing changes', async () => {
+    const mine = await activeChild();
+    const theirs = await activeChild();
+    const { token } = await signIn(mine.parentEmail);
+    await signIn(theirs.parentEmail);
+    const before = await rowCounts(env);
+    const audits = await m().count(AuditEvent);
+    expect((await env.gql(SET_FEATURE, { c: theirs.childId, f: 'personalized_content', g: false }, { token })).data.setChildFeature.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(REVOKE, { c: theirs.childId }, { token })).data.revokeChildConsent.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(DELETE, { c: theirs.childId }, { token })).data.deleteChildData.errorCode).toBe('NOT_FOUND_ERROR');
+    expect(await rowCounts(env)).toEqual(before);
+    expect(await m().count(AuditEvent)).toBe(audits);
+    expect(await m().findOneByOrFail(Subject, { id: theirs.childId })).toMatchObject({ status: 'active' });
+    const children = (await env.gql('{ guardian { children { childId } } }', {}, { token })).data.guardian.children;
+    expect(children).toEqual([{ childId: mine.childId }]);
+  });
+
+  it('revoke: the child is restricted and its consents withdrawn; a second revoke is not accepted', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const res = await env.gql(REVOKE, { c: childId }, { token });
+    expect(res.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'restricted', consentStatus: 'revoked' });
+    expect(res.data.revokeChildConsent.consents.every((c: { granted: boolean }) => !c.granted)).toBe(true);
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
+    expect(await m().countBy(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toBe(1);
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED_ERROR');
+  });
+
+  it('delete: the child’s data and the parent’s address are erased through the registry', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const res = await env.gql(DELETE, { c: childId }, { token });
+    expect(res.data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId });
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+    expect(await m().countBy(GuardianLink, { childId })).toBe(0);
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(0);
+    const ref = env.app.services.audit.ref(childId);
+    const erase = (await m().findBy(AuditEvent, { action: 'subject.erase' })).filter((a) => JSON.parse(a.details).subjectRef === ref);
+    expect(erase).toHaveLength(1);
+    expect(await m().countBy(AuditEvent, { action: 'guardian.child.delete' })).toBeGreaterThan(0);
+    // The parent subject existed only for this child: it is erased too, with its sessions.
+    expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
+    expect((await env.gql(DELETE, { c: childId }, { token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
