@@ -363,6 +363,17 @@ describe('parental consent', () => {
     expect((await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } })).data.registerChild.__typename).toBe('ChildRegistration');
   });
 
+  it('two registrations racing for one username: one wins, the other gets UsernameTakenError (never an internal error)', async () => {
+    const devices = ['race-device-00000000001', 'race-device-00000000002'];
+    for (const deviceId of devices) await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    const results = await Promise.all(
+      devices.map((deviceId, i) => env.gql(REGISTER_CHILD, { input: { deviceId, username: 'same_name', parentEmail: `race-${i}@example.test`, dateOfBirth: childDob, locale: 'en' } })),
+    );
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(results.map((r) => r.data.registerChild.__typename).sort()).toEqual(['ChildRegistration', 'UsernameTakenError']);
+    expect(await m().countBy(Profile, { username: 'same_name' })).toBe(1);
+  });
+
   it('answers the same whether or not the parent’s email is known', async () => {
     const first = await registerChild({ parentEmail: 'same-parent@example.test' });
     const second = await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId: 'parent-flow-sibling-000001' } });

@@ -1,4 +1,5 @@
 import type { SubjectAgeService } from '../opt-out/subject-age.service';
+import { isUniqueViolation } from '../identity/subject.service';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
@@ -118,69 +119,76 @@ export class ParentalConsentService {
     const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
     const locale = noticeLocale(input.locale);
     const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale });
-    return this.db.transaction(async (em) => {
-      if (await em.existsBy(Profile, { username })) return new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
-      await em.insert(Subject, {
-        id: childId,
-        // A child gives no email: a placeholder that can never receive mail keeps the column unique.
-        email: `child+${childId}@children.invalid`,
-        passwordHash: null,
-        passwordChangedAt: null,
-        status: 'pending_parental_consent',
-        roles: Role.SUBJECT,
-        displayName: username,
-        locale,
-        country: decision.jurisdiction.slice(0, 2),
-        telephone: null,
-        postalAddress: null,
-        accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-        totpSecret: null,
-        mfaEnabledAt: null,
-        totpLastStep: null,
-        setupTokenHash: null,
-        setupTokenExpiresAt: null,
-        createdAt: now,
-        updatedAt: now,
-        erasedAt: null,
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
+    try {
+      return await this.db.transaction(async (em) => {
+        if (await em.existsBy(Profile, { username })) return taken();
+        await em.insert(Subject, {
+          id: childId,
+          // A child gives no email: a placeholder that can never receive mail keeps the column unique.
+          email: `child+${childId}@children.invalid`,
+          passwordHash: null,
+          passwordChangedAt: null,
+          status: 'pending_parental_consent',
+          roles: Role.SUBJECT,
+          displayName: username,
+          locale,
+          country: decision.jurisdiction.slice(0, 2),
+          telephone: null,
+          postalAddress: null,
+          accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+          totpSecret: null,
+          mfaEnabledAt: null,
+          totpLastStep: null,
+          setupTokenHash: null,
+          setupTokenExpiresAt: null,
+          createdAt: now,
+          updatedAt: now,
+          erasedAt: null,
+        });
+        await em.insert(Profile, { subjectId: childId, username, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
+        await em.insert(GuardianLink, {
+          id: randomUUID(),
+          childId,
+          parentEmail,
+          parentSubjectId: null,
+          status: 'pending',
+          verificationMethod: null,
+          permissions: '[]',
+          childBirthDate: birthDateText(input.dateOfBirth),
+          jurisdiction: decision.jurisdiction,
+          workflowId,
+          consentedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        // The screened birth date is the child's known age (CCPA under-16 rules, processingAllowed).
+        await this.subjectAges.record(em, childId, { birthDate: input.dateOfBirth, jurisdiction: decision.jurisdiction, source: 'age_gate' });
+        await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
+        const workflowInput: ParentalConsentInput = {
+          childId,
+          parentEmail,
+          childUsername: username,
+          locale,
+          notice,
+          features: this.policy.policy.children.features.map((f) => ({ key: f.key, disclosure: f.disclosure })),
+          expiry,
+          reminderAt: Math.max(0, expiry - this.config.PARENTAL_CONSENT_REMINDER),
+          confirmationDelay: this.config.EMAIL_PLUS_DELAY,
+          revokeLinkTtl: this.config.PARENTAL_REVOKE_LINK_TTL,
+          // The birthday (UTC midnight) on which the child reaches the threshold that applied at the gate.
+          ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
+          threshold: decision.threshold,
+          dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
+        };
+        await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
+        return { childId, status: 'pending_parental_consent' as const };
       });
-      await em.insert(Profile, { subjectId: childId, username, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
-      await em.insert(GuardianLink, {
-        id: randomUUID(),
-        childId,
-        parentEmail,
-        parentSubjectId: null,
-        status: 'pending',
-        verificationMethod: null,
-        permissions: '[]',
-        childBirthDate: birthDateText(input.dateOfBirth),
-        jurisdiction: decision.jurisdiction,
-        workflowId,
-        consentedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      // The screened birth date is the child's known age (CCPA under-16 rules, processingAllowed).
-      await this.subjectAges.record(em, childId, { birthDate: input.dateOfBirth, jurisdiction: decision.jurisdiction, source: 'age_gate' });
-      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
-      const workflowInput: ParentalConsentInput = {
-        childId,
-        parentEmail,
-        childUsername: username,
-        locale,
-        notice,
-        features: this.policy.policy.children.features.map((f) => ({ key: f.key, disclosure: f.disclosure })),
-        expiry,
-        reminderAt: Math.max(0, expiry - this.config.PARENTAL_CONSENT_REMINDER),
-        confirmationDelay: this.config.EMAIL_PLUS_DELAY,
-        revokeLinkTtl: this.config.PARENTAL_REVOKE_LINK_TTL,
-        // The birthday (UTC midnight) on which the child reaches the threshold that applied at the gate.
-        ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
-        threshold: decision.threshold,
-        dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
-      };
-      await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
-      return { childId, status: 'pending_parental_consent' as const };
-    });
+    } catch (error) {
+      // Two registrations racing for one username: the unique index decides, the loser is told plainly.
+      if (isUniqueViolation(error)) return taken();
+      throw error;
+    }
   }
 
   /**
