@@ -48,6 +48,9 @@ interface Target {
   child: ChildProcess;
   port: number;
   db: ScratchDb;
+  /** The scenario's request for this target: its seed's headers (a session) and ids filled in. */
+  headers: Record<string, string>;
+  body: string;
 }
 const live = new Set<Target>();
 
@@ -89,8 +92,14 @@ async function startTarget(name: TargetName, scenario: Scenario): Promise<Target
       }
     });
   });
-  const target = { name, child, port, db };
+  const target: Target = { name, child, port, db, headers: scenario.headers, body: scenario.body };
   live.add(target);
+  if (scenario.seed && name !== 'bare' && name !== 'raw-sql') {
+    const seeded = await ask<{ type: string; headers: Record<string, string>; vars: Record<string, string>; error?: string }>(child, { type: 'seed', name: scenario.seed }, 'seeded', 60_000);
+    if (seeded.error) throw new Error(`${scenario.name}: seeding ${name} failed: ${seeded.error}`);
+    target.headers = { ...scenario.headers, ...seeded.headers };
+    target.body = Object.entries(seeded.vars).reduce((b, [k, v]) => b.replaceAll(`$${k}`, v), scenario.body);
+  }
   return target;
 }
 
@@ -115,12 +124,16 @@ function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** A fresh device id per request where the scenario asks for one (DEVICE_ID format: 16–128 of A–Z a–z 0–9 _ -). */
+const freshBody = (body: string) => body.replaceAll('$FRESH_DEVICE_ID', `bench-${randomBytes(12).toString('hex')}`);
+
 function load(t: Target, s: Scenario, seconds: number) {
   return autocannon({
     url: `http://127.0.0.1:${t.port}${s.path}`,
     method: s.method,
-    headers: s.headers,
-    body: s.body,
+    headers: t.headers,
+    body: t.body,
+    ...(s.freshDeviceId ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: freshBody(t.body) }) }] } : {}),
     connections: s.connections,
     duration: seconds,
     timeout: 10,
@@ -128,7 +141,7 @@ function load(t: Target, s: Scenario, seconds: number) {
 }
 
 async function fetchOnce(t: Target, s: Scenario): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${t.port}${s.path}`, { method: s.method, headers: s.headers, body: s.body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`http://127.0.0.1:${t.port}${s.path}`, { method: s.method, headers: t.headers, body: freshBody(t.body), signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: await res.text() };
 }
 

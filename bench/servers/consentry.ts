@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { answerBenchHooks, benchEnv, readBody, reportReady } from './hooks';
+import { answerSeeds } from './seed';
 
 /**
  * The service itself in its production configuration (NODE_ENV=production, LOG_LEVEL=warn), built by
@@ -34,6 +35,7 @@ async function main() {
   });
   await app.listen();
   answerBenchHooks(() => app.stop());
+  answerSeeds(app);
   reportReady(app.server, 'consentry');
 }
 
