@@ -94,13 +94,18 @@ async function startTarget(name: TargetName, scenario: Scenario): Promise<Target
   });
   const target: Target = { name, child, port, db, headers: scenario.headers, body: scenario.body };
   live.add(target);
-  if (scenario.seed && name !== 'bare' && name !== 'raw-sql') {
-    const seeded = await ask<{ type: string; headers: Record<string, string>; vars: Record<string, string>; error?: string }>(child, { type: 'seed', name: scenario.seed }, 'seeded', 60_000);
-    if (seeded.error) throw new Error(`${scenario.name}: seeding ${name} failed: ${seeded.error}`);
-    target.headers = { ...scenario.headers, ...seeded.headers };
-    target.body = Object.entries(seeded.vars).reduce((b, [k, v]) => b.replaceAll(`$${k}`, v), scenario.body);
-  }
   return target;
+}
+
+/** Runs the scenario's seed on a GraphQL target (its own database) and sets the target's request for the scenario. */
+async function prepareTarget(target: Target, scenario: Scenario): Promise<void> {
+  target.headers = scenario.headers;
+  target.body = scenario.body;
+  if (!scenario.seed || target.name === 'bare' || target.name === 'raw-sql') return;
+  const seeded = await ask<{ type: string; headers: Record<string, string>; vars: Record<string, string>; error?: string }>(target.child, { type: 'seed', name: scenario.seed }, 'seeded', 60_000);
+  if (seeded.error) throw new Error(`${scenario.name}: seeding ${target.name} failed: ${seeded.error}`);
+  target.headers = { ...scenario.headers, ...seeded.headers };
+  target.body = Object.entries(seeded.vars).reduce((b, [k, v]) => b.replaceAll(`$${k}`, v), scenario.body);
 }
 
 async function stopTarget(t: Target): Promise<void> {
@@ -145,10 +150,10 @@ async function fetchOnce(t: Target, s: Scenario): Promise<{ status: number; body
   return { status: res.status, body: await res.text() };
 }
 
-async function runScenario(s: Scenario) {
-  console.error(`\n▶ ${s.name} (${dialect}): starting ${s.targets.join(', ')}`);
-  const targets = await Promise.all(s.targets.map((name) => startTarget(name, s)));
-  try {
+async function runScenario(s: Scenario, targets: Target[]) {
+  console.error(`\n▶ ${s.name} (${dialect}): ${targets.map((t) => t.name).join(', ')}`);
+  await Promise.all(targets.map((t) => prepareTarget(t, s)));
+  {
     const [service] = targets;
     const first = await fetchOnce(service, s);
     if (first.status !== 200 || /"errors"/.test(first.body)) throw new Error(`${s.name}: the service answered ${first.status}: ${first.body.slice(0, 300)}`);
@@ -203,8 +208,6 @@ async function runScenario(s: Scenario) {
     const summaries = summarise(rounds, peak);
     const rs = ratios(summaries, service.name);
     return { scenario: s, rounds, summaries, ratios: rs, verdicts: checkGoals(s.goals, rs), sameBytes: bytes, soak };
-  } finally {
-    await Promise.all(targets.map(stopTarget));
   }
 }
 
@@ -213,7 +216,20 @@ async function main() {
   if (chosen.length === 0) throw new Error(`no scenario named ${only}`);
   const started = new Date();
   const results = [];
-  for (const s of chosen) results.push(await runScenario(s));
+  // Full runs give every scenario fresh servers on fresh databases. Quick runs (a smoke within ~2
+  // minutes) keep the servers of consecutive scenarios with the same targets: start-up, not load,
+  // is most of a quick run.
+  let running: { key: string; targets: Target[] } | undefined;
+  for (const s of chosen) {
+    const key = s.targets.join(',');
+    if (!quick || running?.key !== key) {
+      if (running) await Promise.all(running.targets.map(stopTarget));
+      console.error(`\n▶ starting ${s.targets.join(', ')} (${dialect})`);
+      running = { key, targets: await Promise.all(s.targets.map((name) => startTarget(name, s))) };
+    }
+    results.push(await runScenario(s, running.targets));
+  }
+  if (running) await Promise.all(running.targets.map(stopTarget));
 
   const rows: TableRow[] = results.flatMap((r) => {
     const limit = r.summaries.find((t) => t.target === 'bare');

@@ -1,5 +1,6 @@
 import type { App } from '../../src/app';
 import { Subject } from '../../src/entities';
+import { seedWorkflows } from './bench-workflow';
 
 /**
  * Bench-only seeds, made through the service's own services on the target's scratch database, so
@@ -40,7 +41,12 @@ async function processingAllowed(app: App): Promise<SeedAnswer> {
   return { headers: { authorization: `Bearer ${staff.token}` }, vars: { SUBJECT_ID: subject.session.subjectId } };
 }
 
-export const SEEDS: Record<string, (app: App) => Promise<SeedAnswer>> = { consentState, processingAllowed };
+async function workflowStep(app: App): Promise<SeedAnswer> {
+  await seedWorkflows(app);
+  return { headers: {}, vars: {} };
+}
+
+export const SEEDS: Record<string, (app: App) => Promise<SeedAnswer>> = { consentState, processingAllowed, workflowStep };
 
 /** Answers the runner's `seed` message for this target. */
 export function answerSeeds(app: App): void {
