@@ -161,5 +161,5 @@ export const SCENARIOS: Scenario[] = [
 
 /** Scenarios of issue 7 that wait for their features; listed in docs/benchmarks.md, never run with made-up numbers. */
 export const PLANNED: { name: string; waitsFor: string; baselines: string; goal: string }[] = [
-  { name: 'outboxDispatch', waitsFor: 'outbox worker', baselines: 'nodemailer sending directly to the same local SMTP server', goal: 'mails/s ≥ 0.8× nodemailer direct' },
+  { name: 'outboxDispatch', waitsFor: 'bench work: smtp-server in the bench process (the outbox worker exists)', baselines: 'nodemailer sending directly to the same local SMTP server', goal: 'mails/s ≥ 0.8× nodemailer direct' },
 ];
