@@ -48,6 +48,9 @@ interface Target {
   child: ChildProcess;
   port: number;
   db: ScratchDb;
+  /** The scenario's request for this target: its seed's headers (a session) and ids filled in. */
+  headers: Record<string, string>;
+  body: string;
 }
 const live = new Set<Target>();
 
@@ -89,9 +92,20 @@ async function startTarget(name: TargetName, scenario: Scenario): Promise<Target
       }
     });
   });
-  const target = { name, child, port, db };
+  const target: Target = { name, child, port, db, headers: scenario.headers, body: scenario.body };
   live.add(target);
   return target;
+}
+
+/** Runs the scenario's seed on a GraphQL target (its own database) and sets the target's request for the scenario. */
+async function prepareTarget(target: Target, scenario: Scenario): Promise<void> {
+  target.headers = scenario.headers;
+  target.body = scenario.body;
+  if (!scenario.seed || target.name === 'bare' || target.name === 'raw-sql') return;
+  const seeded = await ask<{ type: string; headers: Record<string, string>; vars: Record<string, string>; error?: string }>(target.child, { type: 'seed', name: scenario.seed }, 'seeded', 60_000);
+  if (seeded.error) throw new Error(`${scenario.name}: seeding ${target.name} failed: ${seeded.error}`);
+  target.headers = { ...scenario.headers, ...seeded.headers };
+  target.body = Object.entries(seeded.vars).reduce((b, [k, v]) => b.replaceAll(`$${k}`, v), scenario.body);
 }
 
 async function stopTarget(t: Target): Promise<void> {
@@ -115,12 +129,16 @@ function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** A fresh device id per request where the scenario asks for one (DEVICE_ID format: 16–128 of A–Z a–z 0–9 _ -). */
+const freshBody = (body: string) => body.replaceAll('$FRESH_DEVICE_ID', `bench-${randomBytes(12).toString('hex')}`);
+
 function load(t: Target, s: Scenario, seconds: number) {
   return autocannon({
     url: `http://127.0.0.1:${t.port}${s.path}`,
     method: s.method,
-    headers: s.headers,
-    body: s.body,
+    headers: t.headers,
+    body: t.body,
+    ...(s.freshDeviceId ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: freshBody(t.body) }) }] } : {}),
     connections: s.connections,
     duration: seconds,
     timeout: 10,
@@ -128,14 +146,14 @@ function load(t: Target, s: Scenario, seconds: number) {
 }
 
 async function fetchOnce(t: Target, s: Scenario): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${t.port}${s.path}`, { method: s.method, headers: s.headers, body: s.body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`http://127.0.0.1:${t.port}${s.path}`, { method: s.method, headers: t.headers, body: freshBody(t.body), signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: await res.text() };
 }
 
-async function runScenario(s: Scenario) {
-  console.error(`\n▶ ${s.name} (${dialect}): starting ${s.targets.join(', ')}`);
-  const targets = await Promise.all(s.targets.map((name) => startTarget(name, s)));
-  try {
+async function runScenario(s: Scenario, targets: Target[]) {
+  console.error(`\n▶ ${s.name} (${dialect}): ${targets.map((t) => t.name).join(', ')}`);
+  await Promise.all(targets.map((t) => prepareTarget(t, s)));
+  {
     const [service] = targets;
     const first = await fetchOnce(service, s);
     if (first.status !== 200 || /"errors"/.test(first.body)) throw new Error(`${s.name}: the service answered ${first.status}: ${first.body.slice(0, 300)}`);
@@ -190,8 +208,6 @@ async function runScenario(s: Scenario) {
     const summaries = summarise(rounds, peak);
     const rs = ratios(summaries, service.name);
     return { scenario: s, rounds, summaries, ratios: rs, verdicts: checkGoals(s.goals, rs), sameBytes: bytes, soak };
-  } finally {
-    await Promise.all(targets.map(stopTarget));
   }
 }
 
@@ -200,7 +216,20 @@ async function main() {
   if (chosen.length === 0) throw new Error(`no scenario named ${only}`);
   const started = new Date();
   const results = [];
-  for (const s of chosen) results.push(await runScenario(s));
+  // Full runs give every scenario fresh servers on fresh databases. Quick runs (a smoke within ~2
+  // minutes) keep the servers of consecutive scenarios with the same targets: start-up, not load,
+  // is most of a quick run.
+  let running: { key: string; targets: Target[] } | undefined;
+  for (const s of chosen) {
+    const key = s.targets.join(',');
+    if (!quick || running?.key !== key) {
+      if (running) await Promise.all(running.targets.map(stopTarget));
+      console.error(`\n▶ starting ${s.targets.join(', ')} (${dialect})`);
+      running = { key, targets: await Promise.all(s.targets.map((name) => startTarget(name, s))) };
+    }
+    results.push(await runScenario(s, running.targets));
+  }
+  if (running) await Promise.all(running.targets.map(stopTarget));
 
   const rows: TableRow[] = results.flatMap((r) => {
     const limit = r.summaries.find((t) => t.target === 'bare');

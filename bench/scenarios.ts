@@ -27,6 +27,10 @@ export interface Scenario {
   /** Every GraphQL peer must answer with the very bytes of the service. */
   sameBytes: boolean;
   goals: Goal[];
+  /** A seed of bench/servers/seed.ts each GraphQL target runs on its own database first; `$NAME` in the body takes its vars. */
+  seed?: string;
+  /** Every request carries a fresh device id in place of `$FRESH_DEVICE_ID` in the body. */
+  freshDeviceId?: boolean;
   /** Also run the 60 s RSS soak on the service with this scenario (full runs only). */
   soak?: boolean;
 }
@@ -76,6 +80,57 @@ export const SCENARIOS: Scenario[] = [
     goals: [],
   },
   {
+    name: 'consentState',
+    kind: 'read',
+    description: 'A signed-in subject with 50 consent records reads their consent state (session check, latest record per purpose; the read is audited: one chain append per request).',
+    method: 'POST',
+    path: '/graphql',
+    body: JSON.stringify({ query: '{ me { consents { purpose granted } } }' }),
+    headers: JSON_HEADERS,
+    targets: ['consentry', 'bare', 'mercurius', 'naive'],
+    connections: 50,
+    sameBytes: true,
+    seed: 'consentState',
+    goals: [
+      { baseline: 'mercurius', metric: 'cpu', max: 2 },
+      { baseline: 'naive', metric: 'rps', min: 3 },
+    ],
+  },
+  {
+    name: 'processingAllowed',
+    kind: 'read',
+    description: 'processingAllowed(subjectId, "sale_share") by a staff service account with a second factor: the hot call of the site\'s other services.',
+    method: 'POST',
+    path: '/graphql',
+    body: JSON.stringify({ query: 'query { processingAllowed(subjectId: "$SUBJECT_ID", purpose: "sale_share") { __typename ... on ProcessingDecision { purpose legalBasis allowed reason } } }' }),
+    headers: JSON_HEADERS,
+    targets: ['consentry', 'bare', 'mercurius', 'naive'],
+    connections: 50,
+    sameBytes: true,
+    seed: 'processingAllowed',
+    goals: [
+      { baseline: 'mercurius', metric: 'cpu', max: 2 },
+      { baseline: 'naive', metric: 'rps', min: 3 },
+    ],
+  },
+  {
+    name: 'ageGate',
+    kind: 'write',
+    description: 'Age gate submissions, each from a fresh device (one lookup of earlier answers + one insert in a transaction).',
+    method: 'POST',
+    path: '/graphql',
+    body: JSON.stringify({ query: 'mutation { ageGate(input: { dateOfBirth: { day: 14, month: 3, year: 1990 }, deviceId: "$FRESH_DEVICE_ID", country: "DE" }) { __typename ... on AgeGateDecision { outcome threshold jointConsent legalSource repeated } } }' }),
+    headers: JSON_HEADERS,
+    targets: ['consentry', 'bare', 'mercurius', 'naive'],
+    connections: 50,
+    sameBytes: true,
+    freshDeviceId: true,
+    goals: [
+      { baseline: 'mercurius', metric: 'cpu', max: 2 },
+      { baseline: 'naive', metric: 'rps', min: 3 },
+    ],
+  },
+  {
     name: 'auditAppend',
     kind: 'write',
     description: 'One audit-chain append per request under concurrency (bench-only route): AuditService.append vs raw INSERT + head-row update.',
@@ -88,13 +143,23 @@ export const SCENARIOS: Scenario[] = [
     sameBytes: false,
     goals: [{ baseline: 'raw-sql', metric: 'rps', min: 0.5 }],
   },
+  {
+    name: 'workflowStep',
+    kind: 'write',
+    description: 'One event delivered through the workflow runtime to a bench-only machine (load, XState transition, versioned snapshot update, processed-event row, outbox mail, audit append: one transaction) vs the same rows in raw SQL.',
+    method: 'POST',
+    path: '/__bench/workflow-step',
+    body: '{}',
+    headers: JSON_HEADERS,
+    targets: ['consentry', 'raw-sql'],
+    connections: 20,
+    sameBytes: false,
+    seed: 'workflowStep',
+    goals: [{ baseline: 'raw-sql', metric: 'rps', min: 0.5 }],
+  },
 ];
 
 /** Scenarios of issue 7 that wait for their features; listed in docs/benchmarks.md, never run with made-up numbers. */
 export const PLANNED: { name: string; waitsFor: string; baselines: string; goal: string }[] = [
-  { name: 'consentState (50 records)', waitsFor: 'consent records (accounts)', baselines: 'bare, mercurius, naive + TypeORM lookups per field', goal: 'CPU/req ≤ 2× mercurius; req/s ≥ 3× naive' },
-  { name: 'processingAllowed', waitsFor: 'consent records and purposes', baselines: 'bare, mercurius, naive', goal: 'CPU/req ≤ 2× mercurius; req/s ≥ 3× naive' },
-  { name: 'ageGate', waitsFor: 'age gate mutation', baselines: 'bare, mercurius, naive', goal: 'CPU/req ≤ 2× mercurius; req/s ≥ 3× naive' },
-  { name: 'workflowStep', waitsFor: 'workflow runtime (parental consent event)', baselines: 'raw SQL: snapshot update + outbox insert + audit insert in one transaction', goal: 'req/s ≥ 0.5× raw SQL (SQLite and MariaDB)' },
-  { name: 'outboxDispatch', waitsFor: 'outbox worker', baselines: 'nodemailer sending directly to the same local SMTP server', goal: 'mails/s ≥ 0.8× nodemailer direct' },
+  { name: 'outboxDispatch', waitsFor: 'bench work: smtp-server in the bench process (the outbox worker exists)', baselines: 'nodemailer sending directly to the same local SMTP server', goal: 'mails/s ≥ 0.8× nodemailer direct' },
 ];

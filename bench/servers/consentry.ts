@@ -3,11 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { answerBenchHooks, benchEnv, readBody, reportReady } from './hooks';
+import { deliverStep } from './bench-workflow';
+import { answerSeeds } from './seed';
 
 /**
  * The service itself in its production configuration (NODE_ENV=production, LOG_LEVEL=warn), built by
  * the same createApp as src/main.ts. The one addition is a bench-only route in front of the app,
- * POST /__bench/audit-append, that appends to the audit chain through AuditService; it exists only in
+ * POST /__bench/audit-append, that appends to the audit chain through AuditService, and POST
+ * /__bench/workflow-step, one event through the workflow runtime (bench-workflow.ts); they exist only in
  * this bench entry point, never in a normal start.
  */
 async function main() {
@@ -30,10 +33,19 @@ async function main() {
         );
       return;
     }
+    if (req.method === 'POST' && req.url === '/__bench/workflow-step') {
+      req.resume();
+      deliverStep(app).then(
+        (state) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ state })),
+        (error: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message })),
+      );
+      return;
+    }
     for (const listener of listeners) listener.call(app.server, req, res);
   });
   await app.listen();
   answerBenchHooks(() => app.stop());
+  answerSeeds(app);
   reportReady(app.server, 'consentry');
 }
 

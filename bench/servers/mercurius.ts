@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { buildGraphQLSchema } from '../../src/schema/build-schema';
+import { bearerToken } from '../../src/http/http-app';
 import { answerBenchHooks, reportReady } from './hooks';
+import { answerSeeds } from './seed';
 import { createBenchServices } from './services';
 
 /**
@@ -17,13 +19,18 @@ async function main() {
     schema,
     jit: 1,
     graphiql: false,
-    context: () => ({ requestId: 'bench', logger: app.logger, ip: '127.0.0.1', services: app.services, clock: app.clock }),
+    // The same session check as the service's context (signed-in scenarios).
+    context: async (req) => {
+      const { actor, failure } = await app.services.sessions.authenticate(bearerToken(req.headers.authorization));
+      return { requestId: 'bench', logger: app.logger, ip: '127.0.0.1', services: app.services, clock: app.clock, actor, authFailure: failure };
+    },
   });
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   answerBenchHooks(async () => {
     await fastify.close();
     await app.stop();
   });
+  answerSeeds(app);
   reportReady(fastify.server, 'mercurius');
 }
 

@@ -6,7 +6,9 @@ import express from 'express';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { authChecker } from '../../src/schema/auth-checker';
 import { RESOLVERS } from '../../src/schema/build-schema';
+import { bearerToken } from '../../src/http/http-app';
 import { answerBenchHooks, reportReady } from './hooks';
+import { answerSeeds } from './seed';
 import { createBenchServices } from './services';
 
 /**
@@ -25,7 +27,12 @@ async function main() {
   http.use(
     '/graphql',
     express.json(),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ requestId: 'bench', logger: app.logger, ip: req.ip ?? 'unknown', services: app.services, clock: app.clock }) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const { actor, failure } = await app.services.sessions.authenticate(bearerToken(req.get('authorization')));
+        return { requestId: 'bench', logger: app.logger, ip: req.ip ?? 'unknown', services: app.services, clock: app.clock, actor, authFailure: failure };
+      },
+    }),
   );
   const server = createServer(http);
   server.keepAliveTimeout = 65_000;
@@ -35,6 +42,7 @@ async function main() {
       server.close();
       await app.stop();
     });
+    answerSeeds(app);
     reportReady(server, 'naive');
   });
 }

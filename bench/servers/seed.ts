@@ -1,0 +1,61 @@
+import type { App } from '../../src/app';
+import { Subject } from '../../src/entities';
+import { seedWorkflows } from './bench-workflow';
+
+/**
+ * Bench-only seeds, made through the service's own services on the target's scratch database, so
+ * every GraphQL peer serves the same data. Each answers the runner's `seed` message with the
+ * headers and body substitutions of the scenario (tokens and ids differ per database).
+ */
+export interface SeedAnswer {
+  headers: Record<string, string>;
+  vars: Record<string, string>;
+}
+
+const CTX = { requestId: 'bench-seed', ip: '127.0.0.1' };
+
+async function register(app: App, name: string) {
+  const issued = await app.services.subjects.register(CTX, { email: `${name}@bench.example`, password: 'correct horse battery staple bench', displayName: name, locale: 'en', country: 'DE' });
+  if (!('token' in issued)) throw new Error(`bench seed: register ${name} failed: ${JSON.stringify(issued)}`);
+  return issued;
+}
+
+/** A signed-in subject with 50 consent records (cycling through every purpose, alternating decisions). */
+async function consentState(app: App): Promise<SeedAnswer> {
+  const { token, session } = await register(app, 'consent-subject');
+  const purposes = app.services.consent.purposes();
+  await app.db.transaction(async (em) => {
+    for (let i = 0; i < 50; i++) {
+      await app.services.consent.record(em, { subjectId: session.subjectId }, { purpose: purposes[i % purposes.length].key, decision: i % 3 === 0 ? 'denied' : 'granted', method: 'settings', givenBy: 'self' });
+    }
+  });
+  return { headers: { authorization: `Bearer ${token}` }, vars: {} };
+}
+
+/** A staff service account with a second factor on (privileged roles need it), and one subject asked about. */
+async function processingAllowed(app: App): Promise<SeedAnswer> {
+  const subject = await register(app, 'processed-subject');
+  const staff = await register(app, 'staff-service');
+  // The roles and the enabled second factor as the services would leave them (grantRole needs a staff actor; TOTP needs a code).
+  await app.db.transaction((em) => em.update(Subject, { id: staff.session.subjectId }, { roles: 'subject,staff', mfaEnabledAt: app.clock.now() }));
+  return { headers: { authorization: `Bearer ${staff.token}` }, vars: { SUBJECT_ID: subject.session.subjectId } };
+}
+
+async function workflowStep(app: App): Promise<SeedAnswer> {
+  await seedWorkflows(app);
+  return { headers: {}, vars: {} };
+}
+
+export const SEEDS: Record<string, (app: App) => Promise<SeedAnswer>> = { consentState, processingAllowed, workflowStep };
+
+/** Answers the runner's `seed` message for this target. */
+export function answerSeeds(app: App): void {
+  process.on('message', (msg: { type: string; id: number; name?: string }) => {
+    if (msg.type !== 'seed') return;
+    const seed = SEEDS[msg.name ?? ''];
+    (seed ? seed(app) : Promise.resolve({ headers: {}, vars: {} })).then(
+      (answer) => process.send?.({ type: 'seeded', id: msg.id, ...answer }),
+      (error: Error) => process.send?.({ type: 'seeded', id: msg.id, error: error.message }),
+    );
+  });
+}
