@@ -11,7 +11,7 @@ import type { ActionLinkService } from '../action-link/action-link.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
-import { DEFAULT_ACCOUNT_SETTINGS } from '../identity/subject.service';
+import { newSubjectRow } from '../identity/subject.service';
 import type { IssuedSession, SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
@@ -84,7 +84,7 @@ export class GuardianService {
     if (own && own.passwordHash === null && own.roles === Role.GUARDIAN && !own.erasedAt) return own.id;
     const id = randomUUID();
     const now = this.clock.now();
-    await em.insert(Subject, {
+    await em.insert(Subject, newSubjectRow(now, {
       id,
       // The address is the parent's; if another account already uses it, a placeholder keeps the column unique.
       email: own ? `guardian+${id}@parents.invalid` : parentEmail,
@@ -95,18 +95,7 @@ export class GuardianService {
       displayName: 'Parent',
       locale: 'en',
       country,
-      telephone: null,
-      postalAddress: null,
-      accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-      totpSecret: null,
-      mfaEnabledAt: null,
-      totpLastStep: null,
-      setupTokenHash: null,
-      setupTokenExpiresAt: null,
-      createdAt: now,
-      updatedAt: now,
-      erasedAt: null,
-    });
+    }));
     return id;
   }
 

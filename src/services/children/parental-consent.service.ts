@@ -1,5 +1,4 @@
 import type { SubjectAgeService } from '../opt-out/subject-age.service';
-import { isUniqueViolation } from '../identity/subject.service';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
@@ -24,7 +23,7 @@ import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
-import { DEFAULT_ACCOUNT_SETTINGS } from '../identity/subject.service';
+import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
@@ -123,7 +122,7 @@ export class ParentalConsentService {
     try {
       return await this.db.transaction(async (em) => {
         if (await em.existsBy(Profile, { username })) return taken();
-        await em.insert(Subject, {
+        await em.insert(Subject, newSubjectRow(now, {
           id: childId,
           // A child gives no email: a placeholder that can never receive mail keeps the column unique.
           email: `child+${childId}@children.invalid`,
@@ -134,18 +133,7 @@ export class ParentalConsentService {
           displayName: username,
           locale,
           country: decision.jurisdiction.slice(0, 2),
-          telephone: null,
-          postalAddress: null,
-          accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-          totpSecret: null,
-          mfaEnabledAt: null,
-          totpLastStep: null,
-          setupTokenHash: null,
-          setupTokenExpiresAt: null,
-          createdAt: now,
-          updatedAt: now,
-          erasedAt: null,
-        });
+        }));
         await em.insert(Profile, { subjectId: childId, username, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
         await em.insert(GuardianLink, {
           id: randomUUID(),

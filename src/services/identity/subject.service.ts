@@ -78,6 +78,31 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * A new subject row: the given fields over the defaults every new account starts with (no second
+ * factor, no setup token, default settings). Registration, admin:create, child registration and
+ * parent accounts all start here, so a new column gets its default in one place.
+ */
+export function newSubjectRow(
+  now: Date,
+  fields: Pick<Subject, 'id' | 'email' | 'passwordHash' | 'passwordChangedAt' | 'status' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Subject>,
+): Subject {
+  return Object.assign(new Subject(), {
+    telephone: null,
+    postalAddress: null,
+    accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
+    totpSecret: null,
+    mfaEnabledAt: null,
+    totpLastStep: null,
+    setupTokenHash: null,
+    setupTokenExpiresAt: null,
+    createdAt: now,
+    updatedAt: now,
+    erasedAt: null,
+    ...fields,
+  });
+}
+
+/**
  * Accounts: registration, the account and profile data a subject reads and edits, email and
  * password changes, roles, and the first admin. Every read and change of personal data is audited
  * in the same transaction as the change.
@@ -142,28 +167,13 @@ export class SubjectService {
     }
   }
 
-  /** Inserts an active subject with default settings and an empty profile. */
+    /** Inserts an active subject with default settings and an empty profile. */
   private async insertAccount(
     em: EntityManager,
     fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'setupTokenHash' | 'setupTokenExpiresAt'>>,
   ): Promise<Subject> {
     const now = this.clock.now();
-    const subject = Object.assign(new Subject(), {
-      id: randomUUID(),
-      status: 'active' as const,
-      telephone: null,
-      postalAddress: null,
-      accountSettings: JSON.stringify(DEFAULT_ACCOUNT_SETTINGS),
-      totpSecret: null,
-      mfaEnabledAt: null,
-      totpLastStep: null,
-      setupTokenHash: null,
-      setupTokenExpiresAt: null,
-      createdAt: now,
-      updatedAt: now,
-      erasedAt: null,
-      ...fields,
-    });
+    const subject = newSubjectRow(now, { id: randomUUID(), status: 'active', ...fields });
     await em.insert(Subject, subject);
     await em.insert(Profile, { subjectId: subject.id, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: now });
     return subject;
