@@ -3,6 +3,7 @@ import { ccpaOptOutV1 } from './ccpa-opt-out/ccpa-opt-out.workflow';
 import { emailChangeV1 } from './email-change/email-change.workflow';
 import { erasureWorkflow } from './erasure/erasure.workflow';
 import { parentalConsentMachine } from './parental-consent/parental-consent.machine';
+import { parentalConsentMachineV1 } from './parental-consent/parental-consent.machine.v1';
 import {
   PARENTAL_CONSENT_LINKS,
   parentalConsentAgeUpTemplate,
@@ -21,8 +22,15 @@ export const WORKFLOWS: WorkflowDefinition[] = [
   erasureWorkflow,
   ccpaOptOutV1,
   {
-    machine: parentalConsentMachine,
+    machine: parentalConsentMachineV1,
     version: 1,
+    description: 'Version 1 (frozen): kept until the workflows it started have ended.',
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
+    links: PARENTAL_CONSENT_LINKS,
+  },
+  {
+    machine: parentalConsentMachine,
+    version: 2,
     description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
     templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
     links: PARENTAL_CONSENT_LINKS,
