@@ -1,4 +1,4 @@
-import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
+import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { rowCounts } from '../helpers/workflow-fixtures';
@@ -344,6 +344,57 @@ describe('parental consent', () => {
     const invalid = await env.gql(REGISTER_CHILD, { input: { ...input, deviceId: childDevice, parentEmail: 'not an email' } });
     expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
+  });
+
+  it('binds registration to the username the gate was asked with: another one is a typed error, nothing written, taken or not', async () => {
+    const { childId } = await registerChild();
+    const taken = (await m().findOneByOrFail(Profile, { subjectId: childId })).username!;
+    const deviceId = 'parent-flow-bound-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'bound_kid' } });
+    const counted = async () => ({ ...(await rowCounts(env)), subjects: await m().count(Subject), profiles: await m().count(Profile), links: await m().count(GuardianLink) });
+    const before = await counted();
+    const input = { deviceId, parentEmail: 'bound-parent@example.test', dateOfBirth: childDob, locale: 'en' };
+    // A username the gate never saw is refused before anyone looks whether it is taken: the same answer for both.
+    for (const username of ['other_kid', taken]) {
+      const res = await env.gql(REGISTER_CHILD, { input: { ...input, username } });
+      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect(res.data.registerChild.message).not.toContain('bound_kid');
+    }
+    expect(await counted()).toEqual(before);
+    // The bound one (case-insensitive, as the gate matches it) registers.
+    const ok = await env.gql(REGISTER_CHILD, { input: { ...input, username: 'Bound_Kid' } });
+    expect(ok.data.registerChild.__typename).toBe('ChildRegistration');
+    // A typo at the gate: asking again with the right username binds the same answer to it too.
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'second_name' } });
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'second_name' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
+  it('limits registration attempts per device (RATE_LIMIT_REGISTER_CHILD_DEVICE, 5 per 15 minutes): the bound username and date cannot be guessed', async () => {
+    const deviceId = 'parent-flow-guess-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'secret_kid' } });
+    const input = { deviceId, parentEmail: 'guess-parent@example.test', dateOfBirth: childDob, locale: 'en' };
+    for (let i = 0; i < 5; i++) {
+      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+    }
+    // Even the right guess is now refused, so guessing tells nothing.
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    env.clock.advance('15m');
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
+  it('anti-retry through registration: after registering, an adult date on the same device still answers parental consent required', async () => {
+    const { childId } = await registerChild();
+    const deviceId = `parent-flow-device-${String(n).padStart(6, '0')}`;
+    const retriedBefore = await m().countBy(AgeGateCheck, { retried: true });
+    const retry = await env.gql(`mutation($input: AgeGateInput!) { ageGate(input: $input) { ... on AgeGateDecision { outcome repeated } } }`, {
+      input: { dateOfBirth: { day: 1, month: 1, year: 1990 }, country: 'US', deviceId },
+    });
+    expect(retry.data.ageGate).toEqual({ outcome: 'PARENTAL_CONSENT_REQUIRED', repeated: true });
+    expect(await m().countBy(AgeGateCheck, { retried: true })).toBe(retriedBefore + 1);
+    // The adult date does not open an adult path either: the device's decision is still the child's.
+    const again = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'grown_up', parentEmail: 'x@example.test', dateOfBirth: { day: 1, month: 1, year: 1990 }, locale: 'en' } });
+    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH_ERROR');
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
   });
 
   it('limits registrations per parent address (RATE_LIMIT_REGISTER_ACCOUNT, 3 per hour): no more notices to one parent', async () => {

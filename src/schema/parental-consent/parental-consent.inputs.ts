@@ -9,7 +9,7 @@ export class RegisterChildInput {
   @Matches(DEVICE_ID, { message: DEVICE_ID_MESSAGE })
   deviceId!: string;
 
-  @Field({ description: 'The child’s username (3–30 of letters, digits, _ . -); not a real name.' })
+  @Field({ description: 'The child’s username (3–30 of letters, digits, _ . -); not a real name. If the age gate was given an identifier, this must be it (case-insensitive).' })
   @Matches(/^[\p{L}\p{N}_.-]{3,30}$/u, { message: 'username must be 3 to 30 letters, digits, _ . or -' })
   username!: string;
 

@@ -4,7 +4,7 @@ import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { GuardianLink, Profile, Subject, Workflow, type GuardianLinkStatus } from '../../entities';
+import { GuardianLink, Profile, Subject, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -97,13 +97,9 @@ export class ParentalConsentService {
    * answer is the same whether or not the parent's email is known to us (it is not even looked up).
    */
   async registerChild(ctx: CallContext, input: RegisterChildInput): Promise<ChildRegistration | DomainError> {
-    const decision = await this.ageGate.currentDecision(input.deviceId);
-    if (!decision || decision.outcome !== 'parental_consent_required') {
-      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
-    }
-    if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
-      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
-    }
+    const gate = await this.gateBinding(input);
+    if (isDomainError(gate)) return gate;
+    const decision = gate;
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
@@ -177,6 +173,33 @@ export class ParentalConsentService {
       if (isUniqueViolation(error)) return taken();
       throw error;
     }
+  }
+
+  /**
+   * The age gate's decision a registration stands on. The gate's outcome is bound to the device and
+   * to the email/username tried, so the registration must be the person it screened: the device's
+   * decision asks for parental consent, the date of birth is the deciding one, and the username is
+   * one the gate answered that decision for. When the gate was given no identifier, the decision is
+   * bound to the device (and the date) only and any username is accepted: the registration can only
+   * make a child's account that waits for a parent, the most protective outcome. Attempts are counted per device first, so neither
+   * the date nor the username can be guessed, and a username that is not the bound one is refused
+   * before anyone looks whether it is taken.
+   */
+  private async gateBinding(input: RegisterChildInput): Promise<AgeGateCheck | DomainError> {
+    const guesses = await this.rateLimits.consume([{ key: RateLimitService.key('register-child:device', input.deviceId), rule: this.config.RATE_LIMIT_REGISTER_CHILD_DEVICE }]);
+    if (guesses) return guesses;
+    const decision = await this.ageGate.currentDecision(input.deviceId);
+    if (!decision || decision.outcome !== 'parental_consent_required') {
+      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
+    }
+    const identifiers = await this.ageGate.identifierKeysAnsweredWith(input.deviceId, decision);
+    if (identifiers.length && !identifiers.includes(this.ageGate.identifierKey(input.username))) {
+      return new DomainError(ErrorCode.USERNAME_MISMATCH_ERROR, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
+    }
+    if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
+      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+    }
+    return decision;
   }
 
   /**
