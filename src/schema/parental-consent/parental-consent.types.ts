@@ -20,6 +20,13 @@ export class DateOfBirthMismatchError extends ErrorResult {}
 })
 export class UsernameMismatchError extends ErrorResult {}
 
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'The age gate answered jointConsent (France under 15): the child must agree too (childAgrees: true) before the parent is asked. Nothing is written.',
+})
+export class JointConsentRequiredError extends ErrorResult {}
+
 @ObjectType({ simpleResolvers: true, description: 'A parent who asked for disclosing features, waiting for privacy staff to verify them by a stronger method.' })
 export class ParentalVerificationCase {
   @Field(() => ID) workflowId!: string;

@@ -1,5 +1,6 @@
 import type { SubjectAgeService } from '../opt-out/subject-age.service';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -40,6 +41,8 @@ export interface RegisterChildInput {
   parentEmail: string;
   dateOfBirth: CalendarDate;
   locale: string;
+  /** The child's own agreement, required where the child consents jointly with a parent (France under 15); ignored elsewhere. */
+  childAgrees?: boolean | null;
 }
 
 export interface ChildRegistration {
@@ -54,6 +57,8 @@ export interface VerificationCase {
   since: Date;
 }
 
+/** A workflow whose consent is joint (the child agreed at registration; the parent's record completes it). */
+const isJoint = (workflow: Workflow) => (JSON.parse(workflow.snapshot) as { context?: ParentalConsentContext }).context?.jointConsent === true;
 const noticeLocale = (locale: string): 'en' | 'de' => (locale.toLowerCase().startsWith('de') ? 'de' : 'en');
 const birthDateText = (d: CalendarDate) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
@@ -100,6 +105,10 @@ export class ParentalConsentService {
     const gate = await this.gateBinding(input);
     if (isDomainError(gate)) return gate;
     const decision = gate;
+    const joint = this.jointConsent(decision);
+    if (joint && input.childAgrees !== true) {
+      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED_ERROR, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
+    }
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
@@ -113,7 +122,7 @@ export class ParentalConsentService {
     const workflowId = randomUUID();
     const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
     const locale = noticeLocale(input.locale);
-    const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale });
+    const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale, ...(joint ? { jointConsent: joint } : {}) });
     const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
     try {
       return await this.db.transaction(async (em) => {
@@ -148,6 +157,7 @@ export class ParentalConsentService {
         });
         // The screened birth date is the child's known age (CCPA under-16 rules, processingAllowed).
         await this.subjectAges.record(em, childId, { birthDate: input.dateOfBirth, jurisdiction: decision.jurisdiction, source: 'age_gate' });
+        if (joint) await this.recordChildAgreement(em, childId, decision, joint.source);
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
         const workflowInput: ParentalConsentInput = {
           childId,
@@ -164,6 +174,7 @@ export class ParentalConsentService {
           ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
           threshold: decision.threshold,
           dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
+          ...(joint ? { jointConsent: true } : {}),
         };
         await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
         return { childId, status: 'pending_parental_consent' as const };
@@ -200,6 +211,25 @@ export class ParentalConsentService {
       return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
     }
     return decision;
+  }
+
+  /** Joint consent (GDPR Art 8(1) as France implements it, LIL art. 45): the age and legal source, if the gate's decision is joint. */
+  private jointConsent(decision: AgeGateCheck): { under: number; source: string } | undefined {
+    if (!decision.jointConsent) return undefined;
+    const rule = this.policy.jurisdictionByCode(decision.jurisdiction);
+    return { under: rule.jointConsentUnder ?? decision.threshold, source: rule.citation };
+  }
+
+  /** The child's half of a joint consent: a record given by the child, with the age-gate check as evidence; the parent's record completes it. */
+  private async recordChildAgreement(em: EntityManager, childId: string, decision: AgeGateCheck, source: string): Promise<void> {
+    await this.consent.record(em, { subjectId: childId }, {
+      purpose: 'child.collection',
+      decision: 'granted',
+      method: 'checkbox',
+      givenBy: 'self',
+      givenBySubjectId: childId,
+      evidence: { ageGateCheckId: decision.id, jointConsent: true, awaits: 'parent', legalSource: source },
+    });
   }
 
   /**
@@ -250,7 +280,7 @@ export class ParentalConsentService {
         decision: p.decision,
         method: p.method,
         givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}) },
+        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
       });
     }
   };
@@ -353,7 +383,7 @@ ${offered.map((f) => box(f.key, f.name, f.description))}</fieldset>
         return html`${notice.sections.map(
           (s) => html`<h2>${s.heading}</h2>\n${s.paragraphs.map((p) => html`<p>${p}</p>\n`)}${s.items.length ? html`<ul>${s.items.map((i) => html`<li>${i}</li>`)}</ul>\n` : ''}`,
         )}<fieldset><legend>${t.accountLegend}</legend>
-${box('account', 'yes', t.account, t.accountHint)}</fieldset>
+${context.jointConsent ? html`<p>${t.joint}</p>\n` : ''}${box('account', 'yes', t.account, t.accountHint)}</fieldset>
 ${plain.length ? html`<fieldset><legend>${t.featuresLegend}</legend>\n${plain.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n` : ''}${
           disclosing.length
             ? html`<fieldset><legend>${t.disclosureLegend}</legend>\n<p class="muted">${t.disclosureHint}</p>\n${disclosing.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n`
@@ -415,6 +445,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     accountLegend: '(a) Your child’s account',
     account: 'I consent to the collection and use of my child’s information for the account, as described above.',
     accountHint: 'Required for the account. Nothing is shared with anyone.',
+    joint: 'Your child has already agreed. This consent is joint: your consent completes it; without it, nothing happens.',
     featuresLegend: '(b) Features (optional, each on its own)',
     disclosureLegend: 'Features that make your child’s information visible to others (optional)',
     disclosureHint: 'These count as disclosure. For them we must verify you in a stronger way than email: our privacy team will contact you. Your consent to the account does not depend on them.',
@@ -429,6 +460,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     accountLegend: '(a) Das Konto Ihres Kindes',
     account: 'Ich willige in die Erhebung und Nutzung der Daten meines Kindes für das Konto ein, wie oben beschrieben.',
     accountHint: 'Für das Konto erforderlich. Es wird nichts weitergegeben.',
+    joint: 'Ihr Kind hat bereits zugestimmt. Die Einwilligung ist gemeinsam: Ihre Einwilligung vervollständigt sie; ohne sie geschieht nichts.',
     featuresLegend: '(b) Funktionen (freiwillig, jede einzeln)',
     disclosureLegend: 'Funktionen, die Daten Ihres Kindes für andere sichtbar machen (freiwillig)',
     disclosureHint: 'Diese gelten als Offenlegung. Dafür müssen wir Sie stärker als per E-Mail prüfen: Unser Datenschutzteam meldet sich bei Ihnen. Ihre Einwilligung in das Konto hängt nicht davon ab.',
