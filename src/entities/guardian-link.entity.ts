@@ -25,9 +25,17 @@ export class GuardianLink {
   @Index()
   parentEmail!: string;
 
-  /** The parent's own account, once linked. */
+  /** The passwordless parent subject the dashboard link signs in as (GuardianService.signIn), once used. */
   @StringColumn(36, { nullable: true })
   parentSubjectId!: string | null;
+
+  /**
+   * The parent's own password account, linked with linkGuardianAccount (proof of control of this
+   * parent address: a one-use dashboard link). Its own sessions act as the guardian.
+   */
+  @StringColumn(36, { nullable: true })
+  @Index()
+  guardianAccountId!: string | null;
 
   @StringColumn(32)
   status!: GuardianLinkStatus;
@@ -69,6 +77,7 @@ export const guardianLinkPersonalData = declarePersonalData(GuardianLink, {
     childId: subjectLink,
     parentEmail: personal('account'),
     parentSubjectId: personal('account'),
+    guardianAccountId: personal('account'),
     status: personal('preference'),
     verificationMethod: personal('preference'),
     permissions: personal('preference'),

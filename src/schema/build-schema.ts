@@ -14,6 +14,7 @@ import { ActionLinkResolver } from './action-link/action-link.resolver';
 import { EmailChangeResolver } from './email-change/email-change.resolver';
 import { MeSaleShareResolver, OptOutResolver } from './opt-out/opt-out.resolver';
 import { ErasureResolver } from './erasure/erasure.resolver';
+import { GuardianAccountResolver } from './parental-consent/guardian-account.resolver';
 import { GuardianResolver } from './parental-consent/guardian.resolver';
 import { ParentalConsentResolver } from './parental-consent/parental-consent.resolver';
 
@@ -39,6 +40,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ErasureResolver,
   ParentalConsentResolver,
   GuardianResolver,
+  GuardianAccountResolver,
 ];
 
 /**

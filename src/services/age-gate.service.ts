@@ -57,7 +57,7 @@ export class AgeGateService {
     const jurisdiction = this.policy.jurisdiction(request.country ?? request.requestCountry ?? 'ZZ', request.country ? request.region : undefined);
     const decision = decideAge(ageOn(request.dateOfBirth, now), jurisdiction);
     const deviceKey = this.keyring.key('age-gate-device', request.deviceId);
-    const identifierKey = request.identifier ? this.keyring.key('age-gate-identifier', request.identifier.trim().toLowerCase()) : null;
+    const identifierKey = request.identifier ? this.identifierKey(request.identifier) : null;
     const birthDateKey = this.birthDateKey(request.dateOfBirth);
 
     return this.db.transaction(async (em) => {
@@ -112,6 +112,23 @@ export class AgeGateService {
     });
     if (!rows.length) return undefined;
     return (await this.db.manager.getRepository(AgeGateCheck).findOneBy({ id: rows[0].appliedCheckId })) ?? undefined;
+  }
+
+  /**
+   * The identifiers (keyed) that a device's current decision was answered for: every check of this
+   * device within the window that answered with it. Empty when the gate never had an identifier.
+   */
+  async identifierKeysAnsweredWith(deviceId: string, decision: AgeGateCheck): Promise<string[]> {
+    const since = new Date(this.clock.now().getTime() - this.retryWindowMs);
+    const rows = await this.db.manager.getRepository(AgeGateCheck).find({
+      where: { deviceKey: this.keyring.key('age-gate-device', deviceId), appliedCheckId: decision.id, decidedAt: MoreThanOrEqual(since) },
+    });
+    return [...new Set([decision, ...rows].map((r) => r.identifierKey).filter((k): k is string => !!k))];
+  }
+
+  /** The keyed hash an email or username tried at the gate is stored and matched as. */
+  identifierKey(identifier: string): string {
+    return this.keyring.key('age-gate-identifier', identifier.trim().toLowerCase());
   }
 
   birthDateKey(date: CalendarDate): string {

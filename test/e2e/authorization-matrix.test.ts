@@ -110,6 +110,9 @@ const MATRIX: Record<string, Row> = {
   'Mutation.setChildFeature': { query: `mutation { setChildFeature(childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true) { ${ANY} } }`, expect: guardianOnly },
   'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
   'Mutation.deleteChildData': { query: `mutation { deleteChildData(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
+  // Any signed-in caller may try to link its own account (the dashboard link is the proof); the result says whether it may.
+  'Mutation.linkGuardianAccount': { query: `mutation { linkGuardianAccount(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: signedIn },
+  'Mutation.unlinkGuardianAccount': { query: `mutation { unlinkGuardianAccount { ${ANY} } }`, expect: signedIn },
 };
 
 describe('authorization matrix', () => {

@@ -12,6 +12,9 @@ const CHILD = `childId status consentStatus permissions { feature granted } cons
 const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(childId: $c, feature: $f, granted: $g) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } } }`;
 const REVOKE = `mutation($c: ID!) { revokeChildConsent(childId: $c) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode } } }`;
 const DELETE = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId } ... on ErrorResult { errorCode } } }`;
+const LINK = `mutation($token: String!) { linkGuardianAccount(token: $token) { __typename ... on GuardianAccountLinked { childIds } ... on ErrorResult { errorCode message } } }`;
+const UNLINK = `mutation { unlinkGuardianAccount { __typename ... on GuardianAccountUnlinked { childIds } ... on ErrorResult { errorCode } } }`;
+const CHILDREN = '{ guardian { children { childId } } }';
 
 /**
  * The parent dashboard over GraphQL: sign-in with the one-use dashboard link mailed to the verified
@@ -191,5 +194,89 @@ describe('guardian dashboard (GraphQL)', () => {
     // The parent subject existed only for this child: it is erased too, with its sessions.
     expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
     expect((await env.gql(DELETE, { c: childId }, { token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  describe('a parent’s own account, linked', () => {
+    const linkState = async (childId: string) => (await m().findOneByOrFail(GuardianLink, { childId })).guardianAccountId;
+    const rolesOf = async (subjectId: string) => (await m().findOneByOrFail(Subject, { id: subjectId })).roles;
+
+    it('links with a dashboard link (never by email match): the account’s own session is the guardian, revoke works; unlink takes the role away', async () => {
+      const account = await register(env); // its email is not the parent address: only the mailed link proves control of that
+      const { childId, parentEmail } = await activeChild();
+      expect((await env.gql(CHILDREN, {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+      const { token } = await dashboardToken(parentEmail);
+      const linked = await env.gql(LINK, { token }, { token: account.token });
+      expect(linked.data.linkGuardianAccount).toEqual({ __typename: 'GuardianAccountLinked', childIds: [childId] });
+      expect(await rolesOf(account.subjectId)).toBe('subject,guardian');
+      expect(await linkState(childId)).toBe(account.subjectId);
+      // No passwordless parent subject was made for the address: the account is the parent's.
+      expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
+      expect(await m().countBy(AuditEvent, { action: 'guardian.account_link', subjectId: childId, actorId: account.subjectId })).toBe(1);
+      expect(await m().countBy(AuditEvent, { action: 'guardian.account_link', subjectId: account.subjectId })).toBe(1);
+      // The link was used: once only, for linking or for signing in.
+      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+      expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+
+      // The same session, no new sign-in: roles are read per request.
+      expect((await env.gql(CHILDREN, {}, { token: account.token })).data.guardian.children).toEqual([{ childId }]);
+      const revoked = await env.gql(REVOKE, { c: childId }, { token: account.token });
+      expect(revoked.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'restricted', consentStatus: 'revoked' });
+      expect(await m().findOneByOrFail(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toMatchObject({ actorId: account.subjectId, actorRole: 'guardian' });
+
+      const unlinked = await env.gql(UNLINK, {}, { token: account.token });
+      expect(unlinked.data.unlinkGuardianAccount).toEqual({ __typename: 'GuardianAccountUnlinked', childIds: [childId] });
+      expect(await rolesOf(account.subjectId)).toBe('subject');
+      expect(await linkState(childId)).toBeNull();
+      expect(await m().countBy(AuditEvent, { action: 'guardian.account_unlink', subjectId: childId })).toBe(1);
+      expect((await env.gql(CHILDREN, {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await env.gql(DELETE, { c: childId }, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await env.gql(UNLINK, {}, { token: account.token })).data.unlinkGuardianAccount.errorCode).toBe('NOT_FOUND_ERROR');
+    });
+
+    it('keeps the address’s passwordless parent subject working beside the linked account; deleting the last child erases that subject, never the account', async () => {
+      const account = await register(env);
+      const { childId, parentEmail } = await activeChild();
+      const parent = await signIn(parentEmail);
+      const { token } = await dashboardToken(parentEmail);
+      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.__typename).toBe('GuardianAccountLinked');
+      for (const t of [parent.token, account.token]) expect((await env.gql(CHILDREN, {}, { token: t })).data.guardian.children).toEqual([{ childId }]);
+      // A dashboard link still signs in as the passwordless subject, never as the password account.
+      expect((await signIn(parentEmail)).subjectId).toBe(parent.subjectId);
+
+      expect((await env.gql(DELETE, { c: childId }, { token: account.token })).data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId });
+      expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+      expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'erased' });
+      expect(await m().findOneByOrFail(Subject, { id: account.subjectId })).toMatchObject({ status: 'active', roles: 'subject' });
+      expect((await env.gql('{ me { id } }', {}, { token: account.token })).data.me.id).toBe(account.subjectId);
+    });
+
+    it('a used, unknown or wrong-purpose link, or an account that may not link: typed errors, nothing written, the link not used up', async () => {
+      const account = await register(env);
+      const { childId, parentEmail } = await activeChild();
+      const parent = await signIn(parentEmail); // a passwordless dashboard session
+      // A consent-page link of another child (purpose parental-consent) is not a dashboard link.
+      const deviceId = 'guardian-link-wrong-purpose-01';
+      await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+      await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'pending_kid', parentEmail: 'pending-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
+      await env.workers.sendMail();
+      const consentToken = env.mail.linkIn(await env.mail.expectOne({ to: 'pending-parent@example.test', template: 'parental-consent-request' })).split('/').pop()!;
+      const { token } = await dashboardToken(parentEmail);
+
+      const before = { ...(await rowCounts(env)), links: JSON.stringify(await m().find(GuardianLink, { order: { id: 'ASC' } })), roles: await rolesOf(account.subjectId) };
+      const cases: [string, string, string][] = [
+        [consentToken, account.token, 'ACTION_TOKEN_INVALID_ERROR'],
+        ['z'.repeat(43), account.token, 'ACTION_TOKEN_INVALID_ERROR'],
+        [token, parent.token, 'GUARDIAN_ACCOUNT_NOT_ELIGIBLE_ERROR'],
+      ];
+      for (const [given, session, code] of cases) {
+        expect((await env.gql(LINK, { token: given }, { token: session })).data.linkGuardianAccount.errorCode).toBe(code);
+      }
+      expect((await env.gql(LINK, { token }, {})).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect({ ...(await rowCounts(env)), links: JSON.stringify(await m().find(GuardianLink, { order: { id: 'ASC' } })), roles: await rolesOf(account.subjectId) }).toEqual(before);
+      // The refused attempts did not use the link up; the consent link still works for its own purpose.
+      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.childIds).toEqual([childId]);
+      expect((await fetch(`${env.url}/l/${consentToken}`)).status).toBe(200);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
+import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { rowCounts } from '../helpers/workflow-fixtures';
@@ -344,6 +344,133 @@ describe('parental consent', () => {
     const invalid = await env.gql(REGISTER_CHILD, { input: { ...input, deviceId: childDevice, parentEmail: 'not an email' } });
     expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
+  });
+
+  it('binds registration to the username the gate was asked with: another one is a typed error, nothing written, taken or not', async () => {
+    const { childId } = await registerChild();
+    const taken = (await m().findOneByOrFail(Profile, { subjectId: childId })).username!;
+    const deviceId = 'parent-flow-bound-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'bound_kid' } });
+    const counted = async () => ({ ...(await rowCounts(env)), subjects: await m().count(Subject), profiles: await m().count(Profile), links: await m().count(GuardianLink) });
+    const before = await counted();
+    const input = { deviceId, parentEmail: 'bound-parent@example.test', dateOfBirth: childDob, locale: 'en' };
+    // A username the gate never saw is refused before anyone looks whether it is taken: the same answer for both.
+    for (const username of ['other_kid', taken]) {
+      const res = await env.gql(REGISTER_CHILD, { input: { ...input, username } });
+      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect(res.data.registerChild.message).not.toContain('bound_kid');
+    }
+    expect(await counted()).toEqual(before);
+    // The bound one (case-insensitive, as the gate matches it) registers.
+    const ok = await env.gql(REGISTER_CHILD, { input: { ...input, username: 'Bound_Kid' } });
+    expect(ok.data.registerChild.__typename).toBe('ChildRegistration');
+    // A typo at the gate: asking again with the right username binds the same answer to it too.
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'second_name' } });
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'second_name' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
+  it('limits registration attempts per device (RATE_LIMIT_REGISTER_CHILD_DEVICE, 5 per 15 minutes): the bound username and date cannot be guessed', async () => {
+    const deviceId = 'parent-flow-guess-device-01';
+    await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'secret_kid' } });
+    const input = { deviceId, parentEmail: 'guess-parent@example.test', dateOfBirth: childDob, locale: 'en' };
+    for (let i = 0; i < 5; i++) {
+      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+    }
+    // Even the right guess is now refused, so guessing tells nothing.
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    env.clock.advance('15m');
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.__typename).toBe('ChildRegistration');
+  });
+
+  it('anti-retry through registration: after registering, an adult date on the same device still answers parental consent required', async () => {
+    const { childId } = await registerChild();
+    const deviceId = `parent-flow-device-${String(n).padStart(6, '0')}`;
+    const retriedBefore = await m().countBy(AgeGateCheck, { retried: true });
+    const retry = await env.gql(`mutation($input: AgeGateInput!) { ageGate(input: $input) { ... on AgeGateDecision { outcome repeated } } }`, {
+      input: { dateOfBirth: { day: 1, month: 1, year: 1990 }, country: 'US', deviceId },
+    });
+    expect(retry.data.ageGate).toEqual({ outcome: 'PARENTAL_CONSENT_REQUIRED', repeated: true });
+    expect(await m().countBy(AgeGateCheck, { retried: true })).toBe(retriedBefore + 1);
+    // The adult date does not open an adult path either: the device's decision is still the child's.
+    const again = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'grown_up', parentEmail: 'x@example.test', dateOfBirth: { day: 1, month: 1, year: 1990 }, locale: 'en' } });
+    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH_ERROR');
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
+  });
+
+  it('France’s joint consent (under 15): the child must agree (typed error otherwise, nothing written); the agreement is the child’s record, the parent is told and completes it', async () => {
+    const deviceId = 'parent-flow-fr-device-0001';
+    const dob = { day: 5, month: 6, year: 2013 }; // 12 on the test clock's date
+    const gate = await env.gql(`mutation($input: AgeGateInput!) { ageGate(input: $input) { ... on AgeGateDecision { checkId outcome jointConsent } } }`, { input: { dateOfBirth: dob, country: 'FR', deviceId } });
+    expect(gate.data.ageGate).toMatchObject({ outcome: 'PARENTAL_CONSENT_REQUIRED', jointConsent: true });
+    const input = { deviceId, username: 'petit_kid', parentEmail: 'fr-parent@example.test', dateOfBirth: dob, locale: 'en' };
+    const counted = async () => ({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) });
+    const before = await counted();
+    for (const childAgrees of [undefined, null, false]) {
+      const refused = await env.gql(REGISTER_CHILD, { input: { ...input, childAgrees } });
+      expect(refused.data.registerChild.errorCode).toBe('JOINT_CONSENT_REQUIRED_ERROR');
+    }
+    expect(await counted()).toEqual(before);
+
+    const res = await env.gql(REGISTER_CHILD, { input: { ...input, childAgrees: true } });
+    expect(res.data.registerChild.__typename).toBe('ChildRegistration');
+    const childId = res.data.registerChild.childId as string;
+    const [agreement] = await consentsOf(childId);
+    expect(agreement).toMatchObject({ purpose: 'child.collection', decision: 'granted', method: 'checkbox', givenBy: 'self', evidence: { ageGateCheckId: gate.data.ageGate.checkId, jointConsent: true } });
+    expect((await m().findOneByOrFail(ConsentRecord, { subjectId: childId })).givenBySubjectId).toBe(childId);
+    // The child's agreement alone allows nothing: the account waits for the parent.
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
+
+    await env.workers.sendMail();
+    const notice = await env.mail.expectOne({ to: 'fr-parent@example.test', template: 'parental-consent-request' });
+    const text = notice.text.replace(/\s+/g, ' ');
+    expect(text).toContain('YOUR CHILD HAS AGREED: THIS CONSENT IS JOINT');
+    expect(text).toContain('a child under 15 consents jointly with a holder of parental authority. Your child “petit_kid” has already agreed');
+    expect(text).toContain('Loi Informatique et Libertés');
+    const link = local(env.mail.linkIn(notice));
+    const page = (await open(link)).body.replace(/\s+/g, ' ');
+    expect(page).toContain('Your child has already agreed. This consent is joint');
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'active' });
+    const records = await consentsOf(childId);
+    expect(records.map((r) => [r.purpose, r.givenBy])).toEqual([
+      ['child.collection', 'self'],
+      ['child.collection', 'parent'],
+    ]);
+    expect(records[1].evidence).toMatchObject({ jointConsent: true });
+  });
+
+  it('joint consent in German: the notice tells the parent in German', async () => {
+    const deviceId = 'parent-flow-fr-device-0002';
+    const dob = { day: 7, month: 8, year: 2012 };
+    await env.gql(AGE_GATE, { input: { dateOfBirth: dob, country: 'FR', deviceId } });
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'kind_fr', parentEmail: 'fr-de-parent@example.test', dateOfBirth: dob, locale: 'de', childAgrees: true } });
+    expect(res.data.registerChild.__typename).toBe('ChildRegistration');
+    await env.workers.sendMail();
+    const text = (await env.mail.expectOne({ to: 'fr-de-parent@example.test', template: 'parental-consent-request' })).text.replace(/\s+/g, ' ');
+    expect(text).toContain('Ihr Kind „kind_fr“ hat bereits zugestimmt; Ihre Einwilligung vervollständigt die gemeinsame Einwilligung');
+  });
+
+  it('not joint elsewhere: a German 15-year-old registers without the child’s agreement field mattering, and the parent alone consents', async () => {
+    const deviceId = 'parent-flow-de-device-0001';
+    const dob = { day: 5, month: 6, year: 2010 }; // 15: under Germany's 16
+    const gate = await env.gql(`mutation($input: AgeGateInput!) { ageGate(input: $input) { ... on AgeGateDecision { outcome jointConsent } } }`, { input: { dateOfBirth: dob, country: 'DE', deviceId } });
+    expect(gate.data.ageGate).toEqual({ outcome: 'PARENTAL_CONSENT_REQUIRED', jointConsent: false });
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'de_teen', parentEmail: 'de-parent@example.test', dateOfBirth: dob, locale: 'de', childAgrees: false } });
+    expect(res.data.registerChild.__typename).toBe('ChildRegistration');
+    const childId = res.data.registerChild.childId as string;
+    expect(await consentsOf(childId)).toEqual([]);
+    await env.workers.sendMail();
+    const notice = await env.mail.expectOne({ to: 'de-parent@example.test', template: 'parental-consent-request' });
+    expect(notice.text).not.toMatch(/gemeinsam|zugestimmt/);
+    const link = local(env.mail.linkIn(notice));
+    expect((await open(link)).body).not.toContain('bereits zugestimmt');
+    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'active' });
+    expect((await consentsOf(childId)).map((r) => [r.purpose, r.givenBy, r.evidence.jointConsent])).toEqual([['child.collection', 'parent', undefined]]);
   });
 
   it('limits registrations per parent address (RATE_LIMIT_REGISTER_ACCOUNT, 3 per hour): no more notices to one parent', async () => {

@@ -25,6 +25,16 @@ describe('COPPA direct notice', () => {
     expect(text).not.toContain('Transaction'); // not collected from children: not in the notice
   });
 
+  it('tells the parent of a joint consent (France under 15) only when the consent is joint, in English and German', () => {
+    const joint = { under: 15, source: 'French Loi Informatique et Libertés Art 45' };
+    const en = directNotice(policy, { childUsername: 'petit', deleteBy, locale: 'en', jointConsent: joint });
+    expect(en.sections.map((s) => s.element)).toContain('GDPR Art 8(1), joint consent');
+    expect(JSON.stringify(en)).toContain('Your child “petit” has already agreed; your consent completes the joint consent.');
+    const de = directNotice(policy, { childUsername: 'petit', deleteBy, locale: 'de', jointConsent: joint });
+    expect(JSON.stringify(de)).toContain('Ihr Kind „petit“ hat bereits zugestimmt');
+    expect(JSON.stringify(directNotice(policy, { childUsername: 'petit', deleteBy, locale: 'en' }))).not.toContain('joint');
+  });
+
   it('says nothing is disclosed when the policy has no disclosing feature or third party', () => {
     const quiet = loadPolicy(write({ ...mExePolicyForTests, children: { ...mExePolicyForTests.children, features: [] } }));
     const notice = directNotice(quiet, { childUsername: 'a', deleteBy, locale: 'en' });

@@ -1,4 +1,4 @@
-import { IsBoolean, IsEmail, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DateOfBirthInput } from '../age-gate/age-gate.input';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
@@ -9,7 +9,7 @@ export class RegisterChildInput {
   @Matches(DEVICE_ID, { message: DEVICE_ID_MESSAGE })
   deviceId!: string;
 
-  @Field({ description: 'The child’s username (3–30 of letters, digits, _ . -); not a real name.' })
+  @Field({ description: 'The child’s username (3–30 of letters, digits, _ . -); not a real name. If the age gate was given an identifier, this must be it (case-insensitive).' })
   @Matches(/^[\p{L}\p{N}_.-]{3,30}$/u, { message: 'username must be 3 to 30 letters, digits, _ . or -' })
   username!: string;
 
@@ -21,6 +21,15 @@ export class RegisterChildInput {
   @Field(() => DateOfBirthInput, { description: 'The same date of birth as given at the age gate.' })
   @ValidateNested()
   dateOfBirth!: DateOfBirthInput;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'The child’s own agreement (an unticked box the child ticks). Required (true) where the age gate answered jointConsent (France under 15: the minor and a holder of parental authority consent jointly, GDPR Art 8(1), Loi Informatique et Libertés art. 45): recorded as a consent given by the child, and the parent is told; ignored elsewhere.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  childAgrees?: boolean | null;
 
   @Field({ description: 'The language for the parent’s mails and pages (en, de; others get English).' })
   @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a language tag such as en or de-AT' })

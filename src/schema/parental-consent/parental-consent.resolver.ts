@@ -6,9 +6,9 @@ import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
 import { isDomainError } from '../../errors';
 import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
-import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, ParentDashboardRequested } from './parental-consent.types';
+import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, JointConsentRequiredError, ParentDashboardRequested, UsernameMismatchError } from './parental-consent.types';
 
-const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError, RateLimitedError]);
+const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameMismatchError, JointConsentRequiredError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
 
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
@@ -16,7 +16,8 @@ const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult',
 @Resolver()
 export class ParentalConsentResolver {
   @Mutation(() => RegisterChildResult, {
-    description: 'Registers a child after the age gate asked for parental consent on this device, and mails the direct notice to the parent. Stores only a username, the parent’s email, the screened date of birth and jurisdiction.',
+    description:
+      'Registers a child after the age gate asked for parental consent on this device, and mails the direct notice to the parent. Stores only a username, the parent’s email, the screened date of birth and jurisdiction. The gate’s answer is bound to the device and to the email/username tried: the registration needs the same date of birth and, when the gate was given an identifier, a username the gate was asked with (UsernameMismatchError otherwise); when the gate had none, the answer is bound to the device and date only. Attempts are limited per device (RATE_LIMIT_REGISTER_CHILD_DEVICE).',
   })
   async registerChild(@Arg('input') input: RegisterChildInput, @Ctx() ctx: RequestContext): Promise<typeof RegisterChildResult> {
     return (await ctx.services.parentalConsent.registerChild(ctx, input)) as typeof RegisterChildResult;

@@ -13,6 +13,20 @@ export class AgeGateDecisionMissingError extends ErrorResult {}
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The date of birth differs from the one given at the age gate.' })
 export class DateOfBirthMismatchError extends ErrorResult {}
 
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'The age gate’s answer for this device was given for another email/username: a registration must use one the gate was asked with (or ask the gate again with this one). Nothing is written, and whether this username is taken is not looked up.',
+})
+export class UsernameMismatchError extends ErrorResult {}
+
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'The age gate answered jointConsent (France under 15): the child must agree too (childAgrees: true) before the parent is asked. Nothing is written.',
+})
+export class JointConsentRequiredError extends ErrorResult {}
+
 @ObjectType({ simpleResolvers: true, description: 'A parent who asked for disclosing features, waiting for privacy staff to verify them by a stronger method.' })
 export class ParentalVerificationCase {
   @Field(() => ID) workflowId!: string;

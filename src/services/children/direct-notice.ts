@@ -27,6 +27,11 @@ export interface DirectNoticeInput {
   /** When the request and the contact data are deleted if nobody consents. */
   deleteBy: Date;
   locale: NoticeLocale;
+  /**
+   * Where the child consents jointly with a parent (France under 15, GDPR Art 8(1) as implemented by
+   * Loi Informatique et Libertés art. 45) and the child has agreed: the age and the legal source.
+   */
+  jointConsent?: { under: number; source: string };
 }
 
 const dateText = (d: Date, locale: NoticeLocale) => d.toLocaleDateString(locale === 'de' ? 'de-DE' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
@@ -51,6 +56,9 @@ const TEXT = {
     retention: 'How long we keep information:',
     howHeading: 'How to give or refuse consent',
     how: 'Open the link in this email. The page shows this notice again and lets you consent, choose features, or decline. Opening the page changes nothing until you press a button.',
+    jointHeading: 'Your child has agreed: this consent is joint',
+    joint: (child: string, under: number, source: string) =>
+      `Under ${source}, a child under ${under} consents jointly with a holder of parental authority. Your child “${child}” has already agreed; your consent completes the joint consent. Without yours, nothing happens.`,
     deleteHeading: 'If you do not answer',
     delete: (date: string) => `If we do not receive your consent by ${date}, we delete your email address and everything your child gave us.`,
   },
@@ -73,6 +81,9 @@ const TEXT = {
     retention: 'Wie lange wir Daten aufbewahren:',
     howHeading: 'So willigen Sie ein oder lehnen ab',
     how: 'Öffnen Sie den Link in dieser E-Mail. Die Seite zeigt diese Hinweise noch einmal; dort können Sie einwilligen, Funktionen wählen oder ablehnen. Das Öffnen der Seite ändert nichts, erst ein Klick auf eine Schaltfläche.',
+    jointHeading: 'Ihr Kind hat zugestimmt: die Einwilligung ist gemeinsam',
+    joint: (child: string, under: number, source: string) =>
+      `Nach ${source} willigt ein Kind unter ${under} Jahren gemeinsam mit einem Träger der elterlichen Sorge ein. Ihr Kind „${child}“ hat bereits zugestimmt; Ihre Einwilligung vervollständigt die gemeinsame Einwilligung. Ohne sie geschieht nichts.`,
     deleteHeading: 'Wenn Sie nicht antworten',
     delete: (date: string) => `Wenn uns Ihre Einwilligung bis zum ${date} nicht vorliegt, löschen wir Ihre E-Mail-Adresse und alles, was Ihr Kind uns mitgeteilt hat.`,
   },
@@ -91,6 +102,9 @@ export function directNotice(policy: Policy, input: DirectNoticeInput): DirectNo
     sections: [
       { element: '312.4(c)(1)(i)', heading: t.collectedHeading, paragraphs: [t.collected(input.childUsername, site)], items: [] },
       { element: '312.4(c)(1)(ii)', heading: t.requiredHeading, paragraphs: [t.required], items: [] },
+      ...(input.jointConsent
+        ? [{ element: 'GDPR Art 8(1), joint consent', heading: t.jointHeading, paragraphs: [t.joint(input.childUsername, input.jointConsent.under, input.jointConsent.source)], items: [] }]
+        : []),
       {
         element: '312.4(c)(1)(iii)',
         heading: t.itemsHeading,

@@ -12,7 +12,7 @@ import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
 import { newSubjectRow } from '../identity/subject.service';
-import type { IssuedSession, SessionService } from '../identity/session.service';
+import { rolesOf, type IssuedSession, type SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 
@@ -99,11 +99,88 @@ export class GuardianService {
     return id;
   }
 
+  /**
+   * Links the caller's own password account to a parent address (issue 5 §4: "or with their own
+   * account, linked"). The proof is a one-use dashboard link, mailed only to the verified parent
+   * address: an email match alone never grants anything (see signIn). From then on the account
+   * holds the `guardian` role for every child of that address and acts with its own sessions, so its
+   * password and two-factor protect the child's controls. Roles are read from the database on every
+   * request: the caller's sessions gain the role at once, no new sign-in needed.
+   *
+   * The passwordless parent subject of that address (if the parent used dashboard links before)
+   * keeps working: it is a separate column, nothing is merged. The mailed link stays the root of
+   * trust of COPPA's verified parent, and a parent who loses the password must still be able to
+   * revoke or delete; merging would also make signIn hand that link's session to the password
+   * account. Linking again (from another account) moves the address to that account.
+   */
+  async linkAccount(ctx: CallContext, token: string): Promise<{ childIds: string[] } | DomainError> {
+    const actor = ctx.actor as Actor;
+    const account = await this.db.manager.findOneBy(Subject, { id: actor.subjectId });
+    if (!account || !account.passwordHash || account.status !== 'active') return notEligible();
+    return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
+      const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: 'active' });
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      const links = await em.findBy(GuardianLink, { parentEmail: link.parentEmail });
+      // A teen or child account never becomes the guardian of its own consent.
+      if (links.some((l) => l.childId === account.id)) return notEligible();
+      await em.update(GuardianLink, { parentEmail: link.parentEmail }, { guardianAccountId: account.id, updatedAt: this.clock.now() });
+      await this.setGuardianRole(em, account.id, true);
+      await this.auditAccountLink(em, ctx, 'guardian.account_link', account.id, links);
+      return { childIds: links.map((l) => l.childId) };
+    });
+  }
+
+  /** Unlinks the caller's own account from every parent address: the guardian role goes at once (roles are read per request). */
+  async unlinkAccount(ctx: CallContext): Promise<{ childIds: string[] } | DomainError> {
+    const actor = ctx.actor as Actor;
+    return this.db.transaction(async (em) => {
+      const links = await em.findBy(GuardianLink, { guardianAccountId: actor.subjectId });
+      if (!links.length) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'This account is not linked as a parent’s account.');
+      await em.update(GuardianLink, { guardianAccountId: actor.subjectId }, { guardianAccountId: null, updatedAt: this.clock.now() });
+      await this.setGuardianRole(em, actor.subjectId, false);
+      await this.auditAccountLink(em, ctx, 'guardian.account_unlink', actor.subjectId, links);
+      return { childIds: links.map((l) => l.childId) };
+    });
+  }
+
+  /** The links a signed-in guardian acts on: as the passwordless parent subject, or as a linked own account. */
+  private linksOf(subjectId: string) {
+    return [{ parentSubjectId: subjectId }, { guardianAccountId: subjectId }];
+  }
+
+  /** Adds or removes `guardian` in the account's roles column (SessionService reads it on every request). */
+  private async setGuardianRole(em: EntityManager, accountId: string, granted: boolean): Promise<void> {
+    const account = await em.findOneByOrFail(Subject, { id: accountId });
+    const roles = new Set(rolesOf(account));
+    if (granted) roles.add(Role.GUARDIAN);
+    else roles.delete(Role.GUARDIAN);
+    await em.update(Subject, { id: accountId }, { roles: Object.values(Role).filter((r) => roles.has(r)).join(','), updatedAt: this.clock.now() });
+  }
+
+  /** One audit event on the account (its roles changed) and one on each child (who controls it changed). */
+  private async auditAccountLink(em: EntityManager, ctx: CallContext, action: string, accountId: string, links: GuardianLink[]): Promise<void> {
+    const operation = action === 'guardian.account_link' ? 'linkGuardianAccount' : 'unlinkGuardianAccount';
+    await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: accountId, categories: ['account'], fields: ['roles'], operation, details: { children: links.length } });
+    for (const link of links) await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: link.childId, categories: ['account'], operation });
+  }
+
+  /**
+   * After a child's deletion: the passwordless parent subject exists only for its children and goes
+   * with the last one (its address, COPPA §312.5(c)(1)); a linked own account is the parent's and
+   * stays, losing the guardian role with its last child.
+   */
+  private async afterChildDeleted(em: EntityManager, link: GuardianLink): Promise<void> {
+    const parentId = link.parentSubjectId;
+    if (parentId && !(await em.existsBy(GuardianLink, { parentSubjectId: parentId }))) await this.personalData.erase(em, parentId, 'guardian.last_child_deleted');
+    const accountId = link.guardianAccountId;
+    if (accountId && !(await em.existsBy(GuardianLink, { guardianAccountId: accountId }))) await this.setGuardianRole(em, accountId, false);
+  }
+
   /** The signed-in parent's children with their permissions, consents and actual data; each child's review is audited as a read. */
   async children(ctx: CallContext): Promise<GuardianChild[]> {
     const actor = ctx.actor as Actor;
     return this.db.transaction(async (em) => {
-      const links = await em.find(GuardianLink, { where: { parentSubjectId: actor.subjectId }, order: { createdAt: 'ASC' } });
+      const links = await em.find(GuardianLink, { where: this.linksOf(actor.subjectId), order: { createdAt: 'ASC' } });
       const out: GuardianChild[] = [];
       for (const link of links) out.push(await this.view(em, ctx, link));
       return out;
@@ -184,7 +261,7 @@ export class GuardianService {
     const actor = ctx.actor as Actor;
     try {
       return await this.db.transaction(async (em) => {
-        const link = await em.findOneBy(GuardianLink, { childId, parentSubjectId: actor.subjectId });
+        const link = await em.findOne(GuardianLink, { where: this.linksOf(actor.subjectId).map((w) => ({ ...w, childId })) });
         if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
         const context = await this.context(em, link.workflowId);
         const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
@@ -194,8 +271,7 @@ export class GuardianService {
         const delivered = await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.decide', ...decided }, { actorId: actor.subjectId, actorRole: Role.GUARDIAN, operation: action, requestId: ctx.requestId, ip: ctx.ip });
         if (isDomainError(delivered)) throw new Refused(delivered);
         if (!viewAfter) {
-          // The parent's own subject exists only for their children: with the last one gone, so does their address (COPPA §312.5(c)(1)).
-          if (!(await em.existsBy(GuardianLink, { parentSubjectId: actor.subjectId }))) await this.personalData.erase(em, actor.subjectId, 'guardian.last_child_deleted');
+          await this.afterChildDeleted(em, link);
           return null;
         }
         const after = await em.findOneByOrFail(GuardianLink, { id: link.id });
@@ -207,6 +283,9 @@ export class GuardianService {
     }
   }
 }
+
+const notEligible = () =>
+  new DomainError(ErrorCode.GUARDIAN_ACCOUNT_NOT_ELIGIBLE_ERROR, 'Only your own active account with a password can be linked as a parent’s account, and never to your own consent. Nothing was changed.');
 
 /** Rolls the transaction back and carries the typed refusal out of it. */
 class Refused extends Error {

@@ -1,10 +1,11 @@
 import type { SubjectAgeService } from '../opt-out/subject-age.service';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { GuardianLink, Profile, Subject, Workflow, type GuardianLinkStatus } from '../../entities';
+import { GuardianLink, Profile, Subject, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -40,6 +41,8 @@ export interface RegisterChildInput {
   parentEmail: string;
   dateOfBirth: CalendarDate;
   locale: string;
+  /** The child's own agreement, required where the child consents jointly with a parent (France under 15); ignored elsewhere. */
+  childAgrees?: boolean | null;
 }
 
 export interface ChildRegistration {
@@ -54,6 +57,8 @@ export interface VerificationCase {
   since: Date;
 }
 
+/** A workflow whose consent is joint (the child agreed at registration; the parent's record completes it). */
+const isJoint = (workflow: Workflow) => (JSON.parse(workflow.snapshot) as { context?: ParentalConsentContext }).context?.jointConsent === true;
 const noticeLocale = (locale: string): 'en' | 'de' => (locale.toLowerCase().startsWith('de') ? 'de' : 'en');
 const birthDateText = (d: CalendarDate) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
@@ -97,12 +102,12 @@ export class ParentalConsentService {
    * answer is the same whether or not the parent's email is known to us (it is not even looked up).
    */
   async registerChild(ctx: CallContext, input: RegisterChildInput): Promise<ChildRegistration | DomainError> {
-    const decision = await this.ageGate.currentDecision(input.deviceId);
-    if (!decision || decision.outcome !== 'parental_consent_required') {
-      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
-    }
-    if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
-      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+    const gate = await this.gateBinding(input);
+    if (isDomainError(gate)) return gate;
+    const decision = gate;
+    const joint = this.jointConsent(decision);
+    if (joint && input.childAgrees !== true) {
+      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED_ERROR, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
     }
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
@@ -117,7 +122,7 @@ export class ParentalConsentService {
     const workflowId = randomUUID();
     const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
     const locale = noticeLocale(input.locale);
-    const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale });
+    const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale, ...(joint ? { jointConsent: joint } : {}) });
     const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
     try {
       return await this.db.transaction(async (em) => {
@@ -152,6 +157,7 @@ export class ParentalConsentService {
         });
         // The screened birth date is the child's known age (CCPA under-16 rules, processingAllowed).
         await this.subjectAges.record(em, childId, { birthDate: input.dateOfBirth, jurisdiction: decision.jurisdiction, source: 'age_gate' });
+        if (joint) await this.recordChildAgreement(em, childId, decision, joint.source);
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), subjectId: childId, action: 'child.register', categories: ['account'], details: { jurisdiction: decision.jurisdiction, checkId: decision.id } });
         const workflowInput: ParentalConsentInput = {
           childId,
@@ -168,6 +174,7 @@ export class ParentalConsentService {
           ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
           threshold: decision.threshold,
           dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
+          ...(joint ? { jointConsent: true } : {}),
         };
         await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
         return { childId, status: 'pending_parental_consent' as const };
@@ -177,6 +184,52 @@ export class ParentalConsentService {
       if (isUniqueViolation(error)) return taken();
       throw error;
     }
+  }
+
+  /**
+   * The age gate's decision a registration stands on. The gate's outcome is bound to the device and
+   * to the email/username tried, so the registration must be the person it screened: the device's
+   * decision asks for parental consent, the date of birth is the deciding one, and the username is
+   * one the gate answered that decision for. When the gate was given no identifier, the decision is
+   * bound to the device (and the date) only and any username is accepted: the registration can only
+   * make a child's account that waits for a parent, the most protective outcome. Attempts are counted per device first, so neither
+   * the date nor the username can be guessed, and a username that is not the bound one is refused
+   * before anyone looks whether it is taken.
+   */
+  private async gateBinding(input: RegisterChildInput): Promise<AgeGateCheck | DomainError> {
+    const guesses = await this.rateLimits.consume([{ key: RateLimitService.key('register-child:device', input.deviceId), rule: this.config.RATE_LIMIT_REGISTER_CHILD_DEVICE }]);
+    if (guesses) return guesses;
+    const decision = await this.ageGate.currentDecision(input.deviceId);
+    if (!decision || decision.outcome !== 'parental_consent_required') {
+      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
+    }
+    const identifiers = await this.ageGate.identifierKeysAnsweredWith(input.deviceId, decision);
+    if (identifiers.length && !identifiers.includes(this.ageGate.identifierKey(input.username))) {
+      return new DomainError(ErrorCode.USERNAME_MISMATCH_ERROR, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
+    }
+    if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
+      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+    }
+    return decision;
+  }
+
+  /** Joint consent (GDPR Art 8(1) as France implements it, LIL art. 45): the age and legal source, if the gate's decision is joint. */
+  private jointConsent(decision: AgeGateCheck): { under: number; source: string } | undefined {
+    if (!decision.jointConsent) return undefined;
+    const rule = this.policy.jurisdictionByCode(decision.jurisdiction);
+    return { under: rule.jointConsentUnder ?? decision.threshold, source: rule.citation };
+  }
+
+  /** The child's half of a joint consent: a record given by the child, with the age-gate check as evidence; the parent's record completes it. */
+  private async recordChildAgreement(em: EntityManager, childId: string, decision: AgeGateCheck, source: string): Promise<void> {
+    await this.consent.record(em, { subjectId: childId }, {
+      purpose: 'child.collection',
+      decision: 'granted',
+      method: 'checkbox',
+      givenBy: 'self',
+      givenBySubjectId: childId,
+      evidence: { ageGateCheckId: decision.id, jointConsent: true, awaits: 'parent', legalSource: source },
+    });
   }
 
   /**
@@ -227,7 +280,7 @@ export class ParentalConsentService {
         decision: p.decision,
         method: p.method,
         givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}) },
+        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
       });
     }
   };
@@ -330,7 +383,7 @@ ${offered.map((f) => box(f.key, f.name, f.description))}</fieldset>
         return html`${notice.sections.map(
           (s) => html`<h2>${s.heading}</h2>\n${s.paragraphs.map((p) => html`<p>${p}</p>\n`)}${s.items.length ? html`<ul>${s.items.map((i) => html`<li>${i}</li>`)}</ul>\n` : ''}`,
         )}<fieldset><legend>${t.accountLegend}</legend>
-${box('account', 'yes', t.account, t.accountHint)}</fieldset>
+${context.jointConsent ? html`<p>${t.joint}</p>\n` : ''}${box('account', 'yes', t.account, t.accountHint)}</fieldset>
 ${plain.length ? html`<fieldset><legend>${t.featuresLegend}</legend>\n${plain.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n` : ''}${
           disclosing.length
             ? html`<fieldset><legend>${t.disclosureLegend}</legend>\n<p class="muted">${t.disclosureHint}</p>\n${disclosing.map((f) => box('feature', f.key, f.name, f.description))}</fieldset>\n`
@@ -392,6 +445,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     accountLegend: '(a) Your child’s account',
     account: 'I consent to the collection and use of my child’s information for the account, as described above.',
     accountHint: 'Required for the account. Nothing is shared with anyone.',
+    joint: 'Your child has already agreed. This consent is joint: your consent completes it; without it, nothing happens.',
     featuresLegend: '(b) Features (optional, each on its own)',
     disclosureLegend: 'Features that make your child’s information visible to others (optional)',
     disclosureHint: 'These count as disclosure. For them we must verify you in a stronger way than email: our privacy team will contact you. Your consent to the account does not depend on them.',
@@ -406,6 +460,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     accountLegend: '(a) Das Konto Ihres Kindes',
     account: 'Ich willige in die Erhebung und Nutzung der Daten meines Kindes für das Konto ein, wie oben beschrieben.',
     accountHint: 'Für das Konto erforderlich. Es wird nichts weitergegeben.',
+    joint: 'Ihr Kind hat bereits zugestimmt. Die Einwilligung ist gemeinsam: Ihre Einwilligung vervollständigt sie; ohne sie geschieht nichts.',
     featuresLegend: '(b) Funktionen (freiwillig, jede einzeln)',
     disclosureLegend: 'Funktionen, die Daten Ihres Kindes für andere sichtbar machen (freiwillig)',
     disclosureHint: 'Diese gelten als Offenlegung. Dafür müssen wir Sie stärker als per E-Mail prüfen: Unser Datenschutzteam meldet sich bei Ihnen. Ihre Einwilligung in das Konto hängt nicht davon ab.',

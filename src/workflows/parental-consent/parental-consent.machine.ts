@@ -48,6 +48,11 @@ export interface ParentalConsentInput {
   threshold: number;
   /** How long a dashboard link works. */
   dashboardLinkTtl: Delay;
+  /**
+   * The child consents jointly with the parent (France under 15) and already agreed at registration
+   * (a consent record given by the child); the parent's consent completes it. Absent: not joint.
+   */
+  jointConsent?: boolean;
 }
 
 export interface ParentalConsentContext extends ParentalConsentInput {
