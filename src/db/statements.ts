@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner } from 'typeorm';
+import { FindOperator, type DataSource, type EntityManager, type EntityMetadata, type EntityTarget, type ObjectLiteral, type QueryRunner } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
@@ -13,7 +13,9 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  * read dates exactly as TypeORM's repositories do on each dialect (SQLite's
  * `YYYY-MM-DD HH:mm:ss.SSS` text, MySQL's datetime(3)).
  *
- * Only equality conditions joined by AND; a null or undefined condition value throws (as TypeORM's
+ * Conditions are joined by AND: a plain value is `=`; TypeORM's `In`, `MoreThan`, `MoreThanOrEqual`,
+ * `LessThan`, `LessThanOrEqual` and `IsNull` operators work as in `find` (an `In` list's length is
+ * part of the statement's shape). A null or undefined condition value throws (as TypeORM's
  * `invalidWhereValuesBehavior` does) instead of silently matching nothing with `= NULL`.
  */
 
@@ -35,6 +37,33 @@ interface Statement {
   conditions: number;
   /** The selected columns (for hydration). */
   columns: ColumnMetadata[];
+}
+
+const COMPARISONS: Record<string, string> = { moreThan: '>', moreThanOrEqual: '>=', lessThan: '<', lessThanOrEqual: '<=' };
+
+/** One condition's shape (part of the cache key) and its bound values. */
+function conditionOf(property: string, value: unknown): { shape: string; values: unknown[] } {
+  if (!(value instanceof FindOperator)) return { shape: property, values: [value] };
+  if (value.type === 'isNull') return { shape: `${property} isNull`, values: [] };
+  if (value.type === 'in') {
+    const list = value.value as unknown as unknown[];
+    if (!list.length) throw new Error(`In() on ${property} needs at least one value`);
+    return { shape: `${property} in${list.length}`, values: list };
+  }
+  if (COMPARISONS[value.type]) return { shape: `${property} ${value.type}`, values: [value.value] };
+  throw new Error(`The ${value.type} operator on ${property} is not supported here: use the query builder`);
+}
+
+/** The conditions of a where object: shapes for the cache key, values in parameter order. */
+function conditionsOf(where: object): { shapes: string[]; values: unknown[] } {
+  const shapes: string[] = [];
+  const values: unknown[] = [];
+  for (const [property, value] of Object.entries(where)) {
+    const condition = conditionOf(property, value);
+    shapes.push(condition.shape);
+    values.push(...condition.values);
+  }
+  return { shapes, values };
 }
 
 /** One entity's metadata and its statements, built once per DataSource. */
@@ -65,8 +94,23 @@ class EntityStatements {
     return this.dataSource.driver.escape(name);
   }
 
-  where(conditions: ColumnMetadata[]): string {
-    return conditions.length ? ` WHERE ${conditions.map((c) => `${this.escape(c.databaseName)} = ?`).join(' AND ')}` : '';
+  /** The WHERE clause of condition shapes, and the column of each parameter it binds. */
+  where(shapes: string[]): { sql: string; params: ColumnMetadata[] } {
+    const params: ColumnMetadata[] = [];
+    const parts = shapes.map((shape) => {
+      const [property, op = 'equal'] = shape.split(' ');
+      const column = this.column(property);
+      const name = this.escape(column.databaseName);
+      if (op === 'isNull') return `${name} IS NULL`;
+      if (op.startsWith('in')) {
+        const n = Number(op.slice(2));
+        for (let i = 0; i < n; i++) params.push(column);
+        return `${name} IN (${Array.from({ length: n }, () => '?').join(', ')})`;
+      }
+      params.push(column);
+      return `${name} ${COMPARISONS[op] ?? '='} ?`;
+    });
+    return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', params };
   }
 
   /** Runs a statement through the manager's query runner (the caller's transaction, if any). */
@@ -108,22 +152,22 @@ function statementsOf(em: EntityManager, entity: EntityTarget<ObjectLiteral>): E
 
 const definedKeys = (values: object) => Object.keys(values).filter((k) => (values as Row)[k] !== undefined);
 
-/** The rows of `entity` matching every `where` value (all columns, hydrated as TypeORM's find does). */
+/** The rows of `entity` matching every `where` condition (all columns, hydrated as TypeORM's find does). */
 export async function selectRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, where: Values<T>, options: SelectOptions<T> = {}): Promise<T[]> {
   const s = statementsOf(em, entity);
-  const whereProps = Object.keys(where);
+  const conditions = conditionsOf(where);
   const orderProps = Object.entries(options.orderBy ?? {}) as [string, 'ASC' | 'DESC'][];
   const lock = !!options.lock && em.connection.driver.options.type !== 'better-sqlite3';
-  const key = `select|${whereProps.join(',')}|${orderProps.map(([p, d]) => `${p} ${d}`).join(',')}|${options.limit ?? ''}|${lock}`;
+  const key = `select|${conditions.shapes.join(',')}|${orderProps.map(([p, d]) => `${p} ${d}`).join(',')}|${options.limit ?? ''}|${lock}`;
   const statement = s.get(key, () => {
-    const conditions = whereProps.map((p) => s.column(p));
+    const filter = s.where(conditions.shapes);
     const columns = s.metadata.columns;
     const order = orderProps.length ? ` ORDER BY ${orderProps.map(([p, d]) => `${s.escape(s.column(p).databaseName)} ${d === 'DESC' ? 'DESC' : 'ASC'}`).join(', ')}` : '';
     const limit = options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`;
-    const sql = `SELECT ${columns.map((c) => s.escape(c.databaseName)).join(', ')} FROM ${s.table}${s.where(conditions)}${order}${limit}${lock ? ' FOR UPDATE' : ''}`;
-    return { sql, params: conditions, conditions: conditions.length, columns };
+    const sql = `SELECT ${columns.map((c) => s.escape(c.databaseName)).join(', ')} FROM ${s.table}${filter.sql}${order}${limit}${lock ? ' FOR UPDATE' : ''}`;
+    return { sql, params: filter.params, conditions: filter.params.length, columns };
   });
-  const { records } = await s.run(em, statement, whereProps.map((p) => (where as Row)[p]));
+  const { records } = await s.run(em, statement, conditions.values);
   return records.map((raw) => s.hydrate<T>(statement, raw));
 }
 
@@ -148,13 +192,13 @@ export async function insertRow<T extends ObjectLiteral>(em: EntityManager, enti
 export async function updateRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, set: Values<T>, where: Values<T>): Promise<number> {
   const s = statementsOf(em, entity);
   const setProps = definedKeys(set);
-  const whereProps = Object.keys(where);
-  const statement = s.get(`update|${setProps.join(',')}|${whereProps.join(',')}`, () => {
+  const conditions = conditionsOf(where);
+  const statement = s.get(`update|${setProps.join(',')}|${conditions.shapes.join(',')}`, () => {
     const assigned = setProps.map((p) => s.column(p));
-    const conditions = whereProps.map((p) => s.column(p));
-    const sql = `UPDATE ${s.table} SET ${assigned.map((c) => `${s.escape(c.databaseName)} = ?`).join(', ')}${s.where(conditions)}`;
-    return { sql, params: [...assigned, ...conditions], conditions: conditions.length, columns: [] };
+    const filter = s.where(conditions.shapes);
+    const sql = `UPDATE ${s.table} SET ${assigned.map((c) => `${s.escape(c.databaseName)} = ?`).join(', ')}${filter.sql}`;
+    return { sql, params: [...assigned, ...filter.params], conditions: filter.params.length, columns: [] };
   });
-  const { affected } = await s.run(em, statement, [...setProps.map((p) => (set as Row)[p]), ...whereProps.map((p) => (where as Row)[p])]);
+  const { affected } = await s.run(em, statement, [...setProps.map((p) => (set as Row)[p]), ...conditions.values]);
   return affected ?? 0;
 }

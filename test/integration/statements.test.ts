@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { In, IsNull, LessThan, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { insertRow, selectOne, selectRows, updateRows } from '../../src/db/statements';
 import { AuditEvent, Timer } from '../../src/entities';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -106,6 +107,17 @@ describe('hot-path statements', () => {
     await em().insert(Timer, timers);
     const ordered = await selectRows(em(), Timer, { workflowId, status: 'pending' }, { orderBy: { fireAt: 'DESC' }, limit: 2 });
     expect(ordered.map((t) => t.name)).toEqual(['t3', 't2']);
+    const since = new Date(Date.UTC(2026, 0, 2));
+    for (const where of [
+      { workflowId, fireAt: MoreThanOrEqual(since) },
+      { workflowId, fireAt: LessThan(since) },
+      { workflowId, name: In(['t1', 't3', 'none']) },
+      { workflowId, lastError: IsNull(), fireAt: MoreThan(since) },
+    ]) {
+      const mine = await selectRows(em(), Timer, where, { orderBy: { name: 'ASC' } });
+      expect(mine).toEqual(await em().find(Timer, { where, order: { name: 'ASC' } }));
+      expect(mine.length).toBeGreaterThan(0);
+    }
     await expect(selectRows(em(), Timer, { workflowId: null })).rejects.toThrow(/IS NULL/);
     await expect(updateRows(em(), Timer, { status: 'fired' }, { workflowId: undefined })).rejects.toThrow(/IS NULL/);
   });
