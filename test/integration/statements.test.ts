@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, LessThan, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { insertRow, selectOne, selectRows, updateRows } from '../../src/db/statements';
-import { AuditEvent, Timer } from '../../src/entities';
+import { AgeGateCheck, AuditEvent, Timer } from '../../src/entities';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 /**
@@ -71,6 +71,35 @@ describe('hot-path statements', () => {
     const { id: y, workflowId: wy, ...timerByStatement } = await stored('timer', 'id', second.id);
     expect([x, y, wx, wy]).toEqual([first.id, second.id, first.workflowId, second.workflowId]);
     expect(timerByStatement).toEqual(timerByTypeorm);
+  });
+
+  it('stores and reads booleans and ints as the repositories do', async () => {
+    const check = (id: string, flag: boolean): AgeGateCheck =>
+      Object.assign(new AgeGateCheck(), {
+        id,
+        deviceKey: 'device',
+        identifierKey: null,
+        birthDateKey: 'birth',
+        outcome: 'teen',
+        age: 14,
+        threshold: 16,
+        jointConsent: flag,
+        limits: '[]',
+        jurisdiction: 'DE',
+        retried: !flag,
+        appliedCheckId: id,
+        decidedAt: new Date('2026-02-03T04:05:06.007Z'),
+      });
+    for (const flag of [true, false]) {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await em().insert(AgeGateCheck, check(a, flag));
+      await insertRow(em(), AgeGateCheck, check(b, flag));
+      const { id: x, appliedCheckId: ax, ...byTypeorm } = await stored('age_gate_check', 'id', a);
+      const { id: y, appliedCheckId: ay, ...byStatement } = await stored('age_gate_check', 'id', b);
+      expect(byStatement).toEqual(byTypeorm);
+      expect(await selectOne(em(), AgeGateCheck, { id: b })).toEqual(check(b, flag));
+      expect(await selectOne(em(), AgeGateCheck, { id: a })).toEqual(await em().findOneBy(AgeGateCheck, { id: a }));
+    }
   });
 
   it('reads rows into the same entities as findOneBy', async () => {
