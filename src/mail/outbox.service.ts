@@ -3,6 +3,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { insertRow } from '../db/statements';
 import { OutboxMessage } from '../entities';
 import type { OutboxStatus } from '../entities/outbox-message.entity';
 import { DomainError, ErrorCode } from '../errors';
@@ -121,7 +122,7 @@ export class OutboxService {
       updatedAt: now,
       sentAt: null,
     });
-    await em.insert(OutboxMessage, row);
+    await insertRow(em, OutboxMessage, row);
     return row;
   }
 

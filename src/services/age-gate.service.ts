@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { MoreThanOrEqual } from 'typeorm';
+import { MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { insertRow, selectOne, selectRows } from '../db/statements';
 import { AgeGateCheck } from '../entities';
 import { DomainError, ErrorCode } from '../errors';
 import { checkBirthDate, decideAge, type AgeOutcome, type CalendarDate, type TeenLimit, ageOn } from '../policy';
@@ -62,14 +63,7 @@ export class AgeGateService {
 
     return this.db.transaction(async (em) => {
       const since = new Date(now.getTime() - this.retryWindowMs);
-      const repo = em.getRepository(AgeGateCheck);
-      const earlier = await repo.find({
-        where: [
-          { deviceKey, decidedAt: MoreThanOrEqual(since) },
-          ...(identifierKey ? [{ identifierKey, decidedAt: MoreThanOrEqual(since) }] : []),
-        ],
-        order: { decidedAt: 'ASC' },
-      });
+      const earlier = await this.earlierChecks(em, deviceKey, identifierKey, since);
       const row: AgeGateCheck = Object.assign(new AgeGateCheck(), {
         id: randomUUID(),
         deviceKey,
@@ -88,7 +82,7 @@ export class AgeGateService {
         PROTECTION[c.outcome as AgeOutcome] > PROTECTION[best.outcome as AgeOutcome] ? c : best,
       );
       row.appliedCheckId = applied.id;
-      await repo.insert(row);
+      await insertRow(em, AgeGateCheck, row);
       return {
         checkId: row.id,
         outcome: applied.outcome as AgeOutcome,
@@ -105,13 +99,19 @@ export class AgeGateService {
   /** The decision a device is bound to now (the most protective within the window), if any. */
   async currentDecision(deviceId: string): Promise<AgeGateCheck | undefined> {
     const since = new Date(this.clock.now().getTime() - this.retryWindowMs);
-    const rows = await this.db.manager.getRepository(AgeGateCheck).find({
-      where: { deviceKey: this.keyring.key('age-gate-device', deviceId), decidedAt: MoreThanOrEqual(since) },
-      order: { decidedAt: 'DESC' },
-      take: 1,
-    });
-    if (!rows.length) return undefined;
-    return (await this.db.manager.getRepository(AgeGateCheck).findOneBy({ id: rows[0].appliedCheckId })) ?? undefined;
+    const em = this.db.manager;
+    const latest = await selectOne(em, AgeGateCheck, { deviceKey: this.keyring.key('age-gate-device', deviceId), decidedAt: MoreThanOrEqual(since) }, { orderBy: { decidedAt: 'DESC' } });
+    if (!latest) return undefined;
+    return (await selectOne(em, AgeGateCheck, { id: latest.appliedCheckId })) ?? undefined;
+  }
+
+  /** The checks of this device or this identifier since `since`, oldest first (two indexed lookups, not one OR). */
+  private async earlierChecks(em: EntityManager, deviceKey: string, identifierKey: string | null, since: Date): Promise<AgeGateCheck[]> {
+    const byDevice = await selectRows(em, AgeGateCheck, { deviceKey, decidedAt: MoreThanOrEqual(since) }, { orderBy: { decidedAt: 'ASC' } });
+    if (!identifierKey) return byDevice;
+    const seen = new Set(byDevice.map((c) => c.id));
+    const byIdentifier = (await selectRows(em, AgeGateCheck, { identifierKey, decidedAt: MoreThanOrEqual(since) }, { orderBy: { decidedAt: 'ASC' } })).filter((c) => !seen.has(c.id));
+    return [...byDevice, ...byIdentifier].sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime());
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { selectRows } from '../db/statements';
 import { ConsentRecord } from '../entities';
 import { DomainError, ErrorCode } from '../errors';
 import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../policy';
@@ -90,7 +91,7 @@ export class ConsentService {
   /** The current state of every purpose (or the given ones) for a subject or a device. */
   async state(target: ConsentTarget, purposes: ConsentPurpose[] = this.purposes(), em: EntityManager = this.db.manager): Promise<PurposeState[]> {
     const where = 'subjectId' in target ? { subjectId: target.subjectId } : { deviceKey: this.deviceKey(target.deviceId) };
-    const rows = await em.getRepository(ConsentRecord).find({ where, order: { id: 'DESC' } });
+    const rows = await selectRows(em, ConsentRecord, where, { orderBy: { id: 'DESC' } });
     const latest = new Map<string, ConsentRecord>();
     for (const row of rows) if (!latest.has(row.purpose)) latest.set(row.purpose, row);
     const now = this.clock.now().getTime();

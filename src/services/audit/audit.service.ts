@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Brackets, type EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
+import { insertRow, selectOne, updateRows } from '../../db/statements';
 import { AuditEvent, AuditHead } from '../../entities';
 import { auditEventPersonalData } from '../../entities/audit-event.entity';
 import { RequestError } from '../../errors';
@@ -135,8 +136,8 @@ export class AuditService {
       prevHash: head.hash,
     };
     const event = { ...row, hash: chainHash(head.hash, hashedContent(row)) };
-    await em.insert(AuditEvent, event);
-    await em.update(AuditHead, { id: 1 }, { seq: event.seq, hash: event.hash });
+    await insertRow(em, AuditEvent, event);
+    await updateRows(em, AuditHead, { seq: event.seq, hash: event.hash }, { id: 1 });
     return Object.assign(new AuditEvent(), event);
   }
 
@@ -235,10 +236,7 @@ export class AuditService {
   }
 
   private async lockHead(em: EntityManager): Promise<AuditHead> {
-    const find = () => {
-      const qb = em.getRepository(AuditHead).createQueryBuilder('h').where('h.id = 1');
-      return (this.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne();
-    };
+    const find = () => selectOne(em, AuditHead, { id: 1 }, { lock: this.db.rowLocks });
     const head = await find();
     if (head) return head;
     await em.createQueryBuilder().insert().into(AuditHead).values({ id: 1, seq: 0, hash: GENESIS_HASH }).orIgnore().execute();

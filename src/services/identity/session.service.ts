@@ -4,6 +4,7 @@ import { Role, type Actor } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { selectOne, updateRows } from '../../db/statements';
 import { Session, Subject } from '../../entities';
 import { DomainError, ErrorCode, RequestError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
@@ -145,20 +146,16 @@ export class SessionService {
   async authenticate(token: string | undefined): Promise<{ actor?: Actor; failure?: AuthFailure }> {
     if (token === undefined) return {};
     if (!TOKEN_FORMAT.test(token)) return { failure: 'invalid' };
-    const row = await this.db.manager
-      .getRepository(Session)
-      .createQueryBuilder('s')
-      .innerJoinAndMapOne('s.subject', Subject, 'u', 'u.id = s.subjectId')
-      .where('s.tokenHash = :hash', { hash: tokenHash(token) })
-      .getOne();
-    const subject = (row as (Session & { subject?: Subject }) | null)?.subject;
+    const em = this.db.manager;
+    const row = await selectOne(em, Session, { tokenHash: tokenHash(token) });
+    const subject = row && (await selectOne(em, Subject, { id: row.subjectId }));
     if (!row || !subject || subject.status === 'erased') return { failure: 'invalid' };
     if (row.revokedAt) return { failure: 'revoked' };
     const now = this.clock.now().getTime();
     const lastUsed = new Date(row.lastUsedAt).getTime();
     if (new Date(row.expiresAt).getTime() <= now || lastUsed + this.config.SESSION_IDLE_TIMEOUT <= now) return { failure: 'expired' };
     if (now - lastUsed >= LAST_USE_THROTTLE_MS) {
-      await this.db.transaction((em) => em.update(Session, { id: row.id }, { lastUsedAt: new Date(now) }));
+      await this.db.transaction((tx) => updateRows(tx, Session, { lastUsedAt: new Date(now) }, { id: row.id }));
     }
     return {
       actor: {

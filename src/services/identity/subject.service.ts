@@ -4,6 +4,7 @@ import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { selectOne } from '../../db/statements';
 import { Profile, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
@@ -180,9 +181,10 @@ export class SubjectService {
   }
 
   private async load(em: EntityManager, subjectId: string): Promise<Account | null> {
-    const subject = await em.findOneBy(Subject, { id: subjectId });
+    const subject = await selectOne(em, Subject, { id: subjectId });
     if (!subject || subject.status === 'erased') return null;
-    const profile = await em.findOneByOrFail(Profile, { subjectId });
+    const profile = await selectOne(em, Profile, { subjectId });
+    if (!profile) throw new Error(`Subject ${subjectId} has no profile row`);
     return {
       subject,
       profile,

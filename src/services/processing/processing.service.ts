@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
+import { selectOne, selectRows } from '../../db/statements';
 import { ConsentRecord, Subject, SubjectAge } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import { processingPurposes, type ProcessingPurpose } from '../../policy';
@@ -41,17 +42,11 @@ export class ProcessingService {
       return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE_ERROR, `No processing purpose "${purposeKey}" in the policy. Purposes: ${[...this.purposes.keys()].join(', ')}.`);
     }
     const em = this.db.manager;
-    const row: { status: string; birthDate: string | null; jurisdiction: string | null } | undefined = await em
-      .createQueryBuilder()
-      .select('s.status', 'status')
-      .addSelect('a.birthDate', 'birthDate')
-      .addSelect('a.jurisdiction', 'jurisdiction')
-      .from(Subject, 's')
-      .leftJoin(SubjectAge, 'a', 'a.subjectId = s.id')
-      .where('s.id = :subjectId', { subjectId })
-      .getRawOne();
+    const subject = await selectOne(em, Subject, { id: subjectId });
+    const age = subject && (await selectOne(em, SubjectAge, { subjectId }));
+    const row = subject ? { status: subject.status, birthDate: age?.birthDate ?? null, jurisdiction: age?.jurisdiction ?? null } : undefined;
     const consentKeys = [purpose.consentPurpose, purpose.saleShare ? 'child.disclosure' : undefined].filter((k): k is string => !!k);
-    const records = row && consentKeys.length ? await em.getRepository(ConsentRecord).find({ where: { subjectId, purpose: In(consentKeys) }, order: { id: 'DESC' } }) : [];
+    const records = row && consentKeys.length ? await selectRows(em, ConsentRecord, { subjectId, purpose: In(consentKeys) }, { orderBy: { id: 'DESC' } }) : [];
     const latest = new Map<string, ConsentRecord>();
     for (const r of records) if (!latest.has(r.purpose)) latest.set(r.purpose, r);
     const now = this.clock.now();

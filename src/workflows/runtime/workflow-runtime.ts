@@ -4,6 +4,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMa
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { insertRow, selectOne, updateRows } from '../../db/statements';
 import { Timer, Workflow, WorkflowEvent } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import type { OutboxService } from '../../mail/outbox.service';
@@ -115,7 +116,7 @@ export class WorkflowRuntime {
       createdAt: now,
       updatedAt: now,
     });
-    await em.insert(Workflow, workflow);
+    await insertRow(em, Workflow, workflow);
     const effects = await this.perform(em, workflow, def.machine, actions, by, now);
     if (workflow.status === 'done') await this.cleanUp(em, workflow, now);
     await this.deps.audit.append(em, {
@@ -143,10 +144,9 @@ export class WorkflowRuntime {
    */
   async deliverIn(em: EntityManager, workflowId: string, event: WorkflowEventInput, by: Caller = SYSTEM): Promise<DeliverResult> {
     if (!event.id || !event.type) throw new Error('A workflow event needs an id and a type');
-    const qb = em.getRepository(Workflow).createQueryBuilder('w').where('w.id = :id', { id: workflowId });
-    const row = await (this.deps.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne();
+    const row = await selectOne(em, Workflow, { id: workflowId }, { lock: this.deps.db.rowLocks });
     if (!row) return new DomainError(ErrorCode.WORKFLOW_NOT_FOUND_ERROR, 'No workflow with this id exists.');
-    if (await em.findOneBy(WorkflowEvent, { workflowId, eventId: event.id })) return { workflow: row, duplicate: true, effects: [] };
+    if (await selectOne(em, WorkflowEvent, { workflowId, eventId: event.id })) return { workflow: row, duplicate: true, effects: [] };
 
     const def = this.registry.machine(row.machineId, row.machineVersion);
     const { id: eventId, ...machineEvent } = event;
@@ -169,15 +169,10 @@ export class WorkflowRuntime {
       version: row.version + 1,
       updatedAt: now,
     };
-    const saved = await em
-      .createQueryBuilder()
-      .update(Workflow)
-      .set(update)
-      .where('id = :id AND version = :version', { id: row.id, version: row.version })
-      .execute();
-    if (saved.affected !== 1) throw new WorkflowConflictError(row.id);
+    const saved = await updateRows(em, Workflow, update, { id: row.id, version: row.version });
+    if (saved !== 1) throw new WorkflowConflictError(row.id);
     Object.assign(row, update);
-    await em.insert(WorkflowEvent, { workflowId, eventId, type: event.type, processedAt: now });
+    await insertRow(em, WorkflowEvent, { workflowId, eventId, type: event.type, processedAt: now });
 
     const effects = await this.perform(em, row, def.machine, actions, by, now);
     if (update.status === 'done') await this.cleanUp(em, row, now);
@@ -222,7 +217,7 @@ export class WorkflowRuntime {
           break;
         case 'startTimer': {
           const p = params as unknown as StartTimerParams;
-          await em.insert(Timer, {
+          await insertRow(em, Timer, {
             id: randomUUID(),
             workflowId: workflow.id,
             name: p.name,
@@ -238,7 +233,7 @@ export class WorkflowRuntime {
         }
         case 'cancelTimer': {
           const p = params as unknown as CancelTimerParams;
-          await em.update(Timer, { workflowId: workflow.id, name: p.name, status: 'pending' }, { status: 'cancelled', firedAt: now });
+          await updateRows(em, Timer, { status: 'cancelled', firedAt: now }, { workflowId: workflow.id, name: p.name, status: 'pending' });
           break;
         }
         case 'revokeLinks': {
@@ -279,7 +274,7 @@ export class WorkflowRuntime {
 
   /** A finished workflow waits for nothing: its pending timers are cancelled and its open links revoked. */
   private async cleanUp(em: EntityManager, workflow: Workflow, now: Date): Promise<void> {
-    await em.update(Timer, { workflowId: workflow.id, status: 'pending' }, { status: 'cancelled', firedAt: now });
+    await updateRows(em, Timer, { status: 'cancelled', firedAt: now }, { workflowId: workflow.id, status: 'pending' });
     await this.deps.tokens.revoke(em, workflow.id, now);
   }
 }
