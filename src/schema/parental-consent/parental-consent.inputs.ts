@@ -1,7 +1,8 @@
-import { IsBoolean, IsEmail, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsOptional, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DateOfBirthInput } from '../age-gate/age-gate.input';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
+import { ParentVerificationMethodValue } from './parental-consent.types';
 
 @InputType({ description: 'A child’s registration after the age gate asked for parental consent: only what COPPA §312.5(c)(1) allows.' })
 export class RegisterChildInput {
@@ -40,6 +41,14 @@ export class DecideParentalVerificationInput {
   @Field({ description: 'How the parent was verified, or why not (kept as evidence).' })
   @Length(3, 1000)
   note!: string;
+
+  @Field(() => ParentVerificationMethodValue, {
+    nullable: true,
+    description: 'The method staff actually used, recorded on the consent records. Default: what the parent returned (signed form, phone or video call); with nothing returned, staff_verified.',
+  })
+  @IsOptional()
+  @IsEnum(ParentVerificationMethodValue)
+  method?: ParentVerificationMethodValue;
 }
 
 @InputType({ description: 'The parent’s email, as given at the child’s registration.' })

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -6,10 +6,21 @@ import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
 import { isDomainError } from '../../errors';
 import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
-import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, ParentDashboardRequested } from './parental-consent.types';
+import {
+  AgeGateDecisionMissingError,
+  ChildRegistration,
+  DateOfBirthMismatchError,
+  ParentalVerificationCase,
+  ParentalVerificationDecision,
+  ParentalVerificationDocument,
+  ParentDashboardRequested,
+  ParentVerificationMethodValue,
+} from './parental-consent.types';
 
 const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
+
+const ParentalVerificationDocumentResult = resultUnion('ParentalVerificationDocumentResult', ParentalVerificationDocument, [NotFoundError]);
 
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
@@ -34,13 +45,23 @@ export class ParentalConsentResolver {
   @Authorized(Role.STAFF, Role.ADMIN)
   @Query(() => [ParentalVerificationCase], { description: 'Staff: parents waiting for a stronger verification (disclosing features), oldest first.' })
   async parentalVerificationQueue(@Ctx() ctx: RequestContext): Promise<ParentalVerificationCase[]> {
-    return ctx.services.parentalConsent.verificationQueue();
+    const cases = await ctx.services.parentalConsent.verificationQueue(ctx);
+    return cases.map((c) => ({ ...c, evidence: c.evidence && { ...c.evidence, method: c.evidence.method as ParentVerificationMethodValue } }));
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Query(() => ParentalVerificationDocumentResult, { description: 'Staff: a signed consent form a parent uploaded (evidenceId from parentalVerificationQueue), decrypted; each read is audited.' })
+  async parentalVerificationDocument(@Arg('evidenceId', () => ID) evidenceId: string, @Ctx() ctx: RequestContext): Promise<typeof ParentalVerificationDocumentResult> {
+    const result = await ctx.services.parentalEvidence.read(ctx, evidenceId);
+    if (isDomainError(result)) return result as typeof ParentalVerificationDocumentResult;
+    const { content, ...rest } = result;
+    return { ...rest, contentBase64: content.toString('base64') };
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => DecideParentalVerificationResult, { description: 'Staff: approve or reject the disclosing features after verifying the parent (signed form, call or video), with a note.' })
   async decideParentalVerification(@Arg('input') input: DecideParentalVerificationInput, @Ctx() ctx: RequestContext): Promise<typeof DecideParentalVerificationResult> {
-    const result = await ctx.services.parentalConsent.decideVerification(ctx, input.workflowId, input.approve, input.note);
+    const result = await ctx.services.parentalConsent.decideVerification(ctx, input.workflowId, input.approve, input.note, input.method);
     return result as typeof DecideParentalVerificationResult;
   }
 }
