@@ -11,14 +11,16 @@ export interface MultipartBody {
 
 /** Small text fields beside the one file (CSRF token, choices, a phone number). */
 const FIELD_LIMITS = { fields: 40, fieldSize: 4096, parts: 44 };
-/** Beyond the file limit plus this much, the client is cut off instead of read to the end. */
+/** Beyond the file limit plus this much, parsing stops and the rest is discarded unread (the client still gets its page). */
 const SLACK_BYTES = 64 * 1024;
+/** A body this many times the limit is not even discarded to the end: the connection is dropped. */
+const DROP_FACTOR = 4;
 
 /**
  * Reads a multipart/form-data body with busboy: text fields, and one file of `fileField` kept in
- * memory only up to `maxBytes`. The limit holds while the body streams (a bigger file is discarded
- * chunk by chunk and flagged), and a body far beyond it is cut off. Resolves undefined for a body
- * that is not well-formed multipart.
+ * memory only up to `maxBytes`. The limit holds while the body streams: a bigger file is discarded
+ * chunk by chunk and flagged, a body beyond the limit is no longer parsed, and one far beyond it
+ * drops the connection. Resolves undefined for a body that is not well-formed multipart.
  */
 export function readMultipart(req: Request, fileField: string, maxBytes: number): Promise<MultipartBody | undefined> {
   return new Promise((resolve) => {
@@ -41,7 +43,8 @@ export function readMultipart(req: Request, fileField: string, maxBytes: number)
     let received = 0;
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxBytes + SLACK_BYTES) {
+      if (received > DROP_FACTOR * maxBytes + SLACK_BYTES) req.destroy();
+      else if (received > maxBytes + SLACK_BYTES && !settled) {
         tooLarge = true;
         req.unpipe(parser);
         req.resume();

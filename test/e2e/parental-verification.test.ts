@@ -155,6 +155,8 @@ describe('parental verification', () => {
     const before = await evidenceCounts();
     const cases: [Awaited<ReturnType<typeof post>>, number, string][] = [
       [await post(link, [['method', 'signed_form']], { bytes: pdf(MAX_BYTES + 1), name: 'big.pdf', type: 'application/pdf' }), 413, 'The file is larger than 0.2 MB'],
+      // Far beyond: parsing stops at the limit and the rest is discarded unread.
+      [await post(link, [['method', 'signed_form']], { bytes: pdf(MAX_BYTES * 3), name: 'huge.pdf', type: 'application/pdf' }), 413, 'The file is larger than 0.2 MB'],
       [await post(link, [['method', 'signed_form']], { bytes: Buffer.from('I agree, signed: a parent\n'), name: 'form.pdf', type: 'application/pdf' }), 415, 'This file is not a PDF, JPEG, PNG'],
       [await post(link, [['method', 'signed_form']], { bytes: Buffer.alloc(0), name: 'empty.pdf', type: 'application/pdf' }), 400, 'The file is empty'],
       [await post(link, [['method', 'signed_form']]), 400, 'The file is empty'],
