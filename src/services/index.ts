@@ -130,7 +130,7 @@ export function createServices(deps: ServiceDeps) {
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
     parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
-    parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence')).install(),
+    parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
   };
 }
 

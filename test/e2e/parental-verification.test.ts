@@ -23,7 +23,8 @@ describe('parental verification', () => {
   let staff: SignedIn;
   let n = 0;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { PARENTAL_EVIDENCE_MAX_BYTES: String(MAX_BYTES) } });
+    // BODY_LIMIT: the app twin takes the form as base64 inside the GraphQL request.
+    env = await createTestEnv({ env: { PARENTAL_EVIDENCE_MAX_BYTES: String(MAX_BYTES), BODY_LIMIT: '1mb' } });
     staff = await createStaff(env, await createAdmin(env));
   });
   afterAll(() => env?.stop());
@@ -249,6 +250,32 @@ describe('parental verification', () => {
     await env.workers.sendMail();
     await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
     expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'active', verificationMethod: 'email_plus', permissions: '["personalized_content"]' });
+  });
+
+  it('apps: submitParentalVerification takes the link token with a base64 form or a call request, with the same checks', async () => {
+    const SUBMIT = `mutation($input: SubmitParentalVerificationInput!) { submitParentalVerification(input: $input) { __typename ... on ParentalVerificationSubmitted { message } ... on ErrorResult { errorCode message } } }`;
+    const { childId, workflowId, link } = await awaitingVerification(['public_profile']);
+    const token = link.split('/l/')[1];
+    const submit = async (input: Record<string, unknown>) => (await env.gql(SUBMIT, { input: { token, ...input } })).data.submitParentalVerification;
+    const before = await evidenceCounts();
+    expect((await submit({ signedFormBase64: Buffer.from('just text').toString('base64') })).errorCode).toBe('EVIDENCE_TYPE_ERROR');
+    expect((await submit({ signedFormBase64: '' })).errorCode).toBe('EVIDENCE_EMPTY_ERROR');
+    expect((await submit({ signedFormBase64: pdf(MAX_BYTES + 10).toString('base64') })).errorCode).toBe('EVIDENCE_TOO_LARGE_ERROR');
+    expect((await submit({ callRequest: { channel: 'VIDEO_CALL', contact: '<script>' } })).errorCode).toBe('CALL_REQUEST_INVALID_ERROR');
+    expect((await submit({ signedFormBase64: pdf(100).toString('base64'), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('CALL_REQUEST_INVALID_ERROR');
+    // A link of another purpose is no verification link.
+    expect((await env.gql(SUBMIT, { input: { token: 'y'.repeat(43), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } } })).data.submitParentalVerification.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+    expect(await evidenceCounts()).toEqual(before);
+
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]);
+    expect(await submit({ signedFormBase64: jpeg.toString('base64') })).toMatchObject({ __typename: 'ParentalVerificationSubmitted' });
+    const row = await m().findOneByOrFail(ParentalEvidence, { workflowId });
+    expect(row).toMatchObject({ childId, method: 'signed_form', contentType: 'image/jpeg', byteSize: 2004 });
+    // (The earlier test moved the clock past the staff session's idle timeout: a new staff member reads it.)
+    const reader = await createStaff(env, await createAdmin(env));
+    const doc = await env.gql(DOCUMENT, { id: row.id }, { token: reader.token });
+    expect(Buffer.from(doc.data.parentalVerificationDocument.contentBase64, 'base64').equals(jpeg)).toBe(true);
+    expect((await submit({ callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('ACTION_TOKEN_USED_ERROR');
   });
 
   it('the document query is for staff with two-factor only', async () => {

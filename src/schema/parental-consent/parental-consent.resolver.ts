@@ -1,18 +1,23 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
-import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
+import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
-import { isDomainError } from '../../errors';
-import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
+import { isDomainError, RequestError } from '../../errors';
+import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput, SubmitParentalVerificationInput } from './parental-consent.inputs';
 import {
   AgeGateDecisionMissingError,
+  CallRequestInvalidError,
+  EvidenceEmptyError,
+  EvidenceTooLargeError,
+  EvidenceTypeError,
   ChildRegistration,
   DateOfBirthMismatchError,
   ParentalVerificationCase,
   ParentalVerificationDecision,
   ParentalVerificationDocument,
+  ParentalVerificationSubmitted,
   ParentDashboardRequested,
   ParentVerificationMethodValue,
 } from './parental-consent.types';
@@ -21,6 +26,17 @@ const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
 
 const ParentalVerificationDocumentResult = resultUnion('ParentalVerificationDocumentResult', ParentalVerificationDocument, [NotFoundError]);
+
+const SubmitParentalVerificationResult = resultUnion('SubmitParentalVerificationResult', ParentalVerificationSubmitted, [
+  EvidenceEmptyError,
+  EvidenceTooLargeError,
+  EvidenceTypeError,
+  CallRequestInvalidError,
+  ActionTokenInvalidError,
+  ActionTokenExpiredError,
+  ActionTokenUsedError,
+  WorkflowEventNotAcceptedError,
+]);
 
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
@@ -40,6 +56,21 @@ export class ParentalConsentResolver {
     const result = await ctx.services.parentalConsent.requestParentDashboard(ctx, input.email);
     if (isDomainError(result)) return result as typeof RequestParentDashboardResult;
     return { message: 'If this address belongs to a parent of a child account, we have sent a link to it.' };
+  }
+
+  @Mutation(() => SubmitParentalVerificationResult, {
+    description: 'The verification page for apps (no session: the link is the proof): a signed consent form or a request for a call or video check, with the token of the verification link. Uses the link once.',
+  })
+  async submitParentalVerification(@Arg('input') input: SubmitParentalVerificationInput, @Ctx() ctx: RequestContext): Promise<typeof SubmitParentalVerificationResult> {
+    const wait = ctx.services.links.throttled(ctx.ip);
+    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
+    const { token, signedFormBase64, callRequest } = input;
+    const result = await ctx.services.parentalEvidence.submitWithToken(ctx, token, {
+      signedFormBase64,
+      callRequest: callRequest && { channel: callRequest.channel as 'phone_call' | 'video_call', contact: callRequest.contact, preferredTime: callRequest.preferredTime ?? '' },
+    });
+    if (isDomainError(result)) return result as typeof SubmitParentalVerificationResult;
+    return { message: 'Thank you: privacy staff will verify and tell the parent by email.' };
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)

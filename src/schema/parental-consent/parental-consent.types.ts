@@ -78,3 +78,8 @@ export class ParentalVerificationDecision {
 export class ParentDashboardRequested {
   @Field() message!: string;
 }
+
+@ObjectType({ simpleResolvers: true, description: 'The signed form or call request was received; privacy staff will verify and decide.' })
+export class ParentalVerificationSubmitted {
+  @Field() message!: string;
+}

@@ -14,6 +14,7 @@ import {
 } from '../../workflows/parental-consent/parental-consent.machine';
 import type { EffectHandler, LinkForm, LinkFormRefusal, UploadedFile } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
+import type { ActionLinkService } from '../action-link/action-link.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { PolicyService } from '../policy.service';
@@ -76,6 +77,7 @@ export class ParentalEvidenceService {
     private readonly runtime: WorkflowRuntime,
     /** AES-256-GCM with a key derived from APP_SECRET for this purpose only. */
     private readonly box: SecretBox,
+    private readonly links: ActionLinkService,
   ) {}
 
   install(): this {
@@ -121,6 +123,33 @@ export class ParentalEvidenceService {
       return new DomainError(ErrorCode.CALL_REQUEST_INVALID_ERROR, 'Please choose phone or video, and give a phone number (for a phone call) or the address we should call (for a video call).');
     }
     return { method: input.channel, evidenceId: randomUUID(), contact, preferredTime };
+  }
+
+  /**
+   * The verification page for apps: the link's token with a signed form (base64) or a call request,
+   * checked exactly like the page's submission, then delivered through the link (once). Nothing is
+   * written when anything is refused.
+   */
+  async submitWithToken(ctx: CallContext, token: string, input: { signedFormBase64?: string; callRequest?: CallRequestInput }): Promise<true | DomainError> {
+    if ((input.signedFormBase64 === undefined) === (input.callRequest === undefined)) {
+      return new DomainError(ErrorCode.CALL_REQUEST_INVALID_ERROR, 'Send either the signed form or a call request, not both or neither.');
+    }
+    const view = await this.links.preview(token, ctx.ip ?? 'unknown');
+    if (view instanceof DomainError) return view;
+    if (view.purpose !== PARENTAL_VERIFICATION_LINK) return new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not a verification link.', { reason: 'unknown' });
+    let payload: Record<string, unknown> | DomainError;
+    if (input.signedFormBase64 !== undefined) {
+      const base64 = input.signedFormBase64.replace(/\s+/g, '');
+      // Too big is told from the text's length before decoding (base64: 4 characters per 3 bytes).
+      if (Math.floor((base64.length * 3) / 4) > this.config.PARENTAL_EVIDENCE_MAX_BYTES + 2) return this.tooLarge();
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return new DomainError(ErrorCode.EVIDENCE_TYPE_ERROR, 'The signed form must be sent as base64.');
+      payload = this.signedFormPayload(Buffer.from(base64, 'base64'));
+    } else {
+      payload = this.callRequestPayload(input.callRequest!);
+    }
+    if (payload instanceof DomainError) return payload;
+    const used = await this.links.confirm(token, ctx.ip ?? 'unknown', { actorRole: 'anonymous', operation: 'submitParentalVerification', requestId: ctx.requestId, ip: ctx.ip }, payload);
+    return used instanceof DomainError ? used : true;
   }
 
   /** A signed form for staff, decrypted; each read is an audit event. */
