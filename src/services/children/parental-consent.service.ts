@@ -22,7 +22,7 @@ import type { EffectHandler, LinkForm, LinkFormView } from '../../workflows/runt
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
-import { auditOrigin, type CallContext } from '../call-context';
+import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
@@ -226,7 +226,7 @@ export class ParentalConsentService {
         const context = contexts[i];
         const e = context.evidence ? byId.get(context.evidence.id) : undefined;
         if (e?.contact) {
-          await this.audit.append(em, { ...auditOrigin(ctx, Role.STAFF), subjectId: context.childId, action: 'parental_evidence.read', categories: ['account'], fields: ['contact', 'preferredTime'], operation: 'parentalVerificationQueue', details: { evidenceId: e.id, workflowId: w.id } });
+          await this.audit.append(em, { ...auditOrigin(ctx, staffRole(ctx.actor)), subjectId: context.childId, action: 'parental_evidence.read', categories: ['account'], fields: ['contact', 'preferredTime'], operation: 'parentalVerificationQueue', details: { evidenceId: e.id, workflowId: w.id } });
         }
         cases.push({
           workflowId: w.id,
