@@ -119,6 +119,17 @@ export const configSchema = z.object({
   PARENTAL_CONSENT_REMINDER: duration('PARENTAL_CONSENT_REMINDER').default(3 * 86_400_000),
   EMAIL_PLUS_DELAY: duration('EMAIL_PLUS_DELAY').default(86_400_000),
   PARENTAL_REVOKE_LINK_TTL: duration('PARENTAL_REVOKE_LINK_TTL').default(90 * 86_400_000),
+  // Largest signed consent form a parent may upload (enforced while the upload streams); at most 20mb.
+  PARENTAL_EVIDENCE_MAX_BYTES: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i, { error: 'PARENTAL_EVIDENCE_MAX_BYTES must be a size like 5mb, 500kb or a number of bytes' })
+    .transform((v) => {
+      const [, n, unit] = /^(\d+)(b|kb|mb)?$/i.exec(v)!;
+      const multiplier: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+      return Number(n) * multiplier[(unit ?? 'b').toLowerCase()];
+    })
+    .refine((n) => n >= 1024 && n <= 20 * 1024 * 1024, { error: 'PARENTAL_EVIDENCE_MAX_BYTES must be between 1kb and 20mb' })
+    .default(5 * 1024 * 1024),
 });
 
 type RawConfig = z.output<typeof configSchema>;

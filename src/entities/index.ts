@@ -16,6 +16,7 @@ import { Timer } from './timer.entity';
 import { Workflow, WorkflowEvent } from './workflow.entity';
 import { SubjectAge } from './subject-age.entity';
 import { GuardianLink } from './guardian-link.entity';
+import { ParentalEvidence, ParentalEvidencePart } from './parental-evidence.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
@@ -24,6 +25,8 @@ export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
 export { GuardianLink };
 export type { GuardianLinkStatus } from './guardian-link.entity';
+export { ParentalEvidence, ParentalEvidencePart };
+export type { ParentalEvidenceMethod } from './parental-evidence.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
 export const ENTITIES: Function[] = [
@@ -42,6 +45,8 @@ export const ENTITIES: Function[] = [
   PrivacyRequest,
   SubjectAge,
   GuardianLink,
+  ParentalEvidencePart,
+  ParentalEvidence,
   // A workflow's events, timers and links are found through it: they come first, so erasure
   // (which follows this order) deletes them before the workflow rows.
   WorkflowEvent,

@@ -8,7 +8,9 @@ import type { ActionLinkService } from '../services/action-link/action-link.serv
 import { hashToken } from '../services/action-token/action-token.service';
 import { localeFromAcceptLanguage, type Locale } from '../util/locale';
 import type { LinkView } from '../services/action-link/action-link.service';
+import { isLinkFormRefusal, type UploadedFile } from '../workflows/runtime/workflow-registry';
 import { confirmPage, donePage, errorPage, formPage, LINK_PAGE_CSP, type ErrorPageKind } from './link-pages.view';
+import { readMultipart } from './multipart';
 
 const NONCE_COOKIE = 'consentry_link';
 const NONCE_FORMAT = /^[A-Za-z0-9_-]{22}$/;
@@ -93,17 +95,31 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
     const csrf = csrfFor(token, nonce);
     const form = links.formOf(view.purpose);
-    if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf }));
+    if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf, multipart: !!form.upload }));
     send(res, 200, confirmPage({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, button: view.texts.button, expiresAt: view.expiresAt, csrf, details: view.details }));
   });
   const pageOf = (view: LinkView) => ({ locale: view.locale, site, title: view.texts.title, explain: view.texts.explain, expiresAt: view.expiresAt });
 
-  // Forms (LinkForm) may have a few dozen fields (one checkbox per feature); still tiny.
+  // Forms (LinkForm) may have a few dozen fields (one checkbox per feature); still tiny. A form that
+  // declares an upload takes multipart/form-data instead (its file limited while it streams).
   router.post('/:token', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 40 }), async (req, res) => {
     if (throttled(req, res)) return;
     const token = String(req.params.token);
+    let fields = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+    let files: UploadedFile[] = [];
+    let tooLarge = false;
+    if (req.is('multipart/form-data')) {
+      // Only a live link whose form takes a file reads a multipart body; anything else is answered before reading it.
+      const view = await links.preview(token, client(req));
+      if (isDomainError(view)) return fail(req, res, view);
+      const upload = links.formOf(view.purpose)?.upload;
+      if (!upload) return send(res, 415, errorPage('notPossible', view.locale, site));
+      const body = await readMultipart(req, upload.field, upload.maxBytes);
+      if (!body) return send(res, 400, errorPage('notPossible', view.locale, site));
+      ({ fields, files, tooLarge } = body);
+    }
     const nonce = readCookie(req, NONCE_COOKIE);
-    const given = typeof req.body?.csrf === 'string' ? Buffer.from(req.body.csrf) : Buffer.alloc(0);
+    const given = typeof fields.csrf === 'string' ? Buffer.from(fields.csrf) : Buffer.alloc(0);
     const expected = nonce && NONCE_FORMAT.test(nonce) ? Buffer.from(csrfFor(token, nonce)) : undefined;
     if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       const view = await links.preview(token, client(req));
@@ -119,12 +135,14 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     const form = links.formOf(preview.purpose);
     if (form) {
       const formView = { locale: preview.locale, context: await links.workflowContext(preview) };
-      const parsed = form.parse((req.body ?? {}) as Record<string, string | string[] | undefined>, formView);
-      if (!parsed) {
-        // Incomplete (e.g. no choice made): the same page again with what is missing; nothing changed, the link still works.
-        const page = formPage({ ...pageOf(preview), body: await form.render(formView), csrf: String(req.body.csrf), problem: form.incomplete(preview.locale) });
-        return send(res, 400, page);
-      }
+      // Refused or incomplete (e.g. no choice made, a file too big or of the wrong type): the same page
+      // again with what is wrong; nothing changed, the link still works.
+      const again = async (status: number, problem: string) =>
+        send(res, status, formPage({ ...pageOf(preview), body: await form.render(formView), csrf: String(fields.csrf), problem, multipart: !!form.upload }));
+      if (tooLarge && form.upload) return again(413, form.upload.tooLarge(preview.locale));
+      const parsed = form.parse(fields, formView, files);
+      if (!parsed) return again(400, form.incomplete(preview.locale));
+      if (isLinkFormRefusal(parsed)) return again(parsed.status, parsed.refused);
       payload = parsed;
       if (form.done) done = (locale) => form.done!(parsed, locale);
     }

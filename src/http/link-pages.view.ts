@@ -99,7 +99,7 @@ ${sections}${notes}<form method="post">
 }
 
 /** A link page with its own form content (LinkForm): the content and named buttons inside one POST form. */
-export function formPage(p: { locale: Locale; site: SiteInfo; title: string; explain: string; body: SafeHtml; expiresAt: Date; csrf: string; problem?: string }): string {
+export function formPage(p: { locale: Locale; site: SiteInfo; title: string; explain: string; body: SafeHtml; expiresAt: Date; csrf: string; problem?: string; multipart?: boolean }): string {
   return layout(
     p.locale,
     p.site,
@@ -107,7 +107,7 @@ export function formPage(p: { locale: Locale; site: SiteInfo; title: string; exp
     html`<h1>${p.title}</h1>
 ${p.problem ? html`<p class="error" role="alert">${p.problem}</p>
 ` : ''}<p>${p.explain}</p>
-<form method="post">
+<form method="post"${p.multipart ? new SafeHtml(' enctype="multipart/form-data"') : ''}>
 <input type="hidden" name="csrf" value="${p.csrf}">
 ${p.body}
 </form>

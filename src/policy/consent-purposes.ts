@@ -13,6 +13,8 @@ export const CONSENT_METHODS = [
   'email_plus', // COPPA §312.5(b)(2)(viii)
   'signed_form', // COPPA §312.5(b)(2)(i)
   'staff_verified', // a stronger method verified by privacy staff (call, video, ID)
+  'phone_call', // COPPA §312.5(b)(2)(iii): a call with trained personnel (the parent asks, staff call back)
+  'video_call', // COPPA §312.5(b)(2)(iv): a video conference with trained personnel
   'email_link', // a link in a mail without sign-in (opt-out by email)
   'system', // a rule applied by Consentry itself (expiry, age-up, revocation)
 ] as const;

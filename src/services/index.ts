@@ -38,6 +38,7 @@ import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 import { ErasureService } from './erasure/erasure.service';
 import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
+import { ParentalEvidenceService } from './children/parental-evidence.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -129,6 +130,7 @@ export function createServices(deps: ServiceDeps) {
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
     parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
+    parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
   };
 }
 

@@ -21,6 +21,28 @@ export class SecretBox {
     return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
   }
 
+  /** Bytes (a document) sealed the same way: iv ‖ tag ‖ ciphertext, without the text prefix. */
+  sealBytes(plain: Buffer, context = ''): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** The bytes sealed by sealBytes, or null when the key, the context or the bytes differ. */
+  openBytes(raw: Buffer, context = ''): Buffer | null {
+    if (raw.length < 28) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+    } catch {
+      return null;
+    }
+  }
+
   /** The plain value, or null when it was not sealed with this key and context (or was altered). */
   open(sealed: string, context = ''): string | null {
     if (!sealed.startsWith('v1.')) return null;

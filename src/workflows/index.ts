@@ -11,6 +11,9 @@ import {
   parentalConsentConfirmationTemplate,
   parentalConsentReminderTemplate,
   parentalConsentRequestTemplate,
+  parentalVerificationExpiredTemplate,
+  parentalVerificationReminderTemplate,
+  parentalVerificationRequestTemplate,
 } from './parental-consent/parental-consent.templates';
 
 /**
@@ -32,7 +35,16 @@ export const WORKFLOWS: WorkflowDefinition[] = [
     machine: parentalConsentMachine,
     version: 2,
     description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
-    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
+    templates: [
+      parentalConsentRequestTemplate,
+      parentalConsentReminderTemplate,
+      parentalConsentConfirmationTemplate,
+      parentalConsentAgeUpTemplate,
+      parentDashboardTemplate,
+      parentalVerificationRequestTemplate,
+      parentalVerificationReminderTemplate,
+      parentalVerificationExpiredTemplate,
+    ],
     links: PARENTAL_CONSENT_LINKS,
   },
 ];

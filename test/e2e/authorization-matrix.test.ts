@@ -87,6 +87,11 @@ const MATRIX: Record<string, Row> = {
   },
   'Mutation.requestParentDashboard': { query: `mutation { requestParentDashboard(input: { email: "matrix-parent@example.com" }) { ${ANY} } }`, expect: everyone },
   'Query.parentalVerificationQueue': { query: '{ parentalVerificationQueue { workflowId } }', expect: staffOnly },
+  'Mutation.submitParentalVerification': {
+    query: `mutation { submitParentalVerification(input: { token: "${'x'.repeat(43)}", callRequest: { channel: PHONE_CALL, contact: "+1 555 0100" } }) { ${ANY} } }`,
+    expect: everyone,
+  },
+  'Query.parentalVerificationDocument': { query: `{ parentalVerificationDocument(evidenceId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
   'Mutation.decideParentalVerification': {
     query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
     expect: staffOnly,

@@ -1,5 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
-import { ConsentRecord, Subject, Workflow } from '../../src/entities';
+import { ConsentRecord, ParentalEvidence, Subject, Workflow } from '../../src/entities';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 /** The parent's side in real Chromium: the link from the mail, the notice, the form's buttons; also at a phone's size. */
@@ -51,6 +51,34 @@ describe('parental consent page in Chromium', () => {
     expect(await state(childId)).toBe('awaiting_confirmation_delay');
     const purposes = (await env.app.dataSource.manager.findBy(ConsentRecord, { subjectId: childId })).map((r) => r.purpose).sort();
     expect(purposes).toEqual(['child.collection', 'child.feature.personalized_content']);
+    await context.close();
+  }, 60_000);
+
+  it('a disclosing feature: the verification page from the mail, at a phone’s size, takes the signed form as a file upload', async () => {
+    const { childId, link } = await childWithLink();
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByRole('checkbox', { name: /I consent to the collection and use/ }).check();
+    await page.getByRole('checkbox', { name: /Public profile/ }).check();
+    await page.getByRole('button', { name: 'Give consent' }).click();
+    await page.getByText('wait until our privacy team has verified you').waitFor();
+    await env.workers.sendMail();
+    const parentEmail = `browser-parent-${n}@example.test`;
+    const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-verification-request' });
+    await page.goto(env.mail.linkIn(mail).replace(env.app.config.publicUrl, env.url));
+    await page.getByRole('heading', { name: 'Parental consent form' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    // Pressing upload without a file explains what is missing and changes nothing.
+    await page.getByRole('button', { name: 'Upload the signed form' }).click();
+    await page.getByText('The file is empty.').waitFor();
+    expect(await env.app.dataSource.manager.countBy(ParentalEvidence, { childId })).toBe(0);
+    const signed = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 0x20)]);
+    await page.getByLabel('Scan or photo of the signed form').setInputFiles({ name: 'signed-form.pdf', mimeType: 'application/pdf', buffer: signed });
+    await page.getByRole('button', { name: 'Upload the signed form' }).click();
+    await page.getByText('we have received your signed form').waitFor();
+    expect(await env.app.dataSource.manager.findOneByOrFail(ParentalEvidence, { childId })).toMatchObject({ method: 'signed_form', contentType: 'application/pdf', byteSize: signed.length });
+    expect(await state(childId)).toBe('awaiting_stronger_verification');
     await context.close();
   }, 60_000);
 

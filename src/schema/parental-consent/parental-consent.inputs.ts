@@ -1,7 +1,8 @@
-import { IsBoolean, IsEmail, IsOptional, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DateOfBirthInput } from '../age-gate/age-gate.input';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
+import { ParentVerificationMethodValue } from './parental-consent.types';
 
 @InputType({ description: 'A child’s registration after the age gate asked for parental consent: only what COPPA §312.5(c)(1) allows.' })
 export class RegisterChildInput {
@@ -49,6 +50,14 @@ export class DecideParentalVerificationInput {
   @Field({ description: 'How the parent was verified, or why not (kept as evidence).' })
   @Length(3, 1000)
   note!: string;
+
+  @Field(() => ParentVerificationMethodValue, {
+    nullable: true,
+    description: 'The method staff actually used, recorded on the consent records. Default: what the parent returned (signed form, phone or video call); with nothing returned, staff_verified.',
+  })
+  @IsOptional()
+  @IsEnum(ParentVerificationMethodValue)
+  method?: ParentVerificationMethodValue;
 }
 
 @InputType({ description: 'The parent’s email, as given at the child’s registration.' })
@@ -57,4 +66,43 @@ export class RequestParentDashboardInput {
   @IsEmail({}, { message: 'email must be an email address' })
   @Length(3, 254)
   email!: string;
+}
+
+@InputType({ description: 'A call or video check the parent asks for instead of a signed form.' })
+export class ParentalCallRequestInput {
+  @Field(() => ParentVerificationMethodValue, { description: 'PHONE_CALL or VIDEO_CALL.' })
+  @IsIn([ParentVerificationMethodValue.PHONE_CALL, ParentVerificationMethodValue.VIDEO_CALL], { message: 'channel must be PHONE_CALL or VIDEO_CALL' })
+  channel!: ParentVerificationMethodValue;
+
+  @Field({ description: 'The phone number, or the address for the video call.' })
+  @IsString()
+  @MaxLength(254)
+  contact!: string;
+
+  @Field({ nullable: true, description: 'When the parent prefers to be called, in their words.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  preferredTime?: string;
+}
+
+@InputType({ description: 'The verification page for apps: the token of the verification link with a signed form or a call request (exactly one).' })
+export class SubmitParentalVerificationInput {
+  @Field({ description: 'The token: the last part of the verification link (…/l/<token>).' })
+  @IsString()
+  @MaxLength(200)
+  token!: string;
+
+  @Field({
+    nullable: true,
+    description: 'The scan or photo of the signed consent form, base64 (PDF, JPEG, PNG, WebP or HEIC, told from its bytes; at most PARENTAL_EVIDENCE_MAX_BYTES). The whole request must fit BODY_LIMIT: for large files raise it, or use the link page, which streams.',
+  })
+  @IsOptional()
+  @IsString()
+  signedFormBase64?: string;
+
+  @Field(() => ParentalCallRequestInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  callRequest?: ParentalCallRequestInput;
 }

@@ -1,15 +1,44 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
-import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
+import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
-import { isDomainError } from '../../errors';
-import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
-import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, JointConsentRequiredError, ParentDashboardRequested, UsernameMismatchError } from './parental-consent.types';
+import { isDomainError, RequestError } from '../../errors';
+import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput, SubmitParentalVerificationInput } from './parental-consent.inputs';
+import {
+  AgeGateDecisionMissingError,
+  CallRequestInvalidError,
+  EvidenceEmptyError,
+  EvidenceTooLargeError,
+  EvidenceTypeError,
+  ChildRegistration,
+  DateOfBirthMismatchError,
+  JointConsentRequiredError,
+  UsernameMismatchError,
+  ParentalVerificationCase,
+  ParentalVerificationDecision,
+  ParentalVerificationDocument,
+  ParentalVerificationSubmitted,
+  ParentDashboardRequested,
+  ParentVerificationMethodValue,
+} from './parental-consent.types';
 
 const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameMismatchError, JointConsentRequiredError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
+
+const ParentalVerificationDocumentResult = resultUnion('ParentalVerificationDocumentResult', ParentalVerificationDocument, [NotFoundError]);
+
+const SubmitParentalVerificationResult = resultUnion('SubmitParentalVerificationResult', ParentalVerificationSubmitted, [
+  EvidenceEmptyError,
+  EvidenceTooLargeError,
+  EvidenceTypeError,
+  CallRequestInvalidError,
+  ActionTokenInvalidError,
+  ActionTokenExpiredError,
+  ActionTokenUsedError,
+  WorkflowEventNotAcceptedError,
+]);
 
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
@@ -32,16 +61,41 @@ export class ParentalConsentResolver {
     return { message: 'If this address belongs to a parent of a child account, we have sent a link to it.' };
   }
 
+  @Mutation(() => SubmitParentalVerificationResult, {
+    description: 'The verification page for apps (no session: the link is the proof): a signed consent form or a request for a call or video check, with the token of the verification link. Uses the link once.',
+  })
+  async submitParentalVerification(@Arg('input') input: SubmitParentalVerificationInput, @Ctx() ctx: RequestContext): Promise<typeof SubmitParentalVerificationResult> {
+    const wait = ctx.services.links.throttled(ctx.ip);
+    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
+    const { token, signedFormBase64, callRequest } = input;
+    const result = await ctx.services.parentalEvidence.submitWithToken(ctx, token, {
+      signedFormBase64,
+      callRequest: callRequest && { channel: callRequest.channel as 'phone_call' | 'video_call', contact: callRequest.contact, preferredTime: callRequest.preferredTime ?? '' },
+    });
+    if (isDomainError(result)) return result as typeof SubmitParentalVerificationResult;
+    return { message: 'Thank you: privacy staff will verify and tell the parent by email.' };
+  }
+
   @Authorized(Role.STAFF, Role.ADMIN)
   @Query(() => [ParentalVerificationCase], { description: 'Staff: parents waiting for a stronger verification (disclosing features), oldest first.' })
   async parentalVerificationQueue(@Ctx() ctx: RequestContext): Promise<ParentalVerificationCase[]> {
-    return ctx.services.parentalConsent.verificationQueue();
+    const cases = await ctx.services.parentalConsent.verificationQueue(ctx);
+    return cases.map((c) => ({ ...c, evidence: c.evidence && { ...c.evidence, method: c.evidence.method as ParentVerificationMethodValue } }));
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Query(() => ParentalVerificationDocumentResult, { description: 'Staff: a signed consent form a parent uploaded (evidenceId from parentalVerificationQueue), decrypted; each read is audited.' })
+  async parentalVerificationDocument(@Arg('evidenceId', () => ID) evidenceId: string, @Ctx() ctx: RequestContext): Promise<typeof ParentalVerificationDocumentResult> {
+    const result = await ctx.services.parentalEvidence.read(ctx, evidenceId);
+    if (isDomainError(result)) return result as typeof ParentalVerificationDocumentResult;
+    const { content, ...rest } = result;
+    return { ...rest, contentBase64: content.toString('base64') };
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => DecideParentalVerificationResult, { description: 'Staff: approve or reject the disclosing features after verifying the parent (signed form, call or video), with a note.' })
   async decideParentalVerification(@Arg('input') input: DecideParentalVerificationInput, @Ctx() ctx: RequestContext): Promise<typeof DecideParentalVerificationResult> {
-    const result = await ctx.services.parentalConsent.decideVerification(ctx, input.workflowId, input.approve, input.note);
+    const result = await ctx.services.parentalConsent.decideVerification(ctx, input.workflowId, input.approve, input.note, input.method);
     return result as typeof DecideParentalVerificationResult;
   }
 }

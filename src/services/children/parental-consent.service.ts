@@ -5,7 +5,7 @@ import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { GuardianLink, Profile, Subject, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
+import { GuardianLink, ParentalEvidence, Profile, Subject, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -14,6 +14,7 @@ import {
   PARENT_DASHBOARD_LINK,
   PARENTAL_CONSENT_LINK,
   type GuardianStatusParams,
+  type ParentVerificationMethod,
   type ParentalConsentContext,
   type ParentalConsentInput,
   type RecordParentalConsentParams,
@@ -22,7 +23,7 @@ import type { EffectHandler, LinkForm, LinkFormView } from '../../workflows/runt
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
-import { auditOrigin, type CallContext } from '../call-context';
+import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
@@ -54,7 +55,18 @@ export interface VerificationCase {
   workflowId: string;
   childId: string;
   requestedFeatures: string[];
+  /** Since when the case waits (the parent's consent, or what the parent returned last). */
   since: Date;
+  /** What the parent returned on the verification page; undefined: nothing yet. */
+  evidence?: {
+    evidenceId: string;
+    method: ParentVerificationMethod;
+    submittedAt: Date;
+    contentType: string | null;
+    byteSize: number | null;
+    contact: string | null;
+    preferredTime: string | null;
+  };
 }
 
 /** A workflow whose consent is joint (the child agreed at registration; the parent's record completes it). */
@@ -250,22 +262,45 @@ export class ParentalConsentService {
     return true;
   }
 
-  /** Privacy staff's queue: parents who asked for disclosing features and wait for a stronger verification. */
-  async verificationQueue(): Promise<VerificationCase[]> {
-    const rows = await this.db.manager.find(Workflow, { where: { machineId: PARENTAL_CONSENT_MACHINE, stateValue: 'awaiting_stronger_verification', status: 'active' }, order: { updatedAt: 'ASC' } });
-    return rows.map((w) => {
-      const context = JSON.parse(w.snapshot).context as ParentalConsentContext;
-      return { workflowId: w.id, childId: context.childId, requestedFeatures: context.requested, since: w.updatedAt };
+  /**
+   * Privacy staff's queue: parents who asked for disclosing features and wait for a stronger
+   * verification, with what each returned (a signed form, a call request with its contact, or
+   * nothing yet). Showing a call request's contact to staff is a read of the parent's data: audited.
+   */
+  async verificationQueue(ctx: CallContext = {}): Promise<VerificationCase[]> {
+    return this.db.transaction(async (em) => {
+      const rows = await em.find(Workflow, { where: { machineId: PARENTAL_CONSENT_MACHINE, stateValue: 'awaiting_stronger_verification', status: 'active' }, order: { updatedAt: 'ASC' } });
+      const contexts = rows.map((w) => JSON.parse(w.snapshot).context as ParentalConsentContext);
+      const ids = contexts.flatMap((c) => (c.evidence ? [c.evidence.id] : []));
+      const evidence = ids.length ? await em.getRepository(ParentalEvidence).createQueryBuilder('e').where('e.id IN (:...ids)', { ids }).getMany() : [];
+      const byId = new Map(evidence.map((e) => [e.id, e]));
+      const cases: VerificationCase[] = [];
+      for (const [i, w] of rows.entries()) {
+        const context = contexts[i];
+        const e = context.evidence ? byId.get(context.evidence.id) : undefined;
+        if (e?.contact) {
+          await this.audit.append(em, { ...auditOrigin(ctx, staffRole(ctx.actor)), subjectId: context.childId, action: 'parental_evidence.read', categories: ['account'], fields: ['contact', 'preferredTime'], operation: 'parentalVerificationQueue', details: { evidenceId: e.id, workflowId: w.id } });
+        }
+        cases.push({
+          workflowId: w.id,
+          childId: context.childId,
+          requestedFeatures: context.requested,
+          since: w.updatedAt,
+          ...(e ? { evidence: { evidenceId: e.id, method: e.method, submittedAt: e.createdAt, contentType: e.contentType, byteSize: e.byteSize, contact: e.contact, preferredTime: e.preferredTime } } : {}),
+        });
+      }
+      return cases;
     });
   }
 
   /** Staff approve or reject the disclosing features after verifying the parent by a stronger method (signed form, call, video). */
-  async decideVerification(ctx: CallContext, workflowId: string, approve: boolean, note: string): Promise<{ workflowId: string; state: string } | DomainError> {
+  async decideVerification(ctx: CallContext, workflowId: string, approve: boolean, note: string, method?: ParentVerificationMethod): Promise<{ workflowId: string; state: string } | DomainError> {
     const row = await this.db.manager.findOneBy(Workflow, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE });
     if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No parental-consent request with this id exists.');
     const result = await this.runtime.deliver(
       workflowId,
-      { id: randomUUID(), type: approve ? 'staff.approve' : 'staff.reject', staffId: ctx.actor?.subjectId ?? '', note },
+      // The method staff used (a call they made, the form they read); without it the machine records what the parent returned.
+      { id: randomUUID(), type: approve ? 'staff.approve' : 'staff.reject', staffId: ctx.actor?.subjectId ?? '', note, ...(method ? { method } : {}) },
       { actorId: ctx.actor?.subjectId, actorRole: Role.STAFF, operation: 'decideParentalVerification', requestId: ctx.requestId, ip: ctx.ip },
     );
     if (isDomainError(result)) return result;
@@ -280,7 +315,7 @@ export class ParentalConsentService {
         decision: p.decision,
         method: p.method,
         givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
+        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
       });
     }
   };

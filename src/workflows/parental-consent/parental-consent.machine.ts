@@ -7,6 +7,9 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
  *
  *   awaiting_consent ──consent.respond(consent)──▶ awaiting_confirmation_delay ──timer.confirm──▶ active ──consent.revoke──▶ revoked
  *        │                  └─(with disclosure features)─▶ awaiting_stronger_verification ──staff.approve|staff.reject──▶ awaiting_confirmation_delay
+ *        │                        parent.verify (the verification page: a signed form uploaded, or a call / video check asked for);
+ *        │                        timer.verification_remind; timer.verification_expired (nothing returned in time: the
+ *        │                        disclosing features are denied by the system) ──▶ awaiting_confirmation_delay
  *        ├─consent.respond(decline)─▶ deleted
  *        └─timer.expired─▶ deleted        (timer.remind: a reminder with a fresh link, PARENTAL_CONSENT_REMINDER before)
  *   active ──timer.age_up (the birthday at the local threshold)──▶ aged_up: control moves to the teen, the parent is told
@@ -23,6 +26,11 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
 export const PARENTAL_CONSENT_LINK = 'parental-consent';
 export const PARENTAL_REVOKE_LINK = 'parental-consent-revoke';
 export const PARENT_DASHBOARD_LINK = 'parent-dashboard';
+/** The page where a parent returns a signed consent form or asks for a call / video check. */
+export const PARENTAL_VERIFICATION_LINK = 'parental-verification';
+
+/** The stronger methods a parent can offer on the verification page (COPPA §312.5(b)(2)(i), (iii), (iv)). */
+export type ParentVerificationMethod = 'signed_form' | 'phone_call' | 'video_call';
 
 export interface ParentalConsentFeature {
   key: string;
@@ -62,6 +70,8 @@ export interface ParentalConsentContext extends ParentalConsentInput {
   requested: string[];
   /** Disclosing features granted after staff verification. */
   verified: string[];
+  /** What the parent returned on the verification page (the ParentalEvidence row), if anything yet. */
+  evidence?: { id: string; method: ParentVerificationMethod };
 }
 
 /** The parent's answer on the consent page: (a) the account with features, or decline. */
@@ -77,7 +87,29 @@ export type ParentalConsentEvent =
   | { type: 'consent.revoke' }
   | { type: 'timer.age_up' }
   | { type: 'parent.dashboard' }
-  | ParentDecideEvent;
+  | ParentDecideEvent
+  | ParentVerifyEvent
+  | { type: 'timer.verification_remind' }
+  | { type: 'timer.verification_expired' };
+
+/**
+ * The verification page's answer: a signed form (its bytes as base64, type sniffed and size checked
+ * by the service) or a call / video request with the contact to use. `evidenceId` names the row the
+ * `storeParentalEvidence` effect writes; only it (never the bytes or the contact) enters the context.
+ */
+export type ParentVerifyEvent = {
+  type: 'parent.verify';
+  method: ParentVerificationMethod;
+  evidenceId: string;
+  contentType?: string;
+  content?: string;
+  byteSize?: number;
+  sha256?: string;
+  contact?: string;
+  preferredTime?: string;
+};
+
+export type StoreParentalEvidenceParams = Omit<ParentVerifyEvent, 'type'> & { childId: string };
 
 /** The parent dashboard page's answer: keep these features (permissions), revoke consent, or delete the child's data. */
 export type ParentDecideEvent = { type: 'parent.decide'; action: 'permissions' | 'revoke' | 'delete'; features?: string[] };
@@ -86,9 +118,11 @@ export interface RecordParentalConsentParams {
   childId: string;
   purposes: string[];
   decision: 'granted' | 'denied' | 'withdrawn';
-  method: 'email_plus' | 'staff_verified' | 'signed_form' | 'email_link' | 'system';
+  method: 'email_plus' | 'staff_verified' | 'signed_form' | 'phone_call' | 'video_call' | 'email_link' | 'system';
   staffId?: string;
   note?: string;
+  /** The ParentalEvidence row that proves it (a signed form, a call request). */
+  evidenceId?: string;
 }
 
 export interface GuardianStatusParams {
@@ -99,6 +133,10 @@ export interface GuardianStatusParams {
 }
 
 const asFeatures = (keys: readonly string[]) => keys.map((k) => `child.feature.${k}`);
+const withoutType = (event: ParentalConsentEvent): Omit<ParentVerifyEvent, 'type'> => {
+  const { type: _type, ...rest } = event as ParentVerifyEvent;
+  return rest;
+};
 
 /** Of the requested features, those the policy defines, split into disclosing and not. */
 function chosen(context: ParentalConsentContext, event: ParentalConsentEvent): { plain: string[]; disclosing: string[] } {
@@ -116,6 +154,23 @@ function kept(context: ParentalConsentContext, event: ParentalConsentEvent): { p
 }
 
 const consentLink = (ttl: Delay) => ({ purpose: PARENTAL_CONSENT_LINK, event: 'consent.respond', ttl });
+const verificationLink = (ttl: Delay) => ({ purpose: PARENTAL_VERIFICATION_LINK, event: 'parent.verify', ttl });
+
+/** The method a staff decision records: the one staff name, else what the parent returned, else staff_verified. */
+function decidedMethod(context: ParentalConsentContext, event: ParentalConsentEvent): RecordParentalConsentParams['method'] {
+  const named = event.type === 'staff.approve' || event.type === 'staff.reject' ? event.method : undefined;
+  if (named === 'signed_form' || named === 'phone_call' || named === 'video_call' || named === 'staff_verified') return named;
+  return context.evidence?.method ?? 'staff_verified';
+}
+
+const verificationMail = (context: ParentalConsentContext, template: string) => ({
+  to: context.parentEmail,
+  template,
+  locale: context.locale,
+  params: { childUsername: context.childUsername, features: context.requested },
+  // Works until the verification expiry (leaving the state revokes it anyway).
+  link: verificationLink(context.expiry),
+});
 
 export const parentalConsentMachine = setup({
   types: {
@@ -133,6 +188,7 @@ export const parentalConsentMachine = setup({
     eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' | 'parent_request' }>(),
     restrictChild: effect<{ childId: string }>(),
     ageUpChild: effect<{ childId: string; threshold: number }>(),
+    storeParentalEvidence: effect<StoreParentalEvidenceParams>(),
   },
   guards: {
     declines: ({ event }) => event.type === 'consent.respond' && event.decision === 'decline',
@@ -141,6 +197,9 @@ export const parentalConsentMachine = setup({
     parentRevokes: ({ event }) => event.type === 'parent.decide' && event.action === 'revoke',
     parentDeletes: ({ event }) => event.type === 'parent.decide' && event.action === 'delete',
     parentChangesPermissions: ({ event }) => event.type === 'parent.decide' && event.action === 'permissions',
+    submitsSignedForm: ({ context, event }) => event.type === 'parent.verify' && !context.evidence && event.method === 'signed_form' && !!event.content && !!event.evidenceId,
+    requestsCall: ({ context, event }) =>
+      event.type === 'parent.verify' && !context.evidence && (event.method === 'phone_call' || event.method === 'video_call') && !!event.contact && !!event.evidenceId,
   },
 }).createMachine({
   id: 'parental-consent',
@@ -212,7 +271,18 @@ export const parentalConsentMachine = setup({
       },
     },
     awaiting_stronger_verification: {
-      description: 'Disclosing features need a method stronger than email plus: privacy staff verify (signed form, call or video) and approve or reject with a note.',
+      description:
+        'Disclosing features need a method stronger than email plus: the parent returns a signed form or asks for a call or video check on the verification page; privacy staff verify and approve or reject with a note. Nothing returned in time: the request lapses.',
+      entry: [
+        { type: 'sendEmail', params: ({ context }) => verificationMail(context, 'parental-verification-request') },
+        { type: 'startTimer', params: ({ context }) => ({ name: 'verification-reminder', delay: context.reminderAt, event: 'timer.verification_remind' }) },
+        { type: 'startTimer', params: ({ context }) => ({ name: 'verification-expiry', delay: context.expiry, event: 'timer.verification_expired' }) },
+      ],
+      exit: [
+        { type: 'cancelTimer', params: { name: 'verification-reminder' } },
+        { type: 'cancelTimer', params: { name: 'verification-expiry' } },
+        { type: 'revokeLinks', params: { purpose: PARENTAL_VERIFICATION_LINK } },
+      ],
       on: {
         'staff.approve': {
           target: 'awaiting_confirmation_delay',
@@ -220,7 +290,15 @@ export const parentalConsentMachine = setup({
             assign(({ context }) => ({ verified: context.requested, requested: [] })),
             {
               type: 'recordParentalConsent',
-              params: ({ context, event }) => ({ childId: context.childId, purposes: asFeatures(context.verified), decision: 'granted' as const, method: 'staff_verified' as const, staffId: event.staffId, note: event.note }),
+              params: ({ context, event }) => ({
+                childId: context.childId,
+                purposes: asFeatures(context.verified),
+                decision: 'granted' as const,
+                method: decidedMethod(context, event),
+                staffId: event.staffId,
+                note: event.note,
+                ...(context.evidence ? { evidenceId: context.evidence.id } : {}),
+              }),
             },
           ],
         },
@@ -229,7 +307,60 @@ export const parentalConsentMachine = setup({
           actions: [
             {
               type: 'recordParentalConsent',
-              params: ({ context, event }) => ({ childId: context.childId, purposes: asFeatures(context.requested), decision: 'denied' as const, method: 'staff_verified' as const, staffId: event.staffId, note: event.note }),
+              params: ({ context, event }) => ({
+                childId: context.childId,
+                purposes: asFeatures(context.requested),
+                decision: 'denied' as const,
+                method: decidedMethod(context, event),
+                staffId: event.staffId,
+                note: event.note,
+                ...(context.evidence ? { evidenceId: context.evidence.id } : {}),
+              }),
+            },
+            assign({ requested: [] }),
+          ],
+        },
+        'parent.verify': [
+          {
+            // The evidence row is written in the same transaction as this step; the wait is now on staff.
+            guard: 'submitsSignedForm',
+            actions: [
+              { type: 'storeParentalEvidence', params: ({ context, event }) => ({ ...withoutType(event), childId: context.childId }) },
+              assign(({ event }) => ({ evidence: { id: (event as ParentVerifyEvent).evidenceId, method: 'signed_form' as const } })),
+              { type: 'cancelTimer', params: { name: 'verification-reminder' } },
+              { type: 'cancelTimer', params: { name: 'verification-expiry' } },
+            ],
+          },
+          {
+            guard: 'requestsCall',
+            actions: [
+              { type: 'storeParentalEvidence', params: ({ context, event }) => ({ ...withoutType(event), childId: context.childId }) },
+              assign(({ event }) => ({ evidence: { id: (event as ParentVerifyEvent).evidenceId, method: (event as ParentVerifyEvent).method } })),
+              { type: 'cancelTimer', params: { name: 'verification-reminder' } },
+              { type: 'cancelTimer', params: { name: 'verification-expiry' } },
+            ],
+          },
+        ],
+        'timer.verification_remind': {
+          actions: [
+            { type: 'revokeLinks', params: { purpose: PARENTAL_VERIFICATION_LINK } },
+            { type: 'sendEmail', params: ({ context }) => verificationMail(context, 'parental-verification-reminder') },
+          ],
+        },
+        'timer.verification_expired': {
+          // A reasonable time passed without a form or a call request: the disclosing features lapse
+          // (denied by the system); the account goes on with what email plus allowed for (a).
+          target: 'awaiting_confirmation_delay',
+          actions: [
+            { type: 'recordParentalConsent', params: ({ context }) => ({ childId: context.childId, purposes: asFeatures(context.requested), decision: 'denied' as const, method: 'system' as const }) },
+            {
+              type: 'sendEmail',
+              params: ({ context }) => ({
+                to: context.parentEmail,
+                template: 'parental-verification-expired',
+                locale: context.locale,
+                params: { childUsername: context.childUsername, features: context.requested, permissions: context.granted },
+              }),
             },
             assign({ requested: [] }),
           ],

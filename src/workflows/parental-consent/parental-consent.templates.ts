@@ -2,7 +2,7 @@ import type { MailContent, MailTemplate, TemplateParams } from '../../mail/mail-
 import type { DirectNotice } from '../../services/children/direct-notice';
 import type { LinkTexts } from '../runtime/workflow-registry';
 import type { Locale } from '../../util/locale';
-import { PARENT_DASHBOARD_LINK, PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK } from './parental-consent.machine';
+import { PARENT_DASHBOARD_LINK, PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK, PARENTAL_VERIFICATION_LINK } from './parental-consent.machine';
 
 /** The direct notice as mail paragraphs: each §312.4(c)(1) section's heading, text and items. */
 function noticeParagraphs(notice: DirectNotice): string[] {
@@ -97,7 +97,78 @@ export const parentDashboardTemplate: MailTemplate = {
   },
 };
 
+const featureList = (p: TemplateParams, none: string) => ((p.features as string[] | undefined) ?? []).join(', ') || none;
+
+/** The way to the verification page (COPPA §312.5(b)(2)(i), (iii), (iv)): after consent with disclosing features, and as a reminder. */
+const verification = (locale: Locale, reminder: boolean) => (p: TemplateParams, site: { siteName: string }): MailContent => {
+  const en = locale === 'en';
+  const child = String(p.childUsername);
+  return {
+    subject: en
+      ? `${reminder ? 'Reminder: ' : ''}One more step for the features you allowed for ${child} on ${site.siteName}`
+      : `${reminder ? 'Erinnerung: ' : ''}Noch ein Schritt für die Funktionen, die Sie für ${child} bei ${site.siteName} erlaubt haben`,
+    greeting: en ? 'Hello,' : 'Guten Tag,',
+    paragraphs: en
+      ? [
+          ...(reminder ? ['We have not yet received your signed form or your request for a call. This is a reminder with a new link; the earlier link no longer works.'] : []),
+          `You allowed features that make information of your child “${child}” visible to others: ${featureList(p, 'none')}. The law asks us to verify you more strongly than by email for them.`,
+          'The link opens a page with a consent form to print and sign. Upload a scan or a photo of the signed form there (PDF, JPEG, PNG), or ask us for a phone or video call instead.',
+          'Your consent to the account itself is already recorded and does not depend on this. If we hear nothing in time, these features stay off.',
+        ]
+      : [
+          ...(reminder ? ['Wir haben Ihr unterschriebenes Formular oder Ihre Bitte um einen Anruf noch nicht erhalten. Dies ist eine Erinnerung mit einem neuen Link; der frühere Link gilt nicht mehr.'] : []),
+          `Sie haben Funktionen erlaubt, die Daten Ihres Kindes „${child}“ für andere sichtbar machen: ${featureList(p, 'keine')}. Dafür verlangt das Gesetz eine stärkere Prüfung als per E-Mail.`,
+          'Der Link öffnet eine Seite mit einem Einwilligungsformular zum Ausdrucken und Unterschreiben. Laden Sie dort einen Scan oder ein Foto des unterschriebenen Formulars hoch (PDF, JPEG, PNG) oder bitten Sie stattdessen um einen Telefon- oder Videoanruf.',
+          'Ihre Einwilligung in das Konto selbst ist bereits gespeichert und hängt nicht davon ab. Hören wir nichts rechtzeitig, bleiben diese Funktionen aus.',
+        ],
+    action: { label: en ? 'Open the verification page' : 'Zur Prüfungsseite', url: String(p.link) },
+    after: [en ? `The link works once, until ${String(p.linkExpiresAt)}.` : `Der Link gilt einmal, bis ${String(p.linkExpiresAt)}.`],
+  };
+};
+
+export const parentalVerificationRequestTemplate: MailTemplate = { id: 'parental-verification-request', locales: { en: verification('en', false), de: verification('de', false) } };
+export const parentalVerificationReminderTemplate: MailTemplate = { id: 'parental-verification-reminder', locales: { en: verification('en', true), de: verification('de', true) } };
+
+/** Nothing came back in time: the disclosing features lapsed; the account goes on with what the parent allowed by email. */
+export const parentalVerificationExpiredTemplate: MailTemplate = {
+  id: 'parental-verification-expired',
+  locales: {
+    en: (p, site) => ({
+      subject: `The features that make ${String(p.childUsername)}’s information visible stay off`,
+      greeting: 'Hello,',
+      paragraphs: [
+        `We did not receive a signed form or a request for a call in time, so these features of your child’s account “${String(p.childUsername)}” on ${site.siteName} stay off: ${featureList(p, 'none')}.`,
+        `Your consent to the account stands, with the features that share nothing: ${((p.permissions as string[] | undefined) ?? []).join(', ') || 'none'}. You will receive a confirmation with a link to revoke it.`,
+        'You can ask for these features again later through the parent dashboard or our privacy team.',
+      ],
+    }),
+    de: (p, site) => ({
+      subject: `Die Funktionen, die Daten von ${String(p.childUsername)} sichtbar machen, bleiben aus`,
+      greeting: 'Guten Tag,',
+      paragraphs: [
+        `Wir haben kein unterschriebenes Formular und keine Bitte um einen Anruf rechtzeitig erhalten. Daher bleiben diese Funktionen des Kontos „${String(p.childUsername)}“ bei ${site.siteName} aus: ${featureList(p, 'keine')}.`,
+        `Ihre Einwilligung in das Konto bleibt bestehen, mit den Funktionen, die nichts weitergeben: ${((p.permissions as string[] | undefined) ?? []).join(', ') || 'keine'}. Sie erhalten eine Bestätigung mit einem Link zum Widerruf.`,
+        'Sie können diese Funktionen später über das Eltern-Dashboard oder unser Datenschutzteam erneut anfragen.',
+      ],
+    }),
+  },
+};
+
 export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> = {
+  [PARENTAL_VERIFICATION_LINK]: {
+    en: {
+      title: 'Verify yourself for the features you allowed',
+      explain: 'Print and sign the consent form below, then upload a scan or photo of it; or ask us for a phone or video call. Nothing changes until you press a button.',
+      button: 'Send',
+      done: 'Thank you: we have received it. Our privacy team will check it and tell you by email.',
+    },
+    de: {
+      title: 'Bestätigen Sie sich für die erlaubten Funktionen',
+      explain: 'Drucken und unterschreiben Sie das Formular unten und laden Sie einen Scan oder ein Foto davon hoch; oder bitten Sie uns um einen Telefon- oder Videoanruf. Es ändert sich nichts, bis Sie eine Schaltfläche drücken.',
+      button: 'Senden',
+      done: 'Danke: Wir haben es erhalten. Unser Datenschutzteam prüft es und meldet sich per E-Mail.',
+    },
+  },
   [PARENTAL_CONSENT_LINK]: {
     en: {
       title: 'Your consent for your child’s account',

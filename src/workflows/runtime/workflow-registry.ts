@@ -33,6 +33,20 @@ export interface LinkFormView {
   context: Record<string, unknown>;
 }
 
+/** A file uploaded through a link form that declares `upload` (multipart), read whole within its limit. */
+export interface UploadedFile {
+  field: string;
+  bytes: Buffer;
+}
+
+/** A submission the form refuses with its own message and HTTP status (e.g. a file of the wrong type); nothing happens. */
+export interface LinkFormRefusal {
+  refused: string;
+  status: number;
+}
+
+export const isLinkFormRefusal = (v: unknown): v is LinkFormRefusal => typeof v === 'object' && v !== null && typeof (v as LinkFormRefusal).refused === 'string';
+
 /**
  * A link page that asks more than "press the button": its content and inputs, and how the submitted
  * fields become the payload of the link's event. Registered per link purpose (by the service that
@@ -41,8 +55,17 @@ export interface LinkFormView {
 export interface LinkForm {
   /** Content, inputs and named submit buttons, placed inside the page's POST form (which carries the CSRF field). */
   render(view: LinkFormView): SafeHtml | Promise<SafeHtml>;
-  /** The event payload from the submitted fields, or undefined when the submission is incomplete (nothing happens). */
-  parse(fields: Record<string, string | string[] | undefined>, view: LinkFormView): Record<string, unknown> | undefined;
+  /**
+   * The event payload from the submitted fields (and the uploaded file, for a form with `upload`), or
+   * undefined when the submission is incomplete, or a refusal with its own message (nothing happens).
+   */
+  parse(fields: Record<string, string | string[] | undefined>, view: LinkFormView, files?: UploadedFile[]): Record<string, unknown> | LinkFormRefusal | undefined;
+  /**
+   * The page takes one file (multipart/form-data) in this field, at most `maxBytes`: the limit is
+   * enforced while the body streams, and a bigger file is refused with `tooLarge` before parse runs.
+   * Only forms that declare it accept multipart at all.
+   */
+  upload?: { field: string; maxBytes: number; tooLarge(locale: Locale): string };
   /** What the done page says after this payload was delivered (default: the purpose's `done` text). */
   done?(payload: Record<string, unknown>, locale: Locale): string;
   /** What the page says when parse refused the submission. */

@@ -45,7 +45,13 @@ const EVENTS: ParentalConsentEvent[] = [
   { type: 'parent.decide', action: 'permissions', features: ['public_profile'] },
   { type: 'parent.decide', action: 'revoke' },
   { type: 'parent.decide', action: 'delete' },
+  { type: 'parent.verify', method: 'signed_form', evidenceId: 'ev-form', contentType: 'application/pdf', content: 'JVBERi0=', byteSize: 5, sha256: 'ab' },
+  { type: 'parent.verify', method: 'phone_call', evidenceId: 'ev-call', contact: '+1 555 0100', preferredTime: 'evenings' },
+  // (A staff decision naming its method, and the reminder, are tested on their own below: as path
+  // events they multiply the paths without reaching anything new.)
+  { type: 'timer.verification_expired' },
 ];
+const STRONGER = ['staff_verified', 'signed_form', 'phone_call', 'video_call'];
 
 type Action = { type: string; params?: Record<string, unknown> };
 
@@ -91,19 +97,98 @@ describe('parental-consent machine', () => {
     }
   });
 
-  it('no path grants a disclosing feature by email plus; only staff verification grants it', () => {
+  it('no path grants a disclosing feature by email plus (or by the system); only a stronger method verified by staff grants it', () => {
     let disclosed = 0;
+    const methods = new Set<string>();
     for (const path of paths) {
       const { actions } = actionsAlong(eventsOf(path));
       for (const g of grants(actions).filter((g) => DISCLOSING.includes(g.purpose))) {
         disclosed++;
-        expect(g.method).toBe('staff_verified');
+        methods.add(g.method);
+        expect(STRONGER).toContain(g.method);
+      }
+      // Every disclosing grant comes from a staff decision.
+      for (const a of actions.filter((a) => a.type === 'recordParentalConsent' && (a.params as unknown as RecordParentalConsentParams).purposes.some((p) => DISCLOSING.includes(p)))) {
+        const p = a.params as unknown as RecordParentalConsentParams;
+        if (p.decision === 'granted') expect(p.staffId).toBe('staff-1');
       }
       const active = actions.filter((a) => a.type === 'setGuardianStatus' && a.params?.status === 'active').at(-1);
       const permitted = (active?.params?.permissions as string[] | undefined) ?? [];
       if (permitted.some((k) => DISCLOSING.includes(`child.feature.${k}`))) expect(active?.params?.verificationMethod).toBe('staff_verified');
     }
     expect(disclosed).toBeGreaterThan(0);
+    // The paths cover the stronger methods: nothing returned (staff_verified), a signed form, a call request.
+    expect([...methods].sort()).toEqual(['phone_call', 'signed_form', 'staff_verified']);
+  });
+
+  it('disclosing features lead to the verification page mail; a reminder and a lapse are timed from there', () => {
+    const { state, actions } = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile', 'personalized_content'] }]);
+    expect(state.value).toBe('awaiting_stronger_verification');
+    const entry = actions.slice(-3);
+    expect(entry[0]).toMatchObject({
+      type: 'sendEmail',
+      params: { template: 'parental-verification-request', params: { childUsername: 'kid', features: ['public_profile'] }, link: { purpose: 'parental-verification', event: 'parent.verify', ttl: '14d' } },
+    });
+    expect(entry.slice(1).map((a) => a.params)).toEqual([
+      { name: 'verification-reminder', delay: '11d', event: 'timer.verification_remind' },
+      { name: 'verification-expiry', delay: '14d', event: 'timer.verification_expired' },
+    ]);
+    const reminded = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile'] }, { type: 'timer.verification_remind' }]);
+    expect(reminded.actions.slice(-2)).toMatchObject([
+      { type: 'revokeLinks', params: { purpose: 'parental-verification' } },
+      { type: 'sendEmail', params: { template: 'parental-verification-reminder', link: { purpose: 'parental-verification' } } },
+    ]);
+  });
+
+  it('a signed form is stored by an effect; only its id enters the context; staff approval records signed_form with the evidence', () => {
+    const form: ParentalConsentEvent = { type: 'parent.verify', method: 'signed_form', evidenceId: 'ev-1', contentType: 'application/pdf', content: 'JVBERi0xLjQ=', byteSize: 8, sha256: 'ff' };
+    const sent = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile'] }, form]);
+    expect(sent.state.value).toBe('awaiting_stronger_verification');
+    expect(sent.actions.slice(-3)).toMatchObject([
+      { type: 'storeParentalEvidence', params: { childId: 'child-1', evidenceId: 'ev-1', method: 'signed_form', content: 'JVBERi0xLjQ=' } },
+      { type: 'cancelTimer', params: { name: 'verification-reminder' } },
+      { type: 'cancelTimer', params: { name: 'verification-expiry' } },
+    ]);
+    expect(sent.state.context.evidence).toEqual({ id: 'ev-1', method: 'signed_form' });
+    expect(JSON.stringify(sent.state.context)).not.toContain('JVBERi0xLjQ=');
+    // One submission per verification: a second is refused.
+    expect(sent.state.can({ ...form, evidenceId: 'ev-2' } as never)).toBe(false);
+    const approved = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile'] }, form, { type: 'staff.approve', staffId: 's', note: 'form checked' }]);
+    expect(approved.state.value).toBe('awaiting_confirmation_delay');
+    expect(approved.actions.filter((a) => a.type === 'recordParentalConsent').at(-1)?.params).toEqual({
+      childId: 'child-1',
+      purposes: ['child.feature.public_profile'],
+      decision: 'granted',
+      method: 'signed_form',
+      staffId: 's',
+      note: 'form checked',
+      evidenceId: 'ev-1',
+    });
+    // Leaving the state ends its timers and its link.
+    expect(approved.actions.map((a) => a.type)).toContain('revokeLinks');
+  });
+
+  it('a call request is recorded as the method staff then verify by; staff can name the method they used', () => {
+    const call: ParentalConsentEvent = { type: 'parent.verify', method: 'phone_call', evidenceId: 'ev-c', contact: '+1 555 0100', preferredTime: 'after 6 pm' };
+    const rejected = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['community_posting'] }, call, { type: 'staff.reject', staffId: 's', note: 'nobody answered' }]);
+    expect(rejected.actions.filter((a) => a.type === 'recordParentalConsent').at(-1)?.params).toMatchObject({ purposes: ['child.feature.community_posting'], decision: 'denied', method: 'phone_call', evidenceId: 'ev-c' });
+    const video = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['community_posting'] }, call, { type: 'staff.approve', staffId: 's', note: 'switched to video', method: 'video_call' }]);
+    expect(video.actions.filter((a) => a.type === 'recordParentalConsent').at(-1)?.params).toMatchObject({ decision: 'granted', method: 'video_call', evidenceId: 'ev-c' });
+    const refused = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['community_posting'] }]);
+    expect(refused.state.can({ type: 'parent.verify', method: 'phone_call', evidenceId: 'x', contact: '' } as never)).toBe(false);
+  });
+
+  it('nothing returned in time: the disclosing request lapses (denied by the system), the parent is told, the account goes on with email plus', () => {
+    const lapsed = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile', 'personalized_content'] }, { type: 'timer.verification_expired' }]);
+    expect(lapsed.state.value).toBe('awaiting_confirmation_delay');
+    const records = lapsed.actions.filter((a) => a.type === 'recordParentalConsent').map((a) => a.params);
+    expect(records.at(-1)).toEqual({ childId: 'child-1', purposes: ['child.feature.public_profile'], decision: 'denied', method: 'system' });
+    expect(lapsed.actions.find((a) => a.type === 'sendEmail' && a.params?.template === 'parental-verification-expired')?.params).toMatchObject({
+      params: { features: ['public_profile'], permissions: ['personalized_content'] },
+    });
+    const active = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['public_profile', 'personalized_content'] }, { type: 'timer.verification_expired' }, { type: 'timer.confirm' }]);
+    expect(active.state.value).toBe('active');
+    expect(active.actions.find((a) => a.type === 'setGuardianStatus' && a.params?.status === 'active')?.params).toMatchObject({ permissions: ['personalized_content'], verificationMethod: 'email_plus' });
   });
 
   it('the dashboard cannot switch a disclosing feature on, only off', () => {
