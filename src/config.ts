@@ -118,6 +118,10 @@ export const configSchema = z.object({
   PARENTAL_CONSENT_REMINDER: duration('PARENTAL_CONSENT_REMINDER').default(3 * 86_400_000),
   EMAIL_PLUS_DELAY: duration('EMAIL_PLUS_DELAY').default(86_400_000),
   PARENTAL_REVOKE_LINK_TTL: duration('PARENTAL_REVOKE_LINK_TTL').default(90 * 86_400_000),
+  // After a revocation the data serves no purpose (COPPA §312.10): kept this long for the parent to review or delete, then erased.
+  PARENTAL_REVOKED_RETENTION: duration('PARENTAL_REVOKED_RETENTION').default(30 * 86_400_000),
+  // Age-up: how long the teen's handover link (in the mail to the parent) works; then the settings stay as they are.
+  TEEN_HANDOVER_LINK_TTL: duration('TEEN_HANDOVER_LINK_TTL').default(30 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

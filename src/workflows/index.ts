@@ -11,6 +11,7 @@ import {
   parentalConsentConfirmationTemplate,
   parentalConsentReminderTemplate,
   parentalConsentRequestTemplate,
+  parentalConsentRevokedTemplate,
 } from './parental-consent/parental-consent.templates';
 
 /**
@@ -31,8 +32,8 @@ export const WORKFLOWS: WorkflowDefinition[] = [
   {
     machine: parentalConsentMachine,
     version: 2,
-    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
-    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate],
+    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; after a revocation the parent may still delete, and the data is erased when the retention ends; at the local age of consent control moves to the teen, who confirms or changes the settings through a handover link.',
+    templates: [parentalConsentRequestTemplate, parentalConsentReminderTemplate, parentalConsentConfirmationTemplate, parentalConsentAgeUpTemplate, parentDashboardTemplate, parentalConsentRevokedTemplate],
     links: PARENTAL_CONSENT_LINKS,
   },
 ];

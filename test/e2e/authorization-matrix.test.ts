@@ -87,6 +87,7 @@ const MATRIX: Record<string, Row> = {
   },
   'Mutation.requestParentDashboard': { query: `mutation { requestParentDashboard(input: { email: "matrix-parent@example.com" }) { ${ANY} } }`, expect: everyone },
   'Query.parentalVerificationQueue': { query: '{ parentalVerificationQueue { workflowId } }', expect: staffOnly },
+  'Query.childAccount': { query: `query($c: ID!) { childAccount(childId: $c) { ${ANY} } }`, variables: (t) => ({ c: t.subjectId }), expect: staffOnly },
   'Mutation.decideParentalVerification': {
     query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
     expect: staffOnly,

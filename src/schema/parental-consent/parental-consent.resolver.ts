@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import { WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -6,11 +6,12 @@ import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
 import { isDomainError } from '../../errors';
 import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput } from './parental-consent.inputs';
-import { AgeGateDecisionMissingError, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, ParentDashboardRequested } from './parental-consent.types';
+import { AgeGateDecisionMissingError, ChildAccountState, ChildRegistration, DateOfBirthMismatchError, ParentalVerificationCase, ParentalVerificationDecision, ParentDashboardRequested } from './parental-consent.types';
 
 const RegisterChildResult = resultUnion('RegisterChildResult', ChildRegistration, [AgeGateDecisionMissingError, DateOfBirthMismatchError, UsernameTakenError, RateLimitedError]);
 const DecideParentalVerificationResult = resultUnion('DecideParentalVerificationResult', ParentalVerificationDecision, [NotFoundError, WorkflowEventNotAcceptedError]);
 
+const ChildAccountResult = resultUnion('ChildAccountResult', ChildAccountState, [NotFoundError]);
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
 @Resolver()
@@ -35,6 +36,12 @@ export class ParentalConsentResolver {
   @Query(() => [ParentalVerificationCase], { description: 'Staff: parents waiting for a stronger verification (disclosing features), oldest first.' })
   async parentalVerificationQueue(@Ctx() ctx: RequestContext): Promise<ParentalVerificationCase[]> {
     return ctx.services.parentalConsent.verificationQueue();
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Query(() => ChildAccountResult, { description: 'For the site’s apps (a staff-role service account): a child account’s status, and whether its settings await the teen’s confirmation after the age-up. Audited.' })
+  async childAccount(@Arg('childId', () => ID) childId: string, @Ctx() ctx: RequestContext): Promise<typeof ChildAccountResult> {
+    return (await ctx.services.parentalConsent.childAccount(ctx, childId)) as typeof ChildAccountResult;
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
