@@ -24,7 +24,7 @@ export class ParentalConsentResolver {
   }
 
   @Mutation(() => RequestParentDashboardResult, {
-    description: 'A parent asks for the dashboard: each child with an active consent gets a one-use link mailed to this verified parent address (review the data, change features, revoke, delete).',
+    description: 'A parent asks for the dashboard: each child with an active consent gets a one-use link mailed to this verified parent address (review the data, change features, revoke, delete); a child whose consent was revoked, one to review and delete.',
   })
   async requestParentDashboard(@Arg('input') input: RequestParentDashboardInput, @Ctx() ctx: RequestContext): Promise<typeof RequestParentDashboardResult> {
     const result = await ctx.services.parentalConsent.requestParentDashboard(ctx, input.email);
