@@ -189,6 +189,9 @@ describe('guardian dashboard (GraphQL)', () => {
     const before = await rowCounts(env);
     const refused = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: true }, { token });
     expect(refused.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
+    const disclosing = await env.gql(SET_FEATURE, { c: childId, f: 'public_profile', g: true }, { token });
+    expect(disclosing.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
     expect(await rowCounts(env)).toEqual(before);
     const res = await env.gql(DELETE, { c: childId }, { token });
     expect(res.data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId });

@@ -201,11 +201,12 @@ export class GuardianService {
       return await this.db.transaction(async (em) => {
         const link = await em.findOneBy(GuardianLink, { childId, parentSubjectId: actor.subjectId });
         if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
-        const context = await this.context(em, link.workflowId);
-        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
-        if (!isDomainError(decided) && link.status === 'revoked' && decided.action !== 'delete') {
+        // After a revocation only deletion is left (the machine refuses the rest too); said plainly first.
+        if (link.status === 'revoked' && action !== 'guardian.child.delete') {
           throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
         }
+        const context = await this.context(em, link.workflowId);
+        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
         if (isDomainError(decided)) throw new Refused(decided);
         // Audited before the event: a deletion then pseudonymizes this row with the child's others.
         await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
