@@ -130,6 +130,10 @@ export const configSchema = z.object({
     })
     .refine((n) => n >= 1024 && n <= 20 * 1024 * 1024, { error: 'PARENTAL_EVIDENCE_MAX_BYTES must be between 1kb and 20mb' })
     .default(5 * 1024 * 1024),
+  // After a revocation the data serves no purpose (COPPA §312.10): kept this long for the parent to review or delete, then erased.
+  PARENTAL_REVOKED_RETENTION: duration('PARENTAL_REVOKED_RETENTION').default(30 * 86_400_000),
+  // Age-up: how long the teen's handover link (in the mail to the parent) works; then the settings stay as they are.
+  TEEN_HANDOVER_LINK_TTL: duration('TEEN_HANDOVER_LINK_TTL').default(30 * 86_400_000),
 });
 
 type RawConfig = z.output<typeof configSchema>;

@@ -14,6 +14,7 @@ import {
   parentalVerificationExpiredTemplate,
   parentalVerificationReminderTemplate,
   parentalVerificationRequestTemplate,
+  parentalConsentRevokedTemplate,
 } from './parental-consent/parental-consent.templates';
 
 /**
@@ -34,7 +35,7 @@ export const WORKFLOWS: WorkflowDefinition[] = [
   {
     machine: parentalConsentMachine,
     version: 2,
-    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; at the local age of consent control moves to the teen.',
+    description: 'Verifiable parental consent for a child account (COPPA §312.5): direct notice, email plus, stronger verification by staff for disclosing features, expiry and decline delete; after a revocation the parent may still delete, and the data is erased when the retention ends; at the local age of consent control moves to the teen, who confirms or changes the settings through a handover link.',
     templates: [
       parentalConsentRequestTemplate,
       parentalConsentReminderTemplate,
@@ -44,6 +45,7 @@ export const WORKFLOWS: WorkflowDefinition[] = [
       parentalVerificationRequestTemplate,
       parentalVerificationReminderTemplate,
       parentalVerificationExpiredTemplate,
+      parentalConsentRevokedTemplate,
     ],
     links: PARENTAL_CONSENT_LINKS,
   },

@@ -92,6 +92,7 @@ const MATRIX: Record<string, Row> = {
     expect: everyone,
   },
   'Query.parentalVerificationDocument': { query: `{ parentalVerificationDocument(evidenceId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
+  'Query.childAccount': { query: `query($c: ID!) { childAccount(childId: $c) { ${ANY} } }`, variables: (t) => ({ c: t.subjectId }), expect: staffOnly },
   'Mutation.decideParentalVerification': {
     query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
     expect: staffOnly,
@@ -126,7 +127,8 @@ describe('authorization matrix', () => {
   let target: Target;
 
   beforeAll(async () => {
-    env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_IP: '1000/1m', RATE_LIMIT_REGISTER_IP: '1000/1m', RATE_LIMIT_SIGN_IN_ACCOUNT: '1000/1m' } });
+    // Many rows try made-up link tokens from one client: the per-client link-guess limit must not decide their outcome.
+    env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_IP: '1000/1m', RATE_LIMIT_REGISTER_IP: '1000/1m', RATE_LIMIT_SIGN_IN_ACCOUNT: '1000/1m', LINK_RATE_LIMIT: '1000' } });
     const { subjects } = env.app.services;
     for (const caller of CALLERS) {
       if (caller === 'anonymous') continue;

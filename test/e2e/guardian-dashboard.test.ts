@@ -179,6 +179,37 @@ describe('guardian dashboard (GraphQL)', () => {
     expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED_ERROR');
   });
 
+  it('after a revocation: the parent signs in again, sees the data and only DELETE with the scheduled date; feature changes are refused; deleteChildData erases', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const first = await signIn(parentEmail);
+    expect((await env.gql(REVOKE, { c: childId }, { token: first.token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'revoked' });
+    // A new dashboard link is still mailed for a revoked child and signs the parent in (COPPA §312.6(a)(2)).
+    const { token } = await signIn(parentEmail);
+    const VIEW = `{ guardian { children { childId status consentStatus allowedActions scheduledDeletionAt data { category } } } }`;
+    const [child] = (await env.gql(VIEW, {}, { token })).data.guardian.children;
+    expect(child).toMatchObject({ childId, status: 'restricted', consentStatus: 'revoked', allowedActions: ['DELETE'], scheduledDeletionAt: new Date(env.clock.now().getTime() + 30 * 86_400_000).toISOString() });
+    expect(child.data.length).toBeGreaterThan(0);
+    const before = await rowCounts(env);
+    const refused = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: true }, { token });
+    expect(refused.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
+    const disclosing = await env.gql(SET_FEATURE, { c: childId, f: 'public_profile', g: true }, { token });
+    expect(disclosing.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
+    expect(await rowCounts(env)).toEqual(before);
+    const res = await env.gql(DELETE, { c: childId }, { token });
+    expect(res.data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId });
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+    expect(await m().countBy(GuardianLink, { childId })).toBe(0);
+    expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
+  });
+
+  it('an active child lists every action and no scheduled deletion', async () => {
+    const { parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const [child] = (await env.gql(`{ guardian { children { allowedActions scheduledDeletionAt } } }`, {}, { token })).data.guardian.children;
+    expect(child).toEqual({ allowedActions: ['CHANGE_PERMISSIONS', 'REVOKE', 'DELETE'], scheduledDeletionAt: null });
+  });
+
   it('delete: the child’s data and the parent’s address are erased through the registry', async () => {
     const { childId, parentEmail } = await activeChild();
     const { token } = await signIn(parentEmail);

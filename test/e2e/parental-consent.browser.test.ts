@@ -32,7 +32,7 @@ describe('parental consent page in Chromium', () => {
     await env.workers.sendMail();
     const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' });
     expect(mail.subject).toBe(locale === 'de' ? 'Ihre Einwilligung für das Konto Ihres Kindes bei m-exe.com' : 'Your consent is needed for your child’s account on m-exe.com');
-    return { childId: res.data.registerChild.childId as string, link: env.mail.linkIn(mail).replace(env.app.config.publicUrl, env.url) };
+    return { childId: res.data.registerChild.childId as string, parentEmail, username: `browser_kid_${i}`, link: env.mail.linkIn(mail).replace(env.app.config.publicUrl, env.url) };
   }
   const state = async (childId: string) => (await env.app.dataSource.manager.findOneByOrFail(Workflow, { subjectId: childId })).stateValue;
 
@@ -101,6 +101,44 @@ describe('parental consent page in Chromium', () => {
     await page.getByRole('button', { name: 'Ablehnen und Anfrage löschen' }).click();
     await page.getByText('Sie haben abgelehnt.').waitFor();
     expect((await env.app.dataSource.manager.findOneByOrFail(Subject, { id: childId })).status).toBe('erased');
+    await context.close();
+  }, 60_000);
+
+  it('the teen’s handover page, in German at a phone’s size: each setting as the parent chose it; the teen’s changes become their own consent', async () => {
+    const { childId, parentEmail, username, link } = await childWithLink('de');
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByRole('checkbox', { name: /Ich willige in die Erhebung/ }).check();
+    await page.getByRole('checkbox', { name: /Personalized content/ }).check();
+    await page.getByRole('button', { name: 'Einwilligen' }).click();
+    await page.getByText('Ihre Einwilligung ist gespeichert').waitFor();
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
+    // Born 2017-04-03: 13 on 2030-04-03, some 1,500 days after the test clock's start.
+    env.clock.advance('1500d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect(await state(childId)).toBe('awaiting_teen_confirmation');
+    const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
+    expect(mail.text).toContain(`Bitte geben Sie den Link unten an ${username} weiter.`);
+
+    await page.goto(env.mail.linkIn(mail).replace(env.app.config.publicUrl, env.url));
+    await page.getByText(`Hallo ${username}! Du bist jetzt alt genug`).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    expect(await page.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as unknown as { checked: boolean }).checked))).toEqual([false, false, true]);
+    expect(await state(childId)).toBe('awaiting_teen_confirmation');
+    await page.getByRole('checkbox', { name: /Personalized content/ }).uncheck();
+    await page.getByRole('checkbox', { name: /Public profile/ }).check();
+    await page.getByRole('button', { name: 'Meine Einstellungen speichern' }).click();
+    await page.getByText('Deine Einstellungen sind gespeichert.').waitFor();
+    expect(await state(childId)).toBe('aged_up');
+    const own = (await env.app.dataSource.manager.find(ConsentRecord, { where: { subjectId: childId, givenBy: 'self' }, order: { id: 'ASC' } })).map((r) => [r.purpose, r.decision]);
+    expect(own).toEqual([
+      ['child.collection', 'granted'],
+      ['child.feature.public_profile', 'granted'],
+      ['child.feature.personalized_content', 'withdrawn'],
+    ]);
     await context.close();
   }, 60_000);
 });

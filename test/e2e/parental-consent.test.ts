@@ -1,4 +1,4 @@
-import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Workflow } from '../../src/entities';
+import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { rowCounts } from '../helpers/workflow-fixtures';
@@ -26,14 +26,14 @@ describe('parental consent', () => {
   const m = () => env.app.dataSource.manager;
   const childDob = { day: 5, month: 6, year: 2016 };
 
-  /** Age gate (US, 9 years old) and registration; returns the child id, the parent address and the consent link. */
-  async function registerChild(overrides: Record<string, unknown> = {}) {
+  /** Age gate (US, 9 years old unless told otherwise) and registration; returns the child id, the parent address and the consent link. */
+  async function registerChild(overrides: Record<string, unknown> = {}, gateInput: { dateOfBirth: typeof childDob; country: string } = { dateOfBirth: childDob, country: 'US' }) {
     const i = ++n;
     const deviceId = `parent-flow-device-${String(i).padStart(6, '0')}`;
-    const gate = await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+    const gate = await env.gql(AGE_GATE, { input: { ...gateInput, deviceId } });
     expect(gate.data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
     const parentEmail = (overrides.parentEmail as string | undefined) ?? `parent-${i}@example.test`;
-    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `kid_${i}`, parentEmail, dateOfBirth: childDob, locale: 'en', ...overrides } });
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `kid_${i}`, parentEmail, dateOfBirth: gateInput.dateOfBirth, locale: 'en', ...overrides } });
     const result = res.data.registerChild;
     expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
     await env.workers.sendMail();
@@ -291,17 +291,89 @@ describe('parental consent', () => {
     await expectErased(childId, parentEmail, /^parental-consent\.parent_request$/);
   });
 
-  it('age-up: on the birthday at the local threshold the consents become the teen’s and the parent is told', async () => {
-    const birthday = new Date(env.clock.now().getTime() + 40 * 86_400_000);
-    const dob = { day: birthday.getUTCDate(), month: birthday.getUTCMonth() + 1, year: birthday.getUTCFullYear() - 13 };
-    const deviceId = 'parent-flow-age-up-device-01';
-    expect((await env.gql(AGE_GATE, { input: { dateOfBirth: dob, country: 'US', deviceId } })).data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
-    const parentEmail = 'age-up-parent@example.test';
-    const reg = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'almost_thirteen', parentEmail, dateOfBirth: dob, locale: 'en' } });
-    const childId = reg.data.registerChild.childId as string;
+  const REQUEST_DASHBOARD = `mutation($input: RequestParentDashboardInput!) { requestParentDashboard(input: $input) { __typename } }`;
+  const CHILD_ACCOUNT = `query($c: ID!) { childAccount(childId: $c) { __typename ... on ChildAccountState { status consentStatus awaitingTeenConfirmation teenConfirmationDueAt } } }`;
+  const dateText = (d: Date) => d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  /** The parent consents on the page (the account and these features); 24 h later the consent is active. */
+  async function consentAndActivate(link: string, features: string[]) {
+    expect((await submit(link, [['account', 'yes'], ...features.map((f): [string, string] => ['feature', f]), ['decision', 'consent']])).status).toBe(200);
+    env.clock.advance('24h');
+    await env.workers.fireTimers();
     await env.workers.sendMail();
-    const link = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' })));
-    expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
+  }
+  /** A date of birth whose birthday at `age` is `days` from now. */
+  const bornToTurn = (age: number, days: number) => {
+    const birthday = new Date(env.clock.now().getTime() + days * 86_400_000);
+    return { day: birthday.getUTCDate(), month: birthday.getUTCMonth() + 1, year: birthday.getUTCFullYear() - age };
+  };
+
+  /** A child (personalized content allowed) whose birthday at the local threshold has just passed: the parent's age-up mail. */
+  async function handedOver(threshold: number, country: string) {
+    // France: under 15 the child agrees too (joint consent); elsewhere the field is ignored.
+    const { childId, parentEmail, link } = await registerChild({ childAgrees: true }, { dateOfBirth: bornToTurn(threshold, 2), country });
+    await consentAndActivate(link, ['personalized_content']);
+    env.clock.advance('1d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    return { childId, told: await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' }) };
+  }
+
+  it('after a revocation the parent is told the deletion date, can still ask for the dashboard, and its page offers only deletion', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    await consentAndActivate(link, ['personalized_content']);
+    const revokeLink = local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' })));
+    expect((await submit(revokeLink, [])).status).toBe(200);
+    const wf = await workflowOf(childId);
+    expect(wf.stateValue).toBe('revoked');
+    await env.workers.sendMail();
+    const notice = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-revoked' });
+    expect(notice.text).toContain(`until ${dateText(new Date(env.clock.now().getTime() + 30 * 86_400_000))}`);
+    expect(notice.text).toContain('needs to register again');
+    // The age-up timer is gone; the retention's is the only one left.
+    expect((await m().findBy(Timer, { workflowId: wf.id, status: 'pending' })).map((t) => t.name)).toEqual(['retention']);
+
+    await env.gql(REQUEST_DASHBOARD, { input: { email: parentEmail } });
+    await env.workers.sendMail();
+    const mail = await env.mail.expectOne({ to: parentEmail, template: 'parent-dashboard' });
+    expect(mail.text).toContain('You revoked your consent earlier');
+    const dashboard = local(env.mail.linkIn(mail));
+    const before = await rowCounts(env);
+    const { body } = await open(dashboard);
+    expect(await rowCounts(env)).toEqual(before);
+    expect(body).toContain(`username: kid_${n}`);
+    expect(body).toContain('your child needs to register again');
+    expect(body).toContain('name="action" value="delete"');
+    for (const offered of ['value="permissions"', 'value="revoke"', 'name="feature"']) expect(body).not.toContain(offered);
+    // A forged permissions answer is refused and changes nothing; the link still works for the deletion.
+    const forged = await submit(dashboard, [['feature', 'personalized_content'], ['action', 'permissions']]);
+    expect(forged.status).toBe(409);
+    expect(await rowCounts(env)).toEqual(before);
+    const deleted = await submit(dashboard, [['action', 'delete']]);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toContain('We have deleted your child’s data');
+    await expectErased(childId, parentEmail, /^parental-consent\.parent_request$/);
+  });
+
+  it('a revoked child’s data is erased when PARENTAL_REVOKED_RETENTION (30 days) ends, if the parent did not delete it sooner', async () => {
+    const { childId, parentEmail, link } = await registerChild();
+    await consentAndActivate(link, []);
+    expect((await submit(local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' }))), [])).status).toBe(200);
+    env.clock.advance('29d');
+    await env.workers.fireTimers();
+    expect((await workflowOf(childId)).stateValue).toBe('revoked');
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('restricted');
+    env.clock.advance('1d');
+    await env.workers.fireTimers();
+    await expectErased(childId, parentEmail, /^parental-consent\.retention_ended$/);
+  });
+
+  it('age-up: the parent gets a one-use handover link for the teen; GET changes nothing; the teen keeps one setting, drops one, switches one on: the teen’s own consent records', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const dob = bornToTurn(13, 40);
+    const { childId, parentEmail, link } = await registerChild({ username: 'almost_thirteen' }, { dateOfBirth: dob, country: 'US' });
+    expect((await submit(link, [['account', 'yes'], ['feature', 'personalized_content'], ['feature', 'public_profile'], ['decision', 'consent']])).status).toBe(200);
+    const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename } }`;
+    await env.gql(DECIDE, { input: { workflowId: (await workflowOf(childId)).id, approve: true, note: 'Signed form checked' } }, { token: staff.token });
     env.clock.advance('24h');
     await env.workers.fireTimers();
     expect((await workflowOf(childId)).stateValue).toBe('active');
@@ -311,15 +383,113 @@ describe('parental consent', () => {
     env.clock.advance('1d');
     await env.workers.fireTimers();
     await env.workers.sendMail();
-    expect((await workflowOf(childId)).stateValue).toBe('aged_up');
+    expect((await workflowOf(childId)).stateValue).toBe('awaiting_teen_confirmation');
+    expect((await m().findOneByOrFail(GuardianLink, { childId })).status).toBe('aged_up');
+    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+    const due = new Date(env.clock.now().getTime() + 30 * 86_400_000);
+    // The site's service account (staff sessions last SESSION_TTL: a fresh one 40 days later).
+    const service = await createStaff(env, await createAdmin(env));
+    expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toEqual({
+      __typename: 'ChildAccountState', status: 'active', consentStatus: 'aged_up', awaitingTeenConfirmation: true, teenConfirmationDueAt: due.toISOString(),
+    });
     const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
     expect(told.text).toContain('has turned 13');
-    expect((await m().findOneByOrFail(GuardianLink, { childId })).status).toBe('aged_up');
-    expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.givenBy, r.method])).toEqual([
-      ['child.collection', 'granted', 'parent', 'email_plus'],
-      ['child.collection', 'granted', 'system', 'system'],
+    expect(told.text).toContain('Please give the link below to almost_thirteen');
+    expect(told.text).toContain(`until ${dateText(due)}`);
+    // Until the teen answers, the parent's consents stand on the teen's account, re-stated by the system.
+    expect((await consentsOf(childId)).filter((r) => r.givenBy === 'system').map((r) => r.purpose).sort()).toEqual(['child.collection', 'child.feature.personalized_content', 'child.feature.public_profile']);
+
+    const handover = local(env.mail.linkIn(told));
+    const token = handover.split('/l/')[1];
+    const before = await rowCounts(env);
+    const { res, body } = await open(handover);
+    const PREVIEW = `query($t: String!) { actionLink(token: $t) { ... on ActionLink { purpose choices { name value checked } } } }`;
+    const preview = (await env.gql(PREVIEW, { t: token })).data.actionLink;
+    expect(await rowCounts(env)).toEqual(before);
+    expect(res.status).toBe(200);
+    expect(body).toContain('Hi almost_thirteen! You are now old enough to decide about your own data.');
+    expect(body).toContain('name="feature" value="personalized_content" checked');
+    expect(body).toContain('name="feature" value="public_profile" checked');
+    expect(body).toContain('name="feature" value="community_posting">');
+    expect(body).toContain('Your parent had this on.');
+    expect(preview).toEqual({
+      purpose: 'teen-handover',
+      choices: [
+        { name: 'feature', value: 'public_profile', checked: true },
+        { name: 'feature', value: 'community_posting', checked: false },
+        { name: 'feature', value: 'personalized_content', checked: true },
+      ],
+    });
+
+    const answered = await submit(handover, [['feature', 'public_profile'], ['feature', 'community_posting'], ['decision', 'confirm']]);
+    expect(answered.status).toBe(200);
+    expect(answered.body).toContain('Your settings are saved.');
+    expect((await workflowOf(childId)).stateValue).toBe('aged_up');
+    const own = (await consentsOf(childId)).filter((r) => r.givenBy === 'self');
+    expect(own.map((r) => [r.purpose, r.decision, r.method])).toEqual([
+      ['child.collection', 'granted', 'email_link'],
+      ['child.feature.public_profile', 'granted', 'email_link'],
+      ['child.feature.community_posting', 'granted', 'email_link'],
+      ['child.feature.personalized_content', 'withdrawn', 'email_link'],
     ]);
-    expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
+    expect(own.every((r) => r.evidence.via === 'teen-handover')).toBe(true);
+    expect(await m().countBy(ConsentRecord, { subjectId: childId, givenBy: 'self', givenBySubjectId: childId })).toBe(4);
+    expect(await m().countBy(AuditEvent, { action: 'child.teen_confirm', subjectId: childId })).toBe(1);
+    expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toMatchObject({ awaitingTeenConfirmation: false, teenConfirmationDueAt: null });
+    expect((await submit(handover, [['decision', 'confirm']])).status).toBe(410);
+  });
+
+  it('France: the mail says joint consent ends at 15; the apps’ GraphQL twin takes the teen’s answer as fields; incomplete fields change nothing', async () => {
+    const { childId, told } = await handedOver(15, 'FR');
+    expect(told.text).toContain('has turned 15. Until now you and your child consented together');
+    const token = env.mail.linkIn(told).split('/l/')[1];
+    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(token: $t, fields: $f) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } } }`;
+    const before = await rowCounts(env);
+    const records = await m().count(ConsentRecord);
+    const incomplete = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['sell_everything'] }] });
+    expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE_ERROR' });
+    const badName = await env.gql(CONFIRM, { t: token, f: [{ name: 'Robert"); DROP', values: [] }] });
+    expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await rowCounts(env)).toEqual(before);
+    expect(await m().count(ConsentRecord)).toBe(records);
+    const done = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['community_posting'] }] });
+    expect(done.data.confirmActionLink).toEqual({ __typename: 'ActionLink', message: 'Your settings are saved. They are now your own choices.' });
+    expect((await workflowOf(childId)).stateValue).toBe('aged_up');
+    expect((await consentsOf(childId)).filter((r) => r.givenBy === 'self').map((r) => [r.purpose, r.decision])).toEqual([
+      ['child.collection', 'granted'], // the child's half of the joint consent, at registration
+      ['child.collection', 'granted'], // the teen's own, on the handover page
+      ['child.feature.community_posting', 'granted'],
+      ['child.feature.personalized_content', 'withdrawn'],
+    ]);
+  });
+
+  it('a handover link never used: at its expiry the settings stay as they are (audited) and the workflow ends', async () => {
+    const { childId, told } = await handedOver(13, 'US');
+    expect(told.text).not.toContain('consented together');
+    const records = await consentsOf(childId);
+    env.clock.advance('30d');
+    await env.workers.fireTimers();
+    const wf = await workflowOf(childId);
+    expect(wf).toMatchObject({ stateValue: 'aged_up', status: 'done' });
+    expect(await consentsOf(childId)).toEqual(records);
+    const lapsed = await m().findBy(AuditEvent, { action: 'child.teen_confirmation_lapsed', subjectId: childId });
+    expect(lapsed.map((a) => JSON.parse(a.details))).toEqual([{ kept: ['personalized_content'] }]);
+    expect((await fetch(local(env.mail.linkIn(told)))).status).toBe(410);
+  });
+
+  it('a consent still pending at the birthday has no age-up timer yet; the parent’s later consent activates and hands over to the teen at once', async () => {
+    const { childId, parentEmail, link } = await registerChild({}, { dateOfBirth: bornToTurn(13, 5), country: 'US' });
+    env.clock.advance('7d');
+    await env.workers.fireTimers();
+    const wf = await workflowOf(childId);
+    expect(wf.stateValue).toBe('awaiting_consent');
+    expect((await m().findBy(Timer, { workflowId: wf.id, status: 'pending' })).map((t) => t.name).sort()).toEqual(['expiry', 'reminder']);
+    await consentAndActivate(link, []);
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect((await workflowOf(childId)).stateValue).toBe('awaiting_teen_confirmation');
+    await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
+    await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
   });
 
   it('bad input: unknown device, a device the gate called adult, another date of birth, a taken username: typed errors, nothing written', async () => {
@@ -454,7 +624,7 @@ describe('parental consent', () => {
 
   it('not joint elsewhere: a German 15-year-old registers without the child’s agreement field mattering, and the parent alone consents', async () => {
     const deviceId = 'parent-flow-de-device-0001';
-    const dob = { day: 5, month: 6, year: 2010 }; // 15: under Germany's 16
+    const dob = bornToTurn(16, 60); // 15 (whatever the clock says after the earlier tests): under Germany's 16
     const gate = await env.gql(`mutation($input: AgeGateInput!) { ageGate(input: $input) { ... on AgeGateDecision { outcome jointConsent } } }`, { input: { dateOfBirth: dob, country: 'DE', deviceId } });
     expect(gate.data.ageGate).toEqual({ outcome: 'PARENTAL_CONSENT_REQUIRED', jointConsent: false });
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'de_teen', parentEmail: 'de-parent@example.test', dateOfBirth: dob, locale: 'de', childAgrees: false } });

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorResult } from '../common/error-result';
 
 @ObjectType({ simpleResolvers: true, description: 'A feature of children’s accounts (policy children.features) and whether the parent allows it.' })
@@ -27,12 +27,21 @@ export class ChildDataCategory {
   @Field(() => [ChildDataField]) fields!: ChildDataField[];
 }
 
+export enum GuardianChildAction {
+  CHANGE_PERMISSIONS = 'change_permissions',
+  REVOKE = 'revoke',
+  DELETE = 'delete',
+}
+registerEnumType(GuardianChildAction, { name: 'GuardianChildAction', description: 'What a parent can still do for a child: after a revocation only DELETE (consenting again needs a new registration).' });
+
 @ObjectType({ simpleResolvers: true, description: 'A child of the signed-in parent: permissions, consents and the child’s actual data.' })
 export class GuardianChild {
   @Field(() => ID) childId!: string;
   @Field(() => String, { nullable: true }) username!: string | null;
   @Field({ description: 'The child account: pending_parental_consent, active, restricted.' }) status!: string;
   @Field({ description: 'The parent’s consent: pending, awaiting_verification, active, revoked, aged_up.' }) consentStatus!: string;
+  @Field(() => [GuardianChildAction], { description: 'setChildFeature (CHANGE_PERMISSIONS), revokeChildConsent (REVOKE), deleteChildData (DELETE): those the parent can use now.' }) allowedActions!: `${GuardianChildAction}`[];
+  @Field(() => Date, { nullable: true, description: 'After a revocation: when the child’s data will be erased unless the parent deletes it sooner (PARENTAL_REVOKED_RETENTION).' }) scheduledDeletionAt!: Date | null;
   @Field(() => [ChildPermission]) permissions!: ChildPermission[];
   @Field(() => [ChildConsentState]) consents!: ChildConsentState[];
   @Field(() => [ChildDataCategory]) data!: ChildDataCategory[];

@@ -8,6 +8,7 @@ import { isDomainError, RequestError } from '../../errors';
 import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput, SubmitParentalVerificationInput } from './parental-consent.inputs';
 import {
   AgeGateDecisionMissingError,
+  ChildAccountState,
   CallRequestInvalidError,
   EvidenceEmptyError,
   EvidenceTooLargeError,
@@ -40,6 +41,7 @@ const SubmitParentalVerificationResult = resultUnion('SubmitParentalVerification
   WorkflowEventNotAcceptedError,
 ]);
 
+const ChildAccountResult = resultUnion('ChildAccountResult', ChildAccountState, [NotFoundError]);
 const RequestParentDashboardResult = resultUnion('RequestParentDashboardResult', ParentDashboardRequested, [RateLimitedError]);
 
 @Resolver()
@@ -53,7 +55,7 @@ export class ParentalConsentResolver {
   }
 
   @Mutation(() => RequestParentDashboardResult, {
-    description: 'A parent asks for the dashboard: each child with an active consent gets a one-use link mailed to this verified parent address (review the data, change features, revoke, delete).',
+    description: 'A parent asks for the dashboard: each child with an active consent gets a one-use link mailed to this verified parent address (review the data, change features, revoke, delete); a child whose consent was revoked, one to review and delete.',
   })
   async requestParentDashboard(@Arg('input') input: RequestParentDashboardInput, @Ctx() ctx: RequestContext): Promise<typeof RequestParentDashboardResult> {
     const result = await ctx.services.parentalConsent.requestParentDashboard(ctx, input.email);
@@ -90,6 +92,12 @@ export class ParentalConsentResolver {
     if (isDomainError(result)) return result as typeof ParentalVerificationDocumentResult;
     const { content, ...rest } = result;
     return { ...rest, contentBase64: content.toString('base64') };
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Query(() => ChildAccountResult, { description: 'For the site’s apps (a staff-role service account): a child account’s status, and whether its settings await the teen’s confirmation after the age-up. Audited.' })
+  async childAccount(@Arg('childId', () => ID) childId: string, @Ctx() ctx: RequestContext): Promise<typeof ChildAccountResult> {
+    return (await ctx.services.parentalConsent.childAccount(ctx, childId)) as typeof ChildAccountResult;
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)

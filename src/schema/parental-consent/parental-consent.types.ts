@@ -96,3 +96,12 @@ export class ParentDashboardRequested {
 export class ParentalVerificationSubmitted {
   @Field() message!: string;
 }
+
+@ObjectType('ChildAccountState', { simpleResolvers: true, description: 'A child account as the site’s apps need it: its status, the parental consent’s, and whether the settings wait for the teen’s own confirmation (after the age-up), so the app can prompt the teen.' })
+export class ChildAccountState {
+  @Field(() => ID) childId!: string;
+  @Field({ description: 'The account: pending_parental_consent, active, restricted.' }) status!: string;
+  @Field({ description: 'The parental consent: pending, awaiting_verification, active, revoked, aged_up.' }) consentStatus!: string;
+  @Field({ description: 'True from the birthday at the local age of digital consent until the teen confirms the settings on the handover page (or its link expires).' }) awaitingTeenConfirmation!: boolean;
+  @Field(() => Date, { nullable: true, description: 'While awaitingTeenConfirmation: when the handover link expires and the settings stay as they are.' }) teenConfirmationDueAt!: Date | null;
+}

@@ -6,7 +6,7 @@ import { Workflow, type ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
 import { toLocale, type Locale } from '../../util/locale';
-import { EffectRefusedError, type Caller, type LinkDetails, type LinkForm, type LinkTexts } from '../../workflows/runtime/workflow-registry';
+import { EffectRefusedError, isLinkFormRefusal, type Caller, type LinkChoice, type LinkDetails, type LinkForm, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
 
@@ -21,6 +21,8 @@ export interface LinkView {
   token: ActionToken;
   /** Workflow-specific content of the page (preview only), from the purpose's registered provider. */
   details?: LinkDetails;
+  /** After a form submission: what its done page says (the form's own text). */
+  done?: string;
 }
 
 /** Rolls a transaction back and carries the expected failure out of it. */
@@ -117,6 +119,31 @@ export class ActionLinkService {
       }
       throw error;
     }
+  }
+
+  /** The inputs of the link's form as data (none for a single-button link); read only. */
+  async choices(view: LinkView): Promise<LinkChoice[]> {
+    const form = this.formOf(view.purpose);
+    return form?.choices ? form.choices({ locale: view.locale, context: await this.workflowContext(view) }) : [];
+  }
+
+  /**
+   * The apps' twin of a link page's POST: a purpose with a form parses `fields` as its page would
+   * (an incomplete submission is a typed error and changes nothing, the link still works); one
+   * without a form ignores them and confirms.
+   */
+  async submit(token: string, client: string, by: Caller, fields: Record<string, string | string[]>): Promise<LinkView | DomainError> {
+    const preview = await this.preview(token, client);
+    if (isDomainError(preview)) return preview;
+    const form = this.formOf(preview.purpose);
+    if (!form) return this.confirm(token, client, by);
+    const payload = form.parse(fields, { locale: preview.locale, context: await this.workflowContext(preview) });
+    if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, form.incomplete(preview.locale));
+    // A form's own refusal (e.g. a call request without a contact) is answered like an incomplete one: nothing happens.
+    if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, payload.refused);
+    const result = await this.confirm(token, client, by, payload);
+    if (!isDomainError(result) && form.done) result.done = form.done(payload, result.locale);
+    return result;
   }
 
   /**

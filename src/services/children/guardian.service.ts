@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { Role, type Actor } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
-import { GuardianLink, Profile, Subject, Workflow } from '../../entities';
+import { GuardianLink, Profile, Subject, Timer, Workflow } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { PARENT_DASHBOARD_LINK, type ParentalConsentContext, type ParentDecideEvent } from '../../workflows/parental-consent/parental-consent.machine';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
@@ -15,18 +15,26 @@ import { newSubjectRow } from '../identity/subject.service';
 import { rolesOf, type IssuedSession, type SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
+import { PARENT_DASHBOARD_STATUSES } from './parental-consent.service';
 
 export interface GuardianChild {
   childId: string;
   username: string | null;
   /** The child account's status (pending_parental_consent, active, restricted). */
   status: string;
-  /** The consent's status (pending, awaiting_verification, active, revoked). */
+  /** The consent's status (pending, awaiting_verification, active, revoked, aged_up). */
   consentStatus: string;
+  /** What the parent can still do: after a revocation only deletion (consenting again needs a new registration). */
+  allowedActions: GuardianChildAction[];
+  /** After a revocation: when the child's data will be erased unless the parent deletes it sooner (COPPA §312.10). */
+  scheduledDeletionAt: Date | null;
   permissions: { feature: string; disclosure: boolean; granted: boolean }[];
   consents: { purpose: string; granted: boolean }[];
   data: { category: string; fields: { entity: string; name: string; value: string }[] }[];
 }
+
+export type GuardianChildAction = 'change_permissions' | 'revoke' | 'delete';
+const ACTIONS_BY_STATUS: Record<string, GuardianChildAction[]> = { active: ['change_permissions', 'revoke', 'delete'], revoked: ['delete'] };
 
 const valueText = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -59,7 +67,7 @@ export class GuardianService {
    */
   async signIn(ctx: CallContext, token: string): Promise<IssuedSession | DomainError> {
     return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
-      const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: 'active' });
+      const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: In(PARENT_DASHBOARD_STATUSES) });
       if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
       const parentId = await this.parentSubject(em, link.parentEmail, link.jurisdiction.slice(0, 2));
       const now = this.clock.now();
@@ -189,7 +197,12 @@ export class GuardianService {
 
   private async view(em: EntityManager, ctx: CallContext, link: GuardianLink): Promise<GuardianChild> {
     const childId = link.childId;
-    const [child, profile, context] = await Promise.all([em.findOneBy(Subject, { id: childId }), em.findOneBy(Profile, { subjectId: childId }), this.context(em, link.workflowId)]);
+    const [child, profile, context, retention] = await Promise.all([
+      em.findOneBy(Subject, { id: childId }),
+      em.findOneBy(Profile, { subjectId: childId }),
+      this.context(em, link.workflowId),
+      em.findOneBy(Timer, { workflowId: link.workflowId, name: 'retention', status: 'pending' }),
+    ]);
     const allowed = new Set([...(context?.granted ?? []), ...(context?.verified ?? [])]);
     const consents = await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em);
     const holdings = await this.personalData.inventory(childId, em);
@@ -205,6 +218,8 @@ export class GuardianService {
       username: profile?.username ?? null,
       status: child?.status ?? 'erased',
       consentStatus: link.status,
+      allowedActions: ACTIONS_BY_STATUS[link.status] ?? [],
+      scheduledDeletionAt: retention?.fireAt ?? null,
       permissions: this.policy.policy.children.features.map((f) => ({ feature: f.key, disclosure: f.disclosure, granted: allowed.has(f.key) })),
       consents: consents.map((s) => ({ purpose: s.purpose.key, granted: s.granted })),
       data: holdings.map((h) => ({
@@ -263,6 +278,10 @@ export class GuardianService {
       return await this.db.transaction(async (em) => {
         const link = await em.findOne(GuardianLink, { where: this.linksOf(actor.subjectId).map((w) => ({ ...w, childId })) });
         if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
+        // After a revocation only deletion is left (the machine refuses the rest too); said plainly first.
+        if (link.status === 'revoked' && action !== 'guardian.child.delete') {
+          throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
+        }
         const context = await this.context(em, link.workflowId);
         const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
         if (isDomainError(decided)) throw new Refused(decided);

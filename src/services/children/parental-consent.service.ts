@@ -5,7 +5,8 @@ import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { GuardianLink, ParentalEvidence, Profile, Subject, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
+import { In } from 'typeorm';
+import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -13,13 +14,15 @@ import type { Locale } from '../../util/locale';
 import {
   PARENT_DASHBOARD_LINK,
   PARENTAL_CONSENT_LINK,
+  TEEN_HANDOVER_LINK,
   type GuardianStatusParams,
   type ParentVerificationMethod,
   type ParentalConsentContext,
   type ParentalConsentInput,
   type RecordParentalConsentParams,
+  type RecordTeenConsentParams,
 } from '../../workflows/parental-consent/parental-consent.machine';
-import type { EffectHandler, LinkForm, LinkFormView } from '../../workflows/runtime/workflow-registry';
+import type { EffectHandler, LinkChoice, LinkForm, LinkFormView } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
@@ -33,6 +36,8 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
+/** The consents whose parent can ask for the dashboard (a revoked one offers only review and deletion). */
+export const PARENT_DASHBOARD_STATUSES: GuardianLinkStatus[] = ['active', 'revoked'];
 /** A dashboard link is a one-action sign-in: short-lived. */
 const PARENT_DASHBOARD_LINK_TTL = '1h';
 
@@ -49,6 +54,14 @@ export interface RegisterChildInput {
 export interface ChildRegistration {
   childId: string;
   status: 'pending_parental_consent';
+}
+
+export interface ChildAccountState {
+  childId: string;
+  status: string;
+  consentStatus: string;
+  awaitingTeenConfirmation: boolean;
+  teenConfirmationDueAt: Date | null;
 }
 
 export interface VerificationCase {
@@ -105,6 +118,9 @@ export class ParentalConsentService {
     registry.registerEffect('ageUpChild', this.ageUpChildEffect);
     registry.registerForm(PARENTAL_CONSENT_LINK, this.consentForm());
     registry.registerForm(PARENT_DASHBOARD_LINK, this.dashboardForm());
+    registry.registerEffect('recordTeenConsent', this.recordTeenConsentEffect);
+    registry.registerEffect('teenConfirmationLapsed', this.teenConfirmationLapsedEffect);
+    registry.registerForm(TEEN_HANDOVER_LINK, this.teenHandoverForm());
     return this;
   }
 
@@ -186,6 +202,8 @@ export class ParentalConsentService {
           ageUpAt: birthdayOf(input.dateOfBirth, decision.threshold).toISOString(),
           threshold: decision.threshold,
           dashboardLinkTtl: PARENT_DASHBOARD_LINK_TTL,
+          revokedRetention: this.config.PARENTAL_REVOKED_RETENTION,
+          teenLinkTtl: this.config.TEEN_HANDOVER_LINK_TTL,
           ...(joint ? { jointConsent: true } : {}),
         };
         await this.runtime.startIn(em, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE, input: workflowInput as unknown as Record<string, unknown>, subjectId: childId }, { actorRole: 'anonymous', operation: 'registerChild', requestId: ctx.requestId, ip: ctx.ip });
@@ -246,7 +264,8 @@ export class ParentalConsentService {
 
   /**
    * The parent dashboard's sign-in: a one-use link (PARENT_DASHBOARD_LINK_TTL) to the verified
-   * parent email for each child whose consent is active. Always the same answer, known or not.
+   * parent email for each child whose consent is active, or revoked and not yet erased (COPPA
+   * §312.6(a)(2): the parent may still review and have the data deleted). Always the same answer, known or not.
    */
   async requestParentDashboard(ctx: CallContext, email: string): Promise<DomainError | true> {
     const parentEmail = normalizeEmail(email);
@@ -255,11 +274,25 @@ export class ParentalConsentService {
       { key: RateLimitService.key('parent-dashboard:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
-    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: 'active' });
+    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });
     for (const link of links) {
       await this.runtime.deliver(link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
     }
     return true;
+  }
+
+  /** A child account's status for the site's apps, with whether the settings await the teen's confirmation (the handover after the age-up). */
+  async childAccount(ctx: CallContext, childId: string): Promise<ChildAccountState | DomainError> {
+    return this.db.transaction(async (em) => {
+      const link = await em.findOneBy(GuardianLink, { childId });
+      const child = link && (await em.findOneBy(Subject, { id: childId }));
+      if (!link || !child) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No child account with this id exists.');
+      const workflow = await em.findOneBy(Workflow, { id: link.workflowId });
+      const awaiting = workflow?.stateValue === 'awaiting_teen_confirmation';
+      const due = awaiting ? await em.findOneBy(Timer, { workflowId: link.workflowId, name: 'teen-confirmation', status: 'pending' }) : null;
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.STAFF), action: 'child.account.read', subjectId: childId, categories: ['account'], operation: 'childAccount' });
+      return { childId, status: child.status, consentStatus: link.status, awaitingTeenConfirmation: awaiting, teenConfirmationDueAt: due?.fireAt ?? null };
+    });
   }
 
   /**
@@ -364,6 +397,67 @@ export class ParentalConsentService {
   };
 
   /**
+   * The teen's answer on the handover page: their own consent records (givenBy the subject, method
+   * email_link): the account and each feature they kept or switched on, and a withdrawal of each
+   * feature their parent had allowed and they switched off. Sale or sharing is not touched: it
+   * stays the teen's separate opt-in (CCPA under 16, src/policy/age.ts TEEN_LIMITS).
+   */
+  private readonly recordTeenConsentEffect: EffectHandler = async (em, params, { workflow, by }) => {
+    const p = params as unknown as RecordTeenConsentParams;
+    const evidence = { workflowId: workflow.id, via: TEEN_HANDOVER_LINK };
+    const record = (purpose: string, decision: 'granted' | 'withdrawn') =>
+      this.consent.record(em, { subjectId: p.childId }, { purpose, decision, method: 'email_link', givenBy: 'self', givenBySubjectId: p.childId, evidence });
+    for (const purpose of ['child.collection', ...p.granted.map((k) => `child.feature.${k}`)]) await record(purpose, 'granted');
+    for (const key of p.withdrawn) await record(`child.feature.${key}`, 'withdrawn');
+    await this.audit.append(em, { actorId: p.childId, actorRole: Role.SUBJECT, ip: by.ip ?? null, requestId: by.requestId ?? null, action: 'child.teen_confirm', subjectId: p.childId, categories: ['preference'], details: { granted: p.granted, withdrawn: p.withdrawn } });
+  };
+
+  /** The handover link expired unanswered: the settings stay as they were (re-stated at age-up), and the audit says so. */
+  private readonly teenConfirmationLapsedEffect: EffectHandler = async (em, params) => {
+    await this.audit.append(em, { actorRole: 'system', action: 'child.teen_confirmation_lapsed', subjectId: String(params.childId), categories: ['preference'], details: { kept: params.features } });
+  };
+
+  /**
+   * The teen's handover page (opened from the link the parent passes on): each setting their parent
+   * chose, in plain words, to keep or change. Disclosing features may be switched on: the teen is at
+   * the age of digital consent and consents for themselves.
+   */
+  private teenHandoverForm(): LinkForm {
+    const features = this.policy.policy.children.features;
+    const choices = ({ locale, context }: LinkFormView): LinkChoice[] => {
+      const t = TEEN_TEXT[locale];
+      const c = context as unknown as ParentalConsentContext;
+      const allowed = new Set([...(c.granted ?? []), ...(c.verified ?? [])]);
+      return features.map((f) => ({
+        name: 'feature',
+        value: f.key,
+        label: f.name,
+        hint: `${f.description} ${allowed.has(f.key) ? t.parentOn : t.parentOff}${f.disclosure ? ` ${t.visible}` : ''}`,
+        checked: allowed.has(f.key),
+      }));
+    };
+    return {
+      choices,
+      render: (view) => {
+        const t = TEEN_TEXT[view.locale];
+        const username = String((view.context as unknown as ParentalConsentContext).childUsername ?? '');
+        return html`<p>${t.intro(username)}</p>
+<fieldset><legend>${t.legend}</legend>
+${choices(view).map((c) => html`<label><input type="checkbox" name="${c.name}" value="${c.value}"${c.checked ? new SafeHtml(' checked') : ''}><span><strong>${c.label}</strong><br><span class="muted">${c.hint}</span></span></label>\n`)}</fieldset>
+<p class="muted">${t.noSale}</p>
+<button type="submit" name="decision" value="confirm">${t.save}</button>`;
+      },
+      parse: (fields) => {
+        const asked = fields.feature === undefined ? [] : Array.isArray(fields.feature) ? fields.feature : [fields.feature];
+        if (asked.some((k) => !features.some((f) => f.key === k))) return undefined;
+        return { features: [...new Set(asked)] };
+      },
+      done: (_payload, locale) => TEEN_TEXT[locale].done,
+      incomplete: (locale) => TEEN_TEXT[locale].incomplete,
+    };
+  }
+
+  /**
    * The parent dashboard page (COPPA §312.6): the child's actual data from the personal-data
    * registry, the feature permissions, and the buttons to save them, revoke consent or delete.
    */
@@ -375,12 +469,16 @@ export class ParentalConsentService {
         const t = DASHBOARD_TEXT[locale];
         const c = context as unknown as ParentalConsentContext;
         const holdings = await this.personalData.inventory(c.childId);
+        const revoked = (await this.db.manager.findOneBy(GuardianLink, { childId: c.childId }))?.status === 'revoked';
+        const data = html`<h2>${t.dataHeading}</h2>
+${holdings.length ? holdings.map((h) => html`<h3>${h.name}</h3>\n<ul>${h.held.flatMap((rows) => rows.rows.flatMap((row) => Object.entries(row).map(([k, v]) => html`<li>${k}: ${value(v)}</li>`)))}</ul>\n`) : html`<p>${t.nothing}</p>`}`;
+        // After a revocation only deletion is left: permissions cannot change, consenting again needs a new registration.
+        if (revoked) return html`${data}\n<p>${t.revokedNote}</p>\n<button type="submit" name="action" value="delete">${t.delete}</button>`;
         const allowed = new Set([...(c.granted ?? []), ...(c.verified ?? [])]);
         const offered = features.filter((f) => !f.disclosure || allowed.has(f.key));
         const box = (key: string, name: string, hint: string) =>
           html`<label><input type="checkbox" name="feature" value="${key}"${allowed.has(key) ? new SafeHtml(' checked') : ''}><span><strong>${name}</strong><br><span class="muted">${hint}</span></span></label>\n`;
-        return html`<h2>${t.dataHeading}</h2>
-${holdings.length ? holdings.map((h) => html`<h3>${h.name}</h3>\n<ul>${h.held.flatMap((rows) => rows.rows.flatMap((row) => Object.entries(row).map(([k, v]) => html`<li>${k}: ${value(v)}</li>`)))}</ul>\n`) : html`<p>${t.nothing}</p>`}
+        return html`${data}
 <fieldset><legend>${t.featuresHeading}</legend>
 <p class="muted">${t.disclosingNote}</p>
 ${offered.map((f) => box(f.key, f.name, f.description))}</fieldset>
@@ -459,6 +557,7 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     donePermissions: 'Your choice of features is saved.',
     doneRevoke: 'Your consent is withdrawn. The account is restricted and collects nothing more.',
     doneDelete: 'We have deleted your child’s data and your email address.',
+    revokedNote: 'You revoked your consent: the account is restricted and collects nothing. You can have everything deleted now; otherwise we delete it at the date in our email. To consent again, your child needs to register again.',
   },
   de: {
     dataHeading: 'Was wir über Ihr Kind speichern',
@@ -472,6 +571,32 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     donePermissions: 'Ihre Auswahl der Funktionen ist gespeichert.',
     doneRevoke: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.',
     doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht.',
+    revokedNote: 'Sie haben Ihre Einwilligung widerrufen: Das Konto ist eingeschränkt und erhebt nichts. Sie können jetzt alles löschen lassen; sonst löschen wir es zu dem Datum in unserer E-Mail. Um erneut einzuwilligen, muss sich Ihr Kind neu registrieren.',
+  },
+};
+
+const TEEN_TEXT: Record<Locale, { intro: (username: string) => string; legend: string; parentOn: string; parentOff: string; visible: string; noSale: string; save: string; done: string; incomplete: string }> = {
+  en: {
+    intro: (u) => `Hi ${u}! You are now old enough to decide about your own data. Until now your parent chose these settings for you. Tick what you want to keep on, untick what you want off. Nothing changes until you press the button.`,
+    legend: 'Your settings',
+    parentOn: 'Your parent had this on.',
+    parentOff: 'Your parent had this off.',
+    visible: 'If it is on, other people can see it.',
+    noSale: 'None of this sells or shares your data with other companies. That only happens if you yourself say yes to it.',
+    save: 'Save my settings',
+    done: 'Your settings are saved. They are now your own choices.',
+    incomplete: 'Something was wrong with the form. Nothing was changed: please try again.',
+  },
+  de: {
+    intro: (u) => `Hallo ${u}! Du bist jetzt alt genug, selbst über deine Daten zu entscheiden. Bisher hat deine Mutter oder dein Vater diese Einstellungen für dich gewählt. Hake an, was an bleiben soll, und entferne den Haken bei dem, was aus sein soll. Es ändert sich nichts, bis du auf den Knopf drückst.`,
+    legend: 'Deine Einstellungen',
+    parentOn: 'Deine Eltern hatten das an.',
+    parentOff: 'Deine Eltern hatten das aus.',
+    visible: 'Wenn es an ist, können andere es sehen.',
+    noSale: 'Nichts davon verkauft deine Daten oder gibt sie an andere Firmen weiter. Das passiert nur, wenn du selbst ja dazu sagst.',
+    save: 'Meine Einstellungen speichern',
+    done: 'Deine Einstellungen sind gespeichert. Es sind jetzt deine eigenen Entscheidungen.',
+    incomplete: 'Mit dem Formular stimmte etwas nicht. Es wurde nichts geändert: Bitte versuche es noch einmal.',
   },
 };
 

@@ -15,6 +15,12 @@ import { effect, type CancelTimerParams, type Delay, type RevokeLinksParams, typ
  *   active ──timer.age_up (the birthday at the local threshold)──▶ aged_up: control moves to the teen, the parent is told
  *   active: parent.dashboard mails the parent a one-use dashboard link; its page (parent.decide) changes
  *           permissions, revokes (→ revoked) or deletes everything (→ deleted)
+ *   revoked: the parent is told the date the retention ends (PARENTAL_REVOKED_RETENTION, COPPA §312.10);
+ *           until then the dashboard shows the data and offers only deletion (parent.decide delete → deleted);
+ *           timer.retention_ended erases (→ deleted). Consenting again needs a new registration.
+ *   aged_up is reached through awaiting_teen_confirmation: the age-up mail gives the parent a one-use
+ *           handover link for the teen; the teen keeps or changes each setting (teen.confirm, their own
+ *           consent records), or the settings stay as they are when the link expires (timer.teen_expired).
  *
  * Email plus (§312.5(b)(2)(viii)) verifies (a) the account and features that disclose nothing; the
  * confirmation mail after EMAIL_PLUS_DELAY is its "plus" and carries a revoke link. Features that
@@ -31,6 +37,7 @@ export const PARENTAL_VERIFICATION_LINK = 'parental-verification';
 
 /** The stronger methods a parent can offer on the verification page (COPPA §312.5(b)(2)(i), (iii), (iv)). */
 export type ParentVerificationMethod = 'signed_form' | 'phone_call' | 'video_call';
+export const TEEN_HANDOVER_LINK = 'teen-handover';
 
 export interface ParentalConsentFeature {
   key: string;
@@ -56,6 +63,10 @@ export interface ParentalConsentInput {
   threshold: number;
   /** How long a dashboard link works. */
   dashboardLinkTtl: Delay;
+  /** After a revocation, how long the child's data is kept before it is erased (COPPA §312.10); absent in early v2 rows: 30d. */
+  revokedRetention?: Delay;
+  /** How long the teen's handover link (in the age-up mail to the parent) works; absent in early v2 rows: 30d. */
+  teenLinkTtl?: Delay;
   /**
    * The child consents jointly with the parent (France under 15) and already agreed at registration
    * (a consent record given by the child); the parent's consent completes it. Absent: not joint.
@@ -90,7 +101,10 @@ export type ParentalConsentEvent =
   | ParentDecideEvent
   | ParentVerifyEvent
   | { type: 'timer.verification_remind' }
-  | { type: 'timer.verification_expired' };
+  | { type: 'timer.verification_expired' }
+  | { type: 'timer.retention_ended' }
+  | TeenConfirmEvent
+  | { type: 'timer.teen_expired' };
 
 /**
  * The verification page's answer: a signed form (its bytes as base64, type sniffed and size checked
@@ -110,6 +124,16 @@ export type ParentVerifyEvent = {
 };
 
 export type StoreParentalEvidenceParams = Omit<ParentVerifyEvent, 'type'> & { childId: string };
+
+/** The teen's answer on the handover page: the features they keep on (any of the policy's, disclosing ones too: they are at the age of digital consent). */
+export type TeenConfirmEvent = { type: 'teen.confirm'; features?: string[] };
+
+export interface RecordTeenConsentParams {
+  childId: string;
+  /** The features the teen chose (granted) and those they switched off (withdrawn). */
+  granted: string[];
+  withdrawn: string[];
+}
 
 /** The parent dashboard page's answer: keep these features (permissions), revoke consent, or delete the child's data. */
 export type ParentDecideEvent = { type: 'parent.decide'; action: 'permissions' | 'revoke' | 'delete'; features?: string[] };
@@ -153,6 +177,30 @@ function kept(context: ParentalConsentContext, event: ParentalConsentEvent): { p
   return { plain, disclosing, all: [...plain, ...disclosing] };
 }
 
+/** The teen's choice on the handover page: the policy's features they ticked. */
+function teenChoice(context: ParentalConsentContext, event: ParentalConsentEvent): string[] {
+  const asked = event.type === 'teen.confirm' ? (event.features ?? []) : [];
+  return context.features.filter((f) => asked.includes(f.key)).map((f) => f.key);
+}
+
+/** parent.dashboard: a fresh one-use dashboard link to the parent (the page of a revoked consent offers only deletion). */
+const dashboardMail = (revoked: boolean) => [
+  { type: 'revokeLinks' as const, params: { purpose: PARENT_DASHBOARD_LINK } },
+  {
+    type: 'sendEmail' as const,
+    params: ({ context }: { context: ParentalConsentContext }): SendEmailParams => ({
+      to: context.parentEmail,
+      template: 'parent-dashboard',
+      locale: context.locale,
+      params: { childUsername: context.childUsername, ...(revoked ? { revoked: true } : {}) },
+      link: { purpose: PARENT_DASHBOARD_LINK, event: 'parent.decide', ttl: context.dashboardLinkTtl },
+    }),
+  },
+];
+
+const DEFAULT_REVOKED_RETENTION = '30d';
+const DEFAULT_TEEN_LINK_TTL = '30d';
+
 const consentLink = (ttl: Delay) => ({ purpose: PARENTAL_CONSENT_LINK, event: 'consent.respond', ttl });
 const verificationLink = (ttl: Delay) => ({ purpose: PARENTAL_VERIFICATION_LINK, event: 'parent.verify', ttl });
 
@@ -185,10 +233,12 @@ export const parentalConsentMachine = setup({
     revokeLinks: effect<RevokeLinksParams>(),
     recordParentalConsent: effect<RecordParentalConsentParams>(),
     setGuardianStatus: effect<GuardianStatusParams>(),
-    eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' | 'parent_request' }>(),
+    eraseChild: effect<{ childId: string; reason: 'declined' | 'expired' | 'parent_request' | 'retention_ended' }>(),
     restrictChild: effect<{ childId: string }>(),
     ageUpChild: effect<{ childId: string; threshold: number }>(),
     storeParentalEvidence: effect<StoreParentalEvidenceParams>(),
+    recordTeenConsent: effect<RecordTeenConsentParams>(),
+    teenConfirmationLapsed: effect<{ childId: string; features: string[] }>(),
   },
   guards: {
     declines: ({ event }) => event.type === 'consent.respond' && event.decision === 'decline',
@@ -403,21 +453,7 @@ export const parentalConsentMachine = setup({
       entry: [{ type: 'startTimer', params: ({ context }) => ({ name: 'age-up', at: context.ageUpAt, event: 'timer.age_up' }) }],
       on: {
         'consent.revoke': { target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
-        'parent.dashboard': {
-          actions: [
-            { type: 'revokeLinks', params: { purpose: PARENT_DASHBOARD_LINK } },
-            {
-              type: 'sendEmail',
-              params: ({ context }) => ({
-                to: context.parentEmail,
-                template: 'parent-dashboard',
-                locale: context.locale,
-                params: { childUsername: context.childUsername },
-                link: { purpose: PARENT_DASHBOARD_LINK, event: 'parent.decide', ttl: context.dashboardLinkTtl },
-              }),
-            },
-          ],
-        },
+        'parent.dashboard': { actions: dashboardMail(false) },
         'parent.decide': [
           { guard: 'parentRevokes', target: 'revoked', actions: [{ type: 'restrictChild', params: ({ context }) => ({ childId: context.childId }) }] },
           { guard: 'parentDeletes', target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'parent_request' as const }) }] },
@@ -458,19 +494,74 @@ export const parentalConsentMachine = setup({
           },
         ],
         'timer.age_up': {
-          target: 'aged_up',
+          target: 'awaiting_teen_confirmation',
           actions: [
+            { type: 'revokeLinks', params: { purpose: PARENT_DASHBOARD_LINK } },
+            { type: 'revokeLinks', params: { purpose: PARENTAL_REVOKE_LINK } },
             { type: 'ageUpChild', params: ({ context }) => ({ childId: context.childId, threshold: context.threshold }) },
             {
               type: 'sendEmail',
-              params: ({ context }) => ({ to: context.parentEmail, template: 'parental-consent-age-up', locale: context.locale, params: { childUsername: context.childUsername, threshold: context.threshold } }),
+              params: ({ context }) => ({
+                to: context.parentEmail,
+                template: 'parental-consent-age-up',
+                locale: context.locale,
+                params: { childUsername: context.childUsername, threshold: context.threshold, jointConsent: context.jointConsent === true, permissions: [...context.granted, ...context.verified] },
+                link: { purpose: TEEN_HANDOVER_LINK, event: 'teen.confirm', ttl: context.teenLinkTtl ?? DEFAULT_TEEN_LINK_TTL },
+              }),
             },
+            { type: 'startTimer', params: ({ context }) => ({ name: 'teen-confirmation', delay: context.teenLinkTtl ?? DEFAULT_TEEN_LINK_TTL, event: 'timer.teen_expired' }) },
           ],
         },
       },
     },
-    aged_up: { type: 'final', description: 'The child reached the local age of digital consent: the consents are now the teen’s own; the parent was told.' },
-    revoked: { type: 'final', description: 'Consent withdrawn: the child account is restricted and collects nothing more.' },
-    deleted: { type: 'final', description: 'Declined or no answer in time: the parent’s email and the child’s data are erased; the audit keeps a pseudonymous record.' },
+    awaiting_teen_confirmation: {
+      description: 'The teen reached the local age of digital consent: the parent passes on a one-use link; the teen keeps or changes each setting, or they stay as they are when the link expires.',
+      on: {
+        'teen.confirm': {
+          target: 'aged_up',
+          actions: [
+            {
+              type: 'recordTeenConsent',
+              params: ({ context, event }) => ({
+                childId: context.childId,
+                granted: teenChoice(context, event),
+                withdrawn: [...context.granted, ...context.verified].filter((k) => !teenChoice(context, event).includes(k)),
+              }),
+            },
+            assign(({ context, event }) => ({ granted: teenChoice(context, event), verified: [] })),
+          ],
+        },
+        'timer.teen_expired': {
+          target: 'aged_up',
+          actions: [{ type: 'teenConfirmationLapsed', params: ({ context }) => ({ childId: context.childId, features: [...context.granted, ...context.verified] }) }],
+        },
+      },
+    },
+    aged_up: { type: 'final', description: 'The consents are the teen’s own: confirmed or changed by the teen, or kept as they were when the handover link expired.' },
+    revoked: {
+      description: 'Consent withdrawn: the account is restricted and collects nothing more. The parent may still review and delete; the data is erased when the retention ends (COPPA §312.10).',
+      entry: [
+        { type: 'cancelTimer', params: { name: 'age-up' } },
+        { type: 'revokeLinks', params: { purpose: PARENTAL_REVOKE_LINK } },
+        { type: 'startTimer', params: ({ context }) => ({ name: 'retention', delay: context.revokedRetention ?? DEFAULT_REVOKED_RETENTION, event: 'timer.retention_ended' }) },
+        {
+          type: 'sendEmail',
+          params: ({ context }) => ({
+            to: context.parentEmail,
+            template: 'parental-consent-revoked',
+            locale: context.locale,
+            params: { childUsername: context.childUsername },
+            dates: { deleteAt: context.revokedRetention ?? DEFAULT_REVOKED_RETENTION },
+          }),
+        },
+      ],
+      on: {
+        'parent.dashboard': { actions: dashboardMail(true) },
+        // Only deletion: permissions cannot change, and consenting again needs a new registration.
+        'parent.decide': { guard: 'parentDeletes', target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'parent_request' as const }) }] },
+        'timer.retention_ended': { target: 'deleted', actions: [{ type: 'eraseChild', params: ({ context }) => ({ childId: context.childId, reason: 'retention_ended' as const }) }] },
+      },
+    },
+    deleted: { type: 'final', description: 'Declined, no answer in time, the parent’s deletion or the end of the retention after a revocation: the parent’s email and the child’s data are erased; the audit keeps a pseudonymous record.' },
   },
 });

@@ -2,7 +2,7 @@ import type { MailContent, MailTemplate, TemplateParams } from '../../mail/mail-
 import type { DirectNotice } from '../../services/children/direct-notice';
 import type { LinkTexts } from '../runtime/workflow-registry';
 import type { Locale } from '../../util/locale';
-import { PARENT_DASHBOARD_LINK, PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK, PARENTAL_VERIFICATION_LINK } from './parental-consent.machine';
+import { PARENT_DASHBOARD_LINK, PARENTAL_CONSENT_LINK, PARENTAL_REVOKE_LINK, PARENTAL_VERIFICATION_LINK, TEEN_HANDOVER_LINK } from './parental-consent.machine';
 
 /** The direct notice as mail paragraphs: each §312.4(c)(1) section's heading, text and items. */
 function noticeParagraphs(notice: DirectNotice): string[] {
@@ -55,6 +55,14 @@ export const parentalConsentConfirmationTemplate: MailTemplate = {
   },
 };
 
+const dateText = (iso: unknown, locale: Locale) =>
+  new Date(String(iso)).toLocaleDateString(locale === 'de' ? 'de-DE' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+/**
+ * At the local age of digital consent. Version 2 mails a one-use handover link that the parent
+ * passes on to the teen (the child has no email of ours); version 1 mailed none. In France the
+ * threshold (15) also ends the joint consent of child and parent, so the text says that instead.
+ */
 export const parentalConsentAgeUpTemplate: MailTemplate = {
   id: 'parental-consent-age-up',
   locales: {
@@ -62,16 +70,57 @@ export const parentalConsentAgeUpTemplate: MailTemplate = {
       subject: `${String(p.childUsername)} now decides about their account on ${site.siteName}`,
       greeting: 'Hello,',
       paragraphs: [
-        `Your child “${String(p.childUsername)}” has turned ${String(p.threshold)}, the age at which the law lets them decide about their own data. The consents you gave are now theirs to keep or change, and we ask them to confirm their settings.`,
+        p.jointConsent
+          ? `Your child “${String(p.childUsername)}” has turned ${String(p.threshold)}. Until now you and your child consented together; from this age the law lets your child decide about their own data alone. The consents given so far are now theirs to keep or change.`
+          : `Your child “${String(p.childUsername)}” has turned ${String(p.threshold)}, the age at which the law lets them decide about their own data. The consents you gave are now theirs to keep or change.`,
+        ...(p.link
+          ? [
+              `Please give the link below to ${String(p.childUsername)}. It opens a page that shows, in plain words, each setting you chose, and lets them keep or change each one. The link works once, until ${dateText(p.linkExpiresAt, 'en')}; if it is not used by then, the settings simply stay as they are.`,
+            ]
+          : ['We ask them to confirm their settings.']),
         'You no longer manage this account through us. We have not changed or shared anything because of this.',
       ],
+      ...(p.link ? { action: { label: `Settings page for ${String(p.childUsername)}`, url: String(p.link) } } : {}),
     }),
     de: (p, site) => ({
       subject: `${String(p.childUsername)} entscheidet jetzt selbst über das Konto bei ${site.siteName}`,
       greeting: 'Guten Tag,',
       paragraphs: [
-        `Ihr Kind „${String(p.childUsername)}“ ist ${String(p.threshold)} Jahre alt geworden – das Alter, ab dem es nach dem Gesetz selbst über seine Daten entscheidet. Ihre Einwilligungen gehen auf Ihr Kind über; wir bitten es, seine Einstellungen zu bestätigen.`,
+        p.jointConsent
+          ? `Ihr Kind „${String(p.childUsername)}“ ist ${String(p.threshold)} Jahre alt geworden. Bisher haben Sie und Ihr Kind gemeinsam eingewilligt; ab diesem Alter entscheidet Ihr Kind nach dem Gesetz allein über seine Daten. Die bisherigen Einwilligungen gehen auf Ihr Kind über.`
+          : `Ihr Kind „${String(p.childUsername)}“ ist ${String(p.threshold)} Jahre alt geworden – das Alter, ab dem es nach dem Gesetz selbst über seine Daten entscheidet. Ihre Einwilligungen gehen auf Ihr Kind über.`,
+        ...(p.link
+          ? [
+              `Bitte geben Sie den Link unten an ${String(p.childUsername)} weiter. Er öffnet eine Seite, die in einfachen Worten jede von Ihnen gewählte Einstellung zeigt; Ihr Kind kann jede behalten oder ändern. Der Link gilt einmal, bis ${dateText(p.linkExpiresAt, 'de')}; wird er bis dahin nicht genutzt, bleiben die Einstellungen, wie sie sind.`,
+            ]
+          : ['Wir bitten es, seine Einstellungen zu bestätigen.']),
         'Sie verwalten dieses Konto nun nicht mehr über uns. Dadurch wurde nichts geändert oder weitergegeben.',
+      ],
+      ...(p.link ? { action: { label: `Einstellungsseite für ${String(p.childUsername)}`, url: String(p.link) } } : {}),
+    }),
+  },
+};
+
+/** After a revocation: the account is restricted, and the date the data will be erased (COPPA §312.10) unless the parent deletes it sooner. */
+export const parentalConsentRevokedTemplate: MailTemplate = {
+  id: 'parental-consent-revoked',
+  locales: {
+    en: (p, site) => ({
+      subject: `You revoked your consent for ${String(p.childUsername)} on ${site.siteName}`,
+      greeting: 'Hello,',
+      paragraphs: [
+        `Your consent for your child’s account “${String(p.childUsername)}” is withdrawn. The account is restricted and collects nothing more.`,
+        `We keep what we hold about your child until ${dateText(p.deleteAt, 'en')} so that you can still review it, and then delete it together with your email address. You can have it deleted sooner at any time: ask for the parent dashboard link on ${site.siteName} and choose “Delete”.`,
+        'To consent again later, your child needs to register again.',
+      ],
+    }),
+    de: (p, site) => ({
+      subject: `Sie haben Ihre Einwilligung für ${String(p.childUsername)} bei ${site.siteName} widerrufen`,
+      greeting: 'Guten Tag,',
+      paragraphs: [
+        `Ihre Einwilligung für das Konto Ihres Kindes „${String(p.childUsername)}“ ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.`,
+        `Wir bewahren, was wir über Ihr Kind speichern, bis zum ${dateText(p.deleteAt, 'de')} auf, damit Sie es noch ansehen können, und löschen es dann zusammen mit Ihrer E-Mail-Adresse. Sie können es jederzeit früher löschen lassen: Fordern Sie bei ${site.siteName} den Link zur Elternübersicht an und wählen Sie „Löschen“.`,
+        'Um später erneut einzuwilligen, muss sich Ihr Kind neu registrieren.',
       ],
     }),
   },
@@ -83,14 +132,22 @@ export const parentDashboardTemplate: MailTemplate = {
     en: (p, site) => ({
       subject: `Your child’s account on ${site.siteName}: review and decide`,
       greeting: 'Hello,',
-      paragraphs: [`You asked to see what we hold about “${String(p.childUsername)}” and to decide about it. The link opens a page where you can review the data, change the features you allowed, revoke your consent, or have everything deleted.`],
+      paragraphs: [
+        p.revoked
+          ? `You asked to see what we hold about “${String(p.childUsername)}”. You revoked your consent earlier: the link opens a page where you can review the data and have everything deleted.`
+          : `You asked to see what we hold about “${String(p.childUsername)}” and to decide about it. The link opens a page where you can review the data, change the features you allowed, revoke your consent, or have everything deleted.`,
+      ],
       action: { label: 'Open the page', url: String(p.link) },
       after: [`The link works once, until ${String(p.linkExpiresAt)}. If you did not ask for it, ignore this email.`],
     }),
     de: (p, site) => ({
       subject: `Das Konto Ihres Kindes bei ${site.siteName}: ansehen und entscheiden`,
       greeting: 'Guten Tag,',
-      paragraphs: [`Sie möchten sehen, was wir über „${String(p.childUsername)}“ speichern, und darüber entscheiden. Der Link öffnet eine Seite, auf der Sie die Daten ansehen, erlaubte Funktionen ändern, Ihre Einwilligung widerrufen oder alles löschen lassen können.`],
+      paragraphs: [
+        p.revoked
+          ? `Sie möchten sehen, was wir über „${String(p.childUsername)}“ speichern. Sie haben Ihre Einwilligung bereits widerrufen: Der Link öffnet eine Seite, auf der Sie die Daten ansehen und alles löschen lassen können.`
+          : `Sie möchten sehen, was wir über „${String(p.childUsername)}“ speichern, und darüber entscheiden. Der Link öffnet eine Seite, auf der Sie die Daten ansehen, erlaubte Funktionen ändern, Ihre Einwilligung widerrufen oder alles löschen lassen können.`,
+      ],
       action: { label: 'Seite öffnen', url: String(p.link) },
       after: [`Der Link gilt einmal, bis ${String(p.linkExpiresAt)}. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail.`],
     }),
@@ -186,6 +243,20 @@ export const PARENTAL_CONSENT_LINKS: Record<string, Record<Locale, LinkTexts>> =
   [PARENT_DASHBOARD_LINK]: {
     en: { title: 'Your child’s account', explain: 'What we hold about your child, and your choices. Nothing changes until you press a button.', button: 'Save', done: 'Done.' },
     de: { title: 'Das Konto Ihres Kindes', explain: 'Was wir über Ihr Kind speichern, und Ihre Möglichkeiten. Es ändert sich nichts, bis Sie eine Schaltfläche drücken.', button: 'Speichern', done: 'Erledigt.' },
+  },
+  [TEEN_HANDOVER_LINK]: {
+    en: {
+      title: 'Your settings are now your own',
+      explain: 'Keep or change each setting. Nothing changes until you press the button.',
+      button: 'Save my settings',
+      done: 'Your settings are saved. They are now your own choices.',
+    },
+    de: {
+      title: 'Deine Einstellungen gehören jetzt dir',
+      explain: 'Behalte oder ändere jede Einstellung. Es ändert sich nichts, bis du auf den Knopf drückst.',
+      button: 'Meine Einstellungen speichern',
+      done: 'Deine Einstellungen sind gespeichert. Es sind jetzt deine eigenen Entscheidungen.',
+    },
   },
   [PARENTAL_REVOKE_LINK]: {
     en: {

@@ -16,6 +16,8 @@ export interface SendEmailParams {
   params?: Record<string, unknown>;
   /** Adds a single-use action link (params.link) that delivers `event` to this workflow when used. */
   link?: { purpose: string; event: string; ttl: Delay };
+  /** Times the mail names, as delays from the moment of sending (the machine has no clock): params.<name> = that ISO time. */
+  dates?: Record<string, Delay>;
 }
 
 export interface StartTimerParams {

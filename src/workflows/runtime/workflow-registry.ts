@@ -47,6 +47,17 @@ export interface LinkFormRefusal {
 
 export const isLinkFormRefusal = (v: unknown): v is LinkFormRefusal => typeof v === 'object' && v !== null && typeof (v as LinkFormRefusal).refused === 'string';
 
+/** One input of a link form, described for apps that render their own page (GraphQL `actionLink { choices }`). */
+export interface LinkChoice {
+  /** The field name to send back (several choices may share one, like checkboxes). */
+  name: string;
+  value: string;
+  label: string;
+  hint: string;
+  /** Preselected on the page. */
+  checked: boolean;
+}
+
 /**
  * A link page that asks more than "press the button": its content and inputs, and how the submitted
  * fields become the payload of the link's event. Registered per link purpose (by the service that
@@ -70,6 +81,8 @@ export interface LinkForm {
   done?(payload: Record<string, unknown>, locale: Locale): string;
   /** What the page says when parse refused the submission. */
   incomplete(locale: Locale): string;
+  /** The form's inputs as data, for apps (GraphQL) that render their own page and submit the same fields. */
+  choices?(view: LinkFormView): LinkChoice[];
 }
 
 /** A machine the runtime can run, with what its actions need: mail templates and link page texts. */

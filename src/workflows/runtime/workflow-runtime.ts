@@ -257,6 +257,7 @@ export class WorkflowRuntime {
     if (!this.registry.template(p.template)) throw new Error(`Unknown mail template ${p.template}`);
     const locale = toLocale(p.locale);
     const params: Record<string, unknown> = { ...(p.params ?? {}) };
+    for (const [name, delay] of Object.entries(p.dates ?? {})) params[name] = new Date(now.getTime() + delayMs(delay)).toISOString();
     if (p.link) {
       if (!this.registry.linkTexts(p.link.purpose)) throw new Error(`Unknown link purpose ${p.link.purpose}: register its page texts with the workflow`);
       const token = await this.deps.tokens.issue(em, {

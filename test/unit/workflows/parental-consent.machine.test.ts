@@ -7,6 +7,7 @@ import {
   type ParentalConsentEvent,
   type ParentalConsentInput,
   type RecordParentalConsentParams,
+  type RecordTeenConsentParams,
 } from '../../../src/workflows/parental-consent/parental-consent.machine';
 
 const policy = loadPolicy();
@@ -24,6 +25,9 @@ const input: ParentalConsentInput = {
   ageUpAt: '2029-06-05T00:00:00.000Z',
   threshold: 13,
   dashboardLinkTtl: '1h',
+  revokedRetention: '30d',
+  teenLinkTtl: '30d',
+  jointConsent: false,
 };
 const DISCLOSING = policy.children.features.filter((f) => f.disclosure).map((f) => `child.feature.${f.key}`);
 
@@ -50,6 +54,10 @@ const EVENTS: ParentalConsentEvent[] = [
   // (A staff decision naming its method, and the reminder, are tested on their own below: as path
   // events they multiply the paths without reaching anything new.)
   { type: 'timer.verification_expired' },
+  { type: 'timer.retention_ended' },
+  { type: 'teen.confirm', features: [] },
+  { type: 'teen.confirm', features: ['personalized_content', 'public_profile'] },
+  { type: 'timer.teen_expired' },
 ];
 const STRONGER = ['staff_verified', 'signed_form', 'phone_call', 'video_call'];
 
@@ -208,7 +216,7 @@ describe('parental-consent machine', () => {
     expect(verified.actions.filter((a) => a.type === 'recordParentalConsent').at(-1)).toMatchObject({ params: { purposes: ['child.feature.public_profile'], decision: 'withdrawn' } });
   });
 
-  it('decline, expiry and the parent’s deletion erase the child; nothing else does', () => {
+  it('decline, expiry, the parent’s deletion and the end of the retention after a revocation erase the child; nothing else does', () => {
     for (const path of paths) {
       const { state, actions } = actionsAlong(eventsOf(path));
       const erased = actions.some((a) => a.type === 'eraseChild');
@@ -230,9 +238,77 @@ describe('parental-consent machine', () => {
   it('starts the age-up timer at the birthday when the child becomes active, and hands over there', () => {
     const { actions } = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: [] }, { type: 'timer.confirm' }]);
     expect(actions.at(-1)).toMatchObject({ type: 'startTimer', params: { name: 'age-up', at: '2029-06-05T00:00:00.000Z', event: 'timer.age_up' } });
-    const up = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: [] }, { type: 'timer.confirm' }, { type: 'timer.age_up' }]);
-    expect(up.state.value).toBe('aged_up');
-    expect(up.actions.slice(-2).map((a) => a.type)).toEqual(['ageUpChild', 'sendEmail']);
+    const up = actionsAlong([{ type: 'consent.respond', decision: 'consent', features: ['personalized_content'] }, { type: 'timer.confirm' }, { type: 'timer.age_up' }]);
+    expect(up.state.value).toBe('awaiting_teen_confirmation');
+    expect(up.actions.slice(-3).map((a) => a.type)).toEqual(['ageUpChild', 'sendEmail', 'startTimer']);
+    // The parent's mail carries the teen's one-use handover link; the settings stay if it expires unused.
+    expect(up.actions.at(-2)?.params).toMatchObject({
+      to: 'parent@example.test',
+      template: 'parental-consent-age-up',
+      params: { childUsername: 'kid', threshold: 13, jointConsent: false, permissions: ['personalized_content'] },
+      link: { purpose: 'teen-handover', event: 'teen.confirm', ttl: '30d' },
+    });
+    expect(up.actions.at(-1)?.params).toEqual({ name: 'teen-confirmation', delay: '30d', event: 'timer.teen_expired' });
+  });
+
+  const ACTIVE: ParentalConsentEvent[] = [{ type: 'consent.respond', decision: 'consent', features: ['personalized_content'] }, { type: 'timer.confirm' }];
+
+  it('the teen’s answer is the teen’s own consent: kept, dropped and newly chosen features (disclosing ones too); nothing before the age-up', () => {
+    const teen = actionsAlong([...ACTIVE, { type: 'timer.age_up' }, { type: 'teen.confirm', features: ['public_profile', 'unknown_feature'] }]);
+    expect(teen.state.value).toBe('aged_up');
+    expect(teen.actions.at(-1)).toMatchObject({ type: 'recordTeenConsent', params: { childId: 'child-1', granted: ['public_profile'], withdrawn: ['personalized_content'] } });
+    expect(teen.state.context).toMatchObject({ granted: ['public_profile'], verified: [] });
+    const lapsed = actionsAlong([...ACTIVE, { type: 'timer.age_up' }, { type: 'timer.teen_expired' }]);
+    expect(lapsed.state.value).toBe('aged_up');
+    expect(lapsed.actions.at(-1)).toMatchObject({ type: 'teenConfirmationLapsed', params: { childId: 'child-1', features: ['personalized_content'] } });
+    for (const path of paths) {
+      const { actions } = actionsAlong(eventsOf(path));
+      const ageUp = actions.findIndex((a) => a.type === 'ageUpChild');
+      const teenAt = actions.findIndex((a) => a.type === 'recordTeenConsent' || a.type === 'teenConfirmationLapsed');
+      if (teenAt >= 0) expect(ageUp).toBeGreaterThanOrEqual(0);
+      if (teenAt >= 0) expect(teenAt).toBeGreaterThan(ageUp);
+      if (path.state.matches('aged_up')) expect(teenAt).toBeGreaterThanOrEqual(0);
+    }
+    const [start] = initialTransition(parentalConsentMachine, input);
+    expect(start.can({ type: 'teen.confirm', features: [] })).toBe(false);
+  });
+
+  it('after a revocation the parent is told the deletion date; the dashboard offers only deletion; the retention end erases', () => {
+    const revoked = actionsAlong([...ACTIVE, { type: 'parent.decide', action: 'revoke' }]);
+    expect(revoked.state.value).toBe('revoked');
+    expect(revoked.actions.slice(-5).map((a) => a.type)).toEqual(['restrictChild', 'cancelTimer', 'revokeLinks', 'startTimer', 'sendEmail']);
+    expect(revoked.actions.at(-4)?.params).toEqual({ name: 'age-up' });
+    expect(revoked.actions.at(-2)?.params).toEqual({ name: 'retention', delay: '30d', event: 'timer.retention_ended' });
+    expect(revoked.actions.at(-1)?.params).toMatchObject({ template: 'parental-consent-revoked', dates: { deleteAt: '30d' } });
+    const state = revoked.state;
+    expect(state.can({ type: 'parent.dashboard' })).toBe(true);
+    expect(state.can({ type: 'parent.decide', action: 'delete' })).toBe(true);
+    expect(state.can({ type: 'parent.decide', action: 'permissions', features: ['personalized_content'] })).toBe(false);
+    expect(state.can({ type: 'parent.decide', action: 'revoke' })).toBe(false);
+    expect(state.can({ type: 'timer.age_up' })).toBe(false);
+    const dashboard = actionsAlong([...ACTIVE, { type: 'consent.revoke' }, { type: 'parent.dashboard' }]);
+    expect(dashboard.actions.at(-1)?.params).toMatchObject({ template: 'parent-dashboard', params: { revoked: true }, link: { purpose: 'parent-dashboard', event: 'parent.decide', ttl: '1h' } });
+    expect(actionsAlong([...ACTIVE, { type: 'consent.revoke' }, { type: 'parent.decide', action: 'delete' }]).actions.at(-1)).toMatchObject({ type: 'eraseChild', params: { reason: 'parent_request' } });
+    const ended = actionsAlong([...ACTIVE, { type: 'consent.revoke' }, { type: 'timer.retention_ended' }]);
+    expect(ended.state.value).toBe('deleted');
+    expect(ended.actions.at(-1)).toMatchObject({ type: 'eraseChild', params: { childId: 'child-1', reason: 'retention_ended' } });
+    // Every revocation starts the retention, whichever way it came.
+    for (const path of paths.filter((p) => p.state.matches('revoked'))) {
+      expect(actionsAlong(eventsOf(path)).actions.filter((a) => a.type === 'startTimer' && a.params?.name === 'retention')).toHaveLength(1);
+    }
+  });
+
+  it('early version 2 rows without the new inputs get the defaults', () => {
+    const { revokedRetention: _r, teenLinkTtl: _t, jointConsent: _j, ...old } = input;
+    const along = (events: ParentalConsentEvent[]) => {
+      let [state, actions] = initialTransition(parentalConsentMachine, old) as [AnyMachineSnapshot, Action[]];
+      for (const event of events) [state, actions] = transition(parentalConsentMachine, state as never, event) as [AnyMachineSnapshot, Action[]];
+      return actions;
+    };
+    expect(along([...ACTIVE, { type: 'consent.revoke' }]).find((a) => a.type === 'startTimer')?.params).toEqual({ name: 'retention', delay: '30d', event: 'timer.retention_ended' });
+    const up = along([...ACTIVE, { type: 'timer.age_up' }]);
+    expect(up.find((a) => a.type === 'sendEmail')?.params).toMatchObject({ params: { jointConsent: false }, link: { ttl: '30d' } });
+    expect(up.at(-1)?.params).toMatchObject({ delay: '30d' });
   });
 
   it('refuses a page answer without a decision and staff decisions before the parent asked', () => {
