@@ -16,6 +16,7 @@ import { Timer } from './timer.entity';
 import { Workflow, WorkflowEvent } from './workflow.entity';
 import { SubjectAge } from './subject-age.entity';
 import { GuardianLink } from './guardian-link.entity';
+import { ServiceKey } from './service-key.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
@@ -23,6 +24,7 @@ export { ActionToken, OutboxMessage, Timer, Workflow, WorkflowEvent };
 export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
 export { GuardianLink };
+export { ServiceKey };
 export type { GuardianLinkStatus } from './guardian-link.entity';
 
 /** Every TypeORM entity of the service. A new entity is added here and gets a migration for each dialect. */
@@ -39,6 +41,7 @@ export const ENTITIES: Function[] = [
   ConsentRecord,
   LegalHold,
   Recipient,
+  ServiceKey,
   PrivacyRequest,
   SubjectAge,
   GuardianLink,
