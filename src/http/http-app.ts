@@ -10,6 +10,9 @@ import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
+import { isServiceKeyToken } from '../services/identity/service-key.service';
+
+const SERVICE_KEY_FAILURE = { invalid: 'service_key_invalid', expired: 'service_key_expired', revoked: 'service_key_revoked' } as const;
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -113,6 +116,27 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
   });
 
+  /**
+   * The context of a call with a service key: the service's actor (or why the key does not count),
+   * and its key's public prefix on every log line of the request (the access line too). A backend is
+   * not a browser: Global Privacy Control and the device header do not apply.
+   */
+  async function serviceContext(token: string, req: Request, res: Response): Promise<RequestContext> {
+    const { actor, failure } = await services.serviceKeys.authenticate(token);
+    const { requestId } = res.locals;
+    if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+    return {
+      requestId,
+      logger: res.locals.logger,
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      userAgent: req.get('user-agent'),
+      services,
+      clock,
+      actor,
+      authFailure: failure && SERVICE_KEY_FAILURE[failure],
+    };
+  }
+
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -123,7 +147,10 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
-        const { actor, failure } = await services.sessions.authenticate(bearerToken(req.get('authorization')));
+        const token = bearerToken(req.get('authorization'));
+        // A service key (`csk_…`) is one of the site's other services, never a person.
+        if (isServiceKeyToken(token)) return serviceContext(token, req, res);
+        const { actor, failure } = await services.sessions.authenticate(token);
         // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
         const gpc = req.get('sec-gpc')?.trim() === '1';
         const deviceId = req.get('x-consentry-device');
