@@ -116,24 +116,19 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
   });
 
-  /**
-   * The context of a call with a service key: the service's actor (or why the key does not count),
-   * and its key's public prefix on every log line of the request (the access line too). A backend is
-   * not a browser: Global Privacy Control and the device header do not apply.
-   */
-  async function serviceContext(token: string, req: Request, res: Response): Promise<RequestContext> {
-    const { actor, failure } = await services.serviceKeys.authenticate(token);
-    const { requestId } = res.locals;
-    if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+  /** What every resolver gets for one request (see RequestContext). */
+  function requestContext(req: Request, res: Response, actor: RequestContext['actor'], authFailure: RequestContext['authFailure'], gpc?: boolean, deviceId?: string): RequestContext {
     return {
-      requestId,
+      gpc,
+      deviceId,
+      requestId: res.locals.requestId,
       logger: res.locals.logger,
       ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       userAgent: req.get('user-agent'),
       services,
       clock,
       actor,
-      authFailure: failure && SERVICE_KEY_FAILURE[failure],
+      authFailure,
     };
   }
 
@@ -148,8 +143,15 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const token = bearerToken(req.get('authorization'));
-        // A service key (`csk_…`) is one of the site's other services, never a person.
-        if (isServiceKeyToken(token)) return serviceContext(token, req, res);
+        if (isServiceKeyToken(token)) {
+          // One of the site's other services, never a person: its key's public prefix goes on every
+          // log line of the request (the access line too); a backend is not a browser, so Global
+          // Privacy Control and the device header do not apply.
+          const { actor, failure } = await services.serviceKeys.authenticate(token);
+          const { requestId } = res.locals;
+          if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+          return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
+        }
         const { actor, failure } = await services.sessions.authenticate(token);
         // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
         const gpc = req.get('sec-gpc')?.trim() === '1';
@@ -160,18 +162,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
             res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
           });
         }
-        return {
-          gpc,
-          deviceId,
-          requestId: res.locals.requestId,
-          logger: res.locals.logger,
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          userAgent: req.get('user-agent'),
-          services,
-          clock,
-          actor,
-          authFailure: failure,
-        };
+        return requestContext(req, res, actor, failure, gpc, deviceId);
       },
     }),
   );
