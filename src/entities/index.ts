@@ -17,6 +17,7 @@ import { Workflow, WorkflowEvent } from './workflow.entity';
 import { SubjectAge } from './subject-age.entity';
 import { GuardianLink } from './guardian-link.entity';
 import { ParentalEvidence, ParentalEvidencePart } from './parental-evidence.entity';
+import { ServiceKey } from './service-key.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
@@ -24,6 +25,7 @@ export { ActionToken, OutboxMessage, Timer, Workflow, WorkflowEvent };
 export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
 export { GuardianLink };
+export { ServiceKey };
 export type { GuardianLinkStatus } from './guardian-link.entity';
 export { ParentalEvidence, ParentalEvidencePart };
 export type { ParentalEvidenceMethod } from './parental-evidence.entity';
@@ -42,6 +44,7 @@ export const ENTITIES: Function[] = [
   ConsentRecord,
   LegalHold,
   Recipient,
+  ServiceKey,
   PrivacyRequest,
   SubjectAge,
   GuardianLink,

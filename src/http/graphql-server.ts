@@ -98,6 +98,22 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
   },
 };
 
+/**
+ * A service key only reads: every mutation, public ones too (nothing a backend does with its key
+ * may change anyone's data), is FORBIDDEN for it. Other callers get no hooks at all.
+ */
+const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart({ contextValue }) {
+    if (!contextValue.actor?.serviceKey) return;
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'query') return;
+        throw new GraphQLError('A service key may not change anything: it can only ask (processingAllowed).', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+      },
+    };
+  },
+};
+
 /** How many (operation, variables) costs one document keeps: enough for a query's usual variable sets, bounded against junk. */
 const COSTS_PER_DOCUMENT = 32;
 
@@ -196,6 +212,7 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
       errorsPlugin,
+      serviceKeyReadOnlyPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
       constantResultPlugin(PROCESS_CONSTANT_QUERIES),
     ],

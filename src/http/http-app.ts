@@ -10,6 +10,9 @@ import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
+import { isServiceKeyToken } from '../services/identity/service-key.service';
+
+const SERVICE_KEY_FAILURE = { invalid: 'service_key_invalid', expired: 'service_key_expired', revoked: 'service_key_revoked' } as const;
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -113,6 +116,22 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
   });
 
+  /** What every resolver gets for one request (see RequestContext). */
+  function requestContext(req: Request, res: Response, actor: RequestContext['actor'], authFailure: RequestContext['authFailure'], gpc?: boolean, deviceId?: string): RequestContext {
+    return {
+      gpc,
+      deviceId,
+      requestId: res.locals.requestId,
+      logger: res.locals.logger,
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      userAgent: req.get('user-agent'),
+      services,
+      clock,
+      actor,
+      authFailure,
+    };
+  }
+
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -123,7 +142,17 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
-        const { actor, failure } = await services.sessions.authenticate(bearerToken(req.get('authorization')));
+        const token = bearerToken(req.get('authorization'));
+        if (isServiceKeyToken(token)) {
+          // One of the site's other services, never a person: its key's public prefix goes on every
+          // log line of the request (the access line too); a backend is not a browser, so Global
+          // Privacy Control and the device header do not apply.
+          const { actor, failure } = await services.serviceKeys.authenticate(token);
+          const { requestId } = res.locals;
+          if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+          return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
+        }
+        const { actor, failure } = await services.sessions.authenticate(token);
         // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
         const gpc = req.get('sec-gpc')?.trim() === '1';
         const deviceId = req.get('x-consentry-device');
@@ -133,18 +162,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
             res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
           });
         }
-        return {
-          gpc,
-          deviceId,
-          requestId: res.locals.requestId,
-          logger: res.locals.logger,
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          userAgent: req.get('user-agent'),
-          services,
-          clock,
-          actor,
-          authFailure: failure,
-        };
+        return requestContext(req, res, actor, failure, gpc, deviceId);
       },
     }),
   );

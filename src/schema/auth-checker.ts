@@ -9,11 +9,15 @@ const AUTH_FAILURE_MESSAGE = {
   invalid: 'The session token is not valid. Sign in again.',
   expired: 'Your session has expired. Sign in again.',
   revoked: 'This session was ended. Sign in again.',
+  service_key_invalid: 'The service key is not valid.',
+  service_key_expired: 'The service key has expired. Ask an admin for a new one.',
+  service_key_revoked: 'The service key was revoked. Ask an admin for a new one.',
 } as const;
 
 /**
- * `@Authorized()` needs a signed-in actor; `@Authorized(Role.STAFF, …)` one of the roles. Staff and
- * admin act only with a second factor enabled: without it their privileged roles do not count.
+ * `@Authorized()` needs a signed-in person; `@Authorized(Role.STAFF, …)` one of the roles; a service
+ * key reaches only fields that name Role.SERVICE. Staff and admin act only with a second factor
+ * enabled: without it their privileged roles do not count.
  * Anonymous → UNAUTHENTICATED; signed in without the role → FORBIDDEN.
  */
 export const authChecker: AuthCheckerFn<RequestContext, Role> = ({ context }, roles) => {
@@ -22,8 +26,14 @@ export const authChecker: AuthCheckerFn<RequestContext, Role> = ({ context }, ro
     const why = context.authFailure ? AUTH_FAILURE_MESSAGE[context.authFailure] : 'Sign in first: this needs a valid session (Authorization: Bearer <token>).';
     throw new RequestError('UNAUTHENTICATED', why);
   }
+  // A service key reaches only what names the service role: never "any signed-in caller" (me, own data).
+  if (actor.serviceKey) {
+    if (roles.includes(Role.SERVICE)) return true;
+    throw new RequestError('FORBIDDEN', 'A service key may call only the operations for services (processingAllowed).');
+  }
   if (roles.length === 0) return true;
-  const effective = actor.roles.filter((r) => !PRIVILEGED.has(r) || actor.mfaEnabled);
+  // The service role counts only with a service key, never on a person's session.
+  const effective = actor.roles.filter((r) => r !== Role.SERVICE && (!PRIVILEGED.has(r) || actor.mfaEnabled));
   if (roles.some((r) => effective.includes(r))) return true;
   if (roles.some((r) => PRIVILEGED.has(r) && actor.roles.includes(r))) {
     throw new RequestError('FORBIDDEN', 'Staff and admin accounts must enable two-factor authentication before they can act.');

@@ -17,6 +17,7 @@ import { ErasureResolver } from './erasure/erasure.resolver';
 import { GuardianAccountResolver } from './parental-consent/guardian-account.resolver';
 import { GuardianResolver } from './parental-consent/guardian.resolver';
 import { ParentalConsentResolver } from './parental-consent/parental-consent.resolver';
+import { ServiceKeyResolver } from './service-key/service-key.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -41,6 +42,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ParentalConsentResolver,
   GuardianResolver,
   GuardianAccountResolver,
+  ServiceKeyResolver,
 ];
 
 /**

@@ -9,7 +9,7 @@ export interface RequestContext {
   /** The signed-in actor, if the request carries a valid session. */
   actor?: Actor;
   /** Why a bearer token sent with the request did not give an actor (for a clearer UNAUTHENTICATED message). */
-  authFailure?: 'invalid' | 'expired' | 'revoked';
+  authFailure?: 'invalid' | 'expired' | 'revoked' | 'service_key_invalid' | 'service_key_expired' | 'service_key_revoked';
   logger: Logger;
   ip: string;
   userAgent?: string;

@@ -12,9 +12,10 @@ export interface CallContext {
   userAgent?: string;
 }
 
-/** The role an actor acts in when reaching another subject's data as staff (admin when not staff). */
+/** The role an actor acts in when reaching another subject's data as staff (admin when not staff; service with a service key). */
 export function staffRole(actor: Actor | undefined): string {
   if (!actor) return 'anonymous';
+  if (actor.serviceKey) return Role.SERVICE;
   return actor.roles.includes(Role.STAFF) ? Role.STAFF : actor.roles.includes(Role.ADMIN) ? Role.ADMIN : Role.SUBJECT;
 }
 

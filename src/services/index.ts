@@ -26,6 +26,7 @@ import { PolicyVersionService } from './policy-version.service';
 import { MfaService } from './identity/mfa.service';
 import { PasswordHasher } from './identity/password-hasher';
 import { SessionService } from './identity/session.service';
+import { ServiceKeyService } from './identity/service-key.service';
 import { SubjectService } from './identity/subject.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
@@ -118,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     passwords,
     rateLimits,
     sessions,
+    serviceKeys: new ServiceKeyService(db, clock, audit, deriveSecret(deps.appSecret, 'service-keys')),
     mfa,
     subjects,
     emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),

@@ -13,7 +13,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
  *   UNAUTHENTICATED  needs a session
  */
 type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-const CALLERS = ['anonymous', 'subject', 'otherSubject', 'guardian', 'staffWithoutMfa', 'staff', 'admin'] as const;
+const CALLERS = ['anonymous', 'subject', 'otherSubject', 'guardian', 'staffWithoutMfa', 'staff', 'admin', 'service'] as const;
 type Caller = (typeof CALLERS)[number];
 
 /** The subject whose data the operations aim at (the `subject` caller's own). */
@@ -28,9 +28,15 @@ interface Row {
   expect: Record<Caller, Outcome>;
 }
 
-const everyone: Record<Caller, Outcome> = { anonymous: 'ok', subject: 'ok', otherSubject: 'ok', guardian: 'ok', staffWithoutMfa: 'ok', staff: 'ok', admin: 'ok' };
-const signedIn: Record<Caller, Outcome> = { ...everyone, anonymous: 'UNAUTHENTICATED' };
-const staffOnly: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', subject: 'FORBIDDEN', otherSubject: 'FORBIDDEN', guardian: 'FORBIDDEN', staffWithoutMfa: 'FORBIDDEN', staff: 'ok', admin: 'ok' };
+/**
+ * `service` calls with a service key (csk_…): it may read what is public and call processingAllowed,
+ * and nothing else: no mutation (public ones neither), nothing for "any signed-in caller", no staff queue.
+ */
+const everyone: Record<Caller, Outcome> = { anonymous: 'ok', subject: 'ok', otherSubject: 'ok', guardian: 'ok', staffWithoutMfa: 'ok', staff: 'ok', admin: 'ok', service: 'ok' };
+const everyoneButServices: Record<Caller, Outcome> = { ...everyone, service: 'FORBIDDEN' };
+const signedIn: Record<Caller, Outcome> = { ...everyone, anonymous: 'UNAUTHENTICATED', service: 'FORBIDDEN' };
+const staffOnly: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', subject: 'FORBIDDEN', otherSubject: 'FORBIDDEN', guardian: 'FORBIDDEN', staffWithoutMfa: 'FORBIDDEN', staff: 'ok', admin: 'ok', service: 'FORBIDDEN' };
+const staffAndServices: Record<Caller, Outcome> = { ...staffOnly, service: 'ok' };
 const guardianOnly: Record<Caller, Outcome> = { ...staffOnly, guardian: 'ok', staff: 'FORBIDDEN', admin: 'FORBIDDEN' };
 const adminOnly: Record<Caller, Outcome> = { ...staffOnly, staff: 'FORBIDDEN' };
 
@@ -44,10 +50,10 @@ const MATRIX: Record<string, Row> = {
   'Mutation.registerSubject': {
     query: `mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { ${ANY} } }`,
     variables: () => ({ i: { email: uniqueEmail('matrix'), password: PASSWORD, displayName: 'Matrix', locale: 'en', country: 'US' } }),
-    expect: everyone,
+    expect: everyoneButServices,
   },
-  'Mutation.signIn': { query: `mutation { signIn(input: { email: "nobody@example.com", password: "not the password" }) { ${ANY} } }`, expect: everyone },
-  'Mutation.setupAccount': { query: `mutation { setupAccount(input: { token: "${'x'.repeat(43)}", password: "${PASSWORD}" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.signIn': { query: `mutation { signIn(input: { email: "nobody@example.com", password: "not the password" }) { ${ANY} } }`, expect: everyoneButServices },
+  'Mutation.setupAccount': { query: `mutation { setupAccount(input: { token: "${'x'.repeat(43)}", password: "${PASSWORD}" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.signOut': { query: 'mutation { signOut }', expect: signedIn },
   'Mutation.signOutEverywhere': { query: 'mutation { signOutEverywhere }', expect: signedIn },
   'Mutation.revokeSession': { query: `mutation($id: ID!) { revokeSession(id: $id) { ${ANY} } }`, variables: (t) => ({ id: t.sessionId }), expect: signedIn },
@@ -62,9 +68,9 @@ const MATRIX: Record<string, Row> = {
   'Query.cookieConsent': { query: '{ cookieConsent(deviceId: "matrix-device-000000001") { needsDecision } }', expect: everyone },
   'Mutation.recordCookieConsent': {
     query: `mutation { recordCookieConsent(input: { deviceId: "matrix-device-000000001", choices: [{ category: "functional", granted: false }, { category: "analytics", granted: false }, { category: "performance", granted: false }] }) { ${ANY} } }`,
-    expect: everyone,
+    expect: everyoneButServices,
   },
-  'Mutation.ageGate': { query: `mutation { ageGate(input: { dateOfBirth: { day: 1, month: 2, year: 1990 }, deviceId: "matrix-device-000000002" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.ageGate': { query: `mutation { ageGate(input: { dateOfBirth: { day: 1, month: 2, year: 1990 }, deviceId: "matrix-device-000000002" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.recordConsent': { query: `mutation { recordConsent(input: { purpose: "marketing.email", granted: false }) { ${ANY} } }`, expect: signedIn },
   'Mutation.withdrawConsent': { query: `mutation { withdrawConsent(purpose: "marketing.email") { ${ANY} } }`, expect: signedIn },
   'Query.legalHolds': { query: 'query($s: ID!) { legalHolds(subjectId: $s) { id } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
@@ -83,35 +89,35 @@ const MATRIX: Record<string, Row> = {
   'Query.outbox': { query: '{ outbox { nodes { id } } }', expect: staffOnly },
   'Mutation.registerChild': {
     query: `mutation { registerChild(input: { deviceId: "matrix-device-000000003", username: "matrixkid", parentEmail: "parent@example.com", dateOfBirth: { day: 1, month: 2, year: 2018 }, locale: "en" }) { ${ANY} } }`,
-    expect: everyone,
+    expect: everyoneButServices,
   },
-  'Mutation.requestParentDashboard': { query: `mutation { requestParentDashboard(input: { email: "matrix-parent@example.com" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.requestParentDashboard': { query: `mutation { requestParentDashboard(input: { email: "matrix-parent@example.com" }) { ${ANY} } }`, expect: everyoneButServices },
   'Query.parentalVerificationQueue': { query: '{ parentalVerificationQueue { workflowId } }', expect: staffOnly },
   'Mutation.submitParentalVerification': {
     query: `mutation { submitParentalVerification(input: { token: "${'x'.repeat(43)}", callRequest: { channel: PHONE_CALL, contact: "+1 555 0100" } }) { ${ANY} } }`,
-    expect: everyone,
+    expect: everyoneButServices,
   },
   'Query.parentalVerificationDocument': { query: `{ parentalVerificationDocument(evidenceId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
-  'Query.childAccount': { query: `query($c: ID!) { childAccount(childId: $c) { ${ANY} } }`, variables: (t) => ({ c: t.subjectId }), expect: staffOnly },
+  'Query.childAccount': { query: `query($c: ID!) { childAccount(childId: $c) { ${ANY} } }`, variables: (t) => ({ c: t.subjectId }), expect: staffAndServices },
   'Mutation.decideParentalVerification': {
     query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
     expect: staffOnly,
   },
   'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
-  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.optOutOfSale': { query: `mutation { optOutOfSale { ${ANY} } }`, expect: signedIn },
-  'Mutation.optOutOfSaleByEmail': { query: `mutation { optOutOfSaleByEmail(input: { email: "nobody@example.com" }) { ${ANY} } }`, expect: everyone },
+  'Mutation.optOutOfSaleByEmail': { query: `mutation { optOutOfSaleByEmail(input: { email: "nobody@example.com" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.optInToSale': { query: `mutation { optInToSale { ${ANY} } }`, expect: signedIn },
-  'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
+  'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffAndServices },
   'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { nodes { id } } }', expect: staffOnly },
   'Mutation.requestErasure': { query: `mutation { requestErasure(input: { scope: CATEGORIES, categories: ["no_such_category"] }) { ${ANY} } }`, expect: signedIn },
   'Mutation.cancelErasure': { query: `mutation { cancelErasure(requestId: "no-such-request") { ${ANY} } }`, expect: signedIn },
   'Mutation.retryErasure': { query: `mutation { retryErasure(requestId: "no-such-request") { ${ANY} } }`, expect: staffOnly },
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
   // After revokeRole: grantRole above makes the `subject` caller a guardian until then.
-  'Mutation.signInAsParent': { query: `mutation { signInAsParent(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
+  'Mutation.signInAsParent': { query: `mutation { signInAsParent(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
   'Query.guardian': { query: '{ guardian { children { childId } } }', expect: guardianOnly },
   'Mutation.setChildFeature': { query: `mutation { setChildFeature(childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true) { ${ANY} } }`, expect: guardianOnly },
   'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
@@ -119,11 +125,15 @@ const MATRIX: Record<string, Row> = {
   // Any signed-in caller may try to link its own account (the dashboard link is the proof); the result says whether it may.
   'Mutation.linkGuardianAccount': { query: `mutation { linkGuardianAccount(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: signedIn },
   'Mutation.unlinkGuardianAccount': { query: `mutation { unlinkGuardianAccount { ${ANY} } }`, expect: signedIn },
+  'Mutation.createServiceKey': { query: `mutation { createServiceKey(input: { name: "matrix", description: "m", expiresInDays: 0 }) { ${ANY} } }`, expect: adminOnly },
+  'Query.serviceKeys': { query: '{ serviceKeys { id prefix } }', expect: adminOnly },
+  'Mutation.revokeServiceKey': { query: `mutation { revokeServiceKey(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: adminOnly },
 };
 
 describe('authorization matrix', () => {
   let env: TestEnv;
-  const users = {} as Record<Exclude<Caller, 'anonymous'>, SignedIn>;
+  const users = {} as Record<Exclude<Caller, 'anonymous' | 'service'>, SignedIn>;
+  let serviceKey: string;
   let target: Target;
 
   beforeAll(async () => {
@@ -131,7 +141,7 @@ describe('authorization matrix', () => {
     env = await createTestEnv({ env: { RATE_LIMIT_SIGN_IN_IP: '1000/1m', RATE_LIMIT_REGISTER_IP: '1000/1m', RATE_LIMIT_SIGN_IN_ACCOUNT: '1000/1m', LINK_RATE_LIMIT: '1000' } });
     const { subjects } = env.app.services;
     for (const caller of CALLERS) {
-      if (caller === 'anonymous') continue;
+      if (caller === 'anonymous' || caller === 'service') continue;
       users[caller] = await register(env);
     }
     await subjects.setRole({}, users.guardian.subjectId, Role.GUARDIAN, true);
@@ -141,12 +151,15 @@ describe('authorization matrix', () => {
     await enableMfa(env, users.staff);
     await enableMfa(env, users.admin);
     target = { subjectId: users.subject.subjectId, sessionId: users.subject.sessionId };
+    const issued = await env.gql('mutation { createServiceKey(input: { name: "matrix", description: "The service caller of the matrix." }) { ... on CreatedServiceKey { key } } }', {}, { token: users.admin.token });
+    serviceKey = issued.data.createServiceKey.key;
   });
   afterAll(() => env?.stop());
 
   /** A fresh session per call, so operations that end sessions do not disturb the next row. */
   async function tokenFor(caller: Caller): Promise<string | undefined> {
     if (caller === 'anonymous') return undefined;
+    if (caller === 'service') return serviceKey;
     const { sessions } = env.app.services;
     const issued = await env.app.db.transaction((em) => sessions.issue(em, { ip: '127.0.0.1' }, users[caller].subjectId, { password: true, secondFactor: false }));
     return issued.token;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { Mailer } from '../../src/mail/mailer';
 import type { EffectHandler, WorkflowDefinition } from '../../src/workflows/runtime/workflow-registry';
 import { ManualClock } from './clock';
@@ -44,6 +44,8 @@ export interface TestEnvOptions {
   workflows?: WorkflowDefinition[];
   effects?: (app: App) => Record<string, EffectHandler>;
   mailer?: Mailer;
+  /** The app's logger (e.g. one writing to a test's sink); by default one at LOG_LEVEL (silent). */
+  logger?: Logger;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   });
   let app: App;
   try {
-    app = await createApp(config, { clock, logger: createLogger(config.LOG_LEVEL), startWorkers: false, mailer: options.mailer });
+    app = await createApp(config, { clock, logger: options.logger ?? createLogger(config.LOG_LEVEL), startWorkers: false, mailer: options.mailer });
     for (const def of options.workflows ?? []) app.services.workflows.registry.register(def);
     for (const [name, handler] of Object.entries(options.effects?.(app) ?? {})) app.services.workflows.registry.registerEffect(name, handler);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Role } from '../../auth/roles';
+import { AccountRole, type Role } from '../../auth/roles';
 
-registerEnumType(Role, { name: 'Role', description: 'What an account may do: subject (everyone), guardian (parents), staff and admin (need two-factor authentication).' });
+registerEnumType(AccountRole, { name: 'Role', description: 'What an account may do: subject (everyone), guardian (parents), staff and admin (need two-factor authentication).' });
 
 export enum SubjectStatusEnum {
   ACTIVE = 'active',
@@ -56,7 +56,7 @@ export class Me {
   @Field(() => ID) id!: string;
   @Field() email!: string;
   @Field(() => SubjectStatusEnum) status!: SubjectStatusEnum;
-  @Field(() => [Role]) roles!: Role[];
+  @Field(() => [AccountRole]) roles!: Role[];
   @Field() displayName!: string;
   @Field({ description: 'BCP 47 language tag.' }) locale!: string;
   @Field({ description: 'ISO 3166-1 alpha-2.' }) country!: string;
@@ -95,5 +95,5 @@ export class Success {
 @ObjectType({ simpleResolvers: true })
 export class RoleAssignment {
   @Field(() => ID) subjectId!: string;
-  @Field(() => [Role]) roles!: Role[];
+  @Field(() => [AccountRole]) roles!: Role[];
 }

@@ -43,8 +43,8 @@ export class OptOutResolver {
     return isDomainError(result) ? (result as SaleOptInNotAllowedError) : SaleShareStateView.from(result);
   }
 
-  @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => ProcessingAllowedResult, { description: 'For the site’s other services (a staff-role service account): may this subject’s data be processed for this purpose now, and why.' })
+  @Authorized(Role.SERVICE, Role.STAFF, Role.ADMIN)
+  @Query(() => ProcessingAllowedResult, { description: 'For the site’s other services (with a service key, or staff): may this subject’s data be processed for this purpose now, and why.' })
   async processingAllowed(@Args() args: ProcessingAllowedArgs, @Ctx() ctx: RequestContext): Promise<typeof ProcessingAllowedResult> {
     const result = await ctx.services.processing.decide(args.subjectId, args.purpose);
     return isDomainError(result) ? (result as InvalidProcessingPurposeError) : ProcessingDecisionView.from(result);

@@ -94,8 +94,8 @@ export class ParentalConsentResolver {
     return { ...rest, contentBase64: content.toString('base64') };
   }
 
-  @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => ChildAccountResult, { description: 'For the site’s apps (a staff-role service account): a child account’s status, and whether its settings await the teen’s confirmation after the age-up. Audited.' })
+  @Authorized(Role.SERVICE, Role.STAFF, Role.ADMIN)
+  @Query(() => ChildAccountResult, { description: 'For the site’s apps (a service key, or staff): a child account’s status, and whether its settings await the teen’s confirmation after the age-up. Audited.' })
   async childAccount(@Arg('childId', () => ID) childId: string, @Ctx() ctx: RequestContext): Promise<typeof ChildAccountResult> {
     return (await ctx.services.parentalConsent.childAccount(ctx, childId)) as typeof ChildAccountResult;
   }

@@ -290,7 +290,7 @@ export class ParentalConsentService {
       const workflow = await em.findOneBy(Workflow, { id: link.workflowId });
       const awaiting = workflow?.stateValue === 'awaiting_teen_confirmation';
       const due = awaiting ? await em.findOneBy(Timer, { workflowId: link.workflowId, name: 'teen-confirmation', status: 'pending' }) : null;
-      await this.audit.append(em, { ...auditOrigin(ctx, Role.STAFF), action: 'child.account.read', subjectId: childId, categories: ['account'], operation: 'childAccount' });
+      await this.audit.append(em, { ...auditOrigin(ctx, staffRole(ctx.actor)), action: 'child.account.read', subjectId: childId, categories: ['account'], operation: 'childAccount' });
       return { childId, status: child.status, consentStatus: link.status, awaitingTeenConfirmation: awaiting, teenConfirmationDueAt: due?.fireAt ?? null };
     });
   }

@@ -1,0 +1,40 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import { isDomainError } from '../../errors';
+import { NotFoundError, resultUnion } from '../common/error-result';
+import type { RequestContext } from '../context';
+import {
+  CreatedServiceKey,
+  CreateServiceKeyInput,
+  InvalidServiceKeyExpiryError,
+  InvalidServiceKeyNameError,
+  ServiceKey,
+  ServiceKeyAlreadyRevokedError,
+} from './service-key.types';
+
+const CreateServiceKeyResult = resultUnion('CreateServiceKeyResult', CreatedServiceKey, [InvalidServiceKeyNameError, InvalidServiceKeyExpiryError]);
+const RevokeServiceKeyResult = resultUnion('RevokeServiceKeyResult', ServiceKey, [NotFoundError, ServiceKeyAlreadyRevokedError]);
+
+@Resolver()
+export class ServiceKeyResolver {
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreateServiceKeyResult, { description: 'Admin: issues an API key to one of the site’s other services (processingAllowed only); answers the key once. Audited.' })
+  async createServiceKey(@Arg('input') input: CreateServiceKeyInput, @Ctx() ctx: RequestContext): Promise<typeof CreateServiceKeyResult> {
+    const result = await ctx.services.serviceKeys.create(ctx, input);
+    return isDomainError(result) ? (result as InvalidServiceKeyNameError) : { key: result.key, serviceKey: ServiceKey.from(result.serviceKey, ctx.clock.now()) };
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [ServiceKey], { description: 'Admin: every service key, newest first, by prefix (never the key). Audited.' })
+  async serviceKeys(@Ctx() ctx: RequestContext): Promise<ServiceKey[]> {
+    const now = ctx.clock.now();
+    return (await ctx.services.serviceKeys.list(ctx)).map((row) => ServiceKey.from(row, now));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RevokeServiceKeyResult, { description: 'Admin: ends a service key at once (rotate: create the new key, switch the service, revoke the old). Audited.' })
+  async revokeServiceKey(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<typeof RevokeServiceKeyResult> {
+    const result = await ctx.services.serviceKeys.revoke(ctx, id);
+    return isDomainError(result) ? (result as NotFoundError) : ServiceKey.from(result, ctx.clock.now());
+  }
+}
