@@ -7,7 +7,7 @@
  * over its bench-only IPC channel. Prints one table and writes the same as JSON to bench/results/.
  * Every loop is bounded by a round count and a duration; a hard timer ends the run whatever happens.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,8 @@ const settings = quick
   ? { rounds: 1, roundS: 2, warmupS: 1, soakS: 0 }
   : { rounds: Number(option('rounds') ?? 5), roundS: Number(option('seconds') ?? 5), warmupS: 3, soakS: Number(option('soak') ?? 60) };
 
-// The bench stops by itself: quick runs within ~2 minutes, full runs within 20.
-const HARD_LIMIT_MS = (quick ? 150 : 20 * 60) * 1000;
+// The bench stops by itself: quick runs within ~2 minutes, full runs (eight scenarios, ~18 min) within 30.
+const HARD_LIMIT_MS = (quick ? 150 : 30 * 60) * 1000;
 setTimeout(() => {
   console.error(`bench: hard time limit of ${HARD_LIMIT_MS / 1000}s reached, stopping`);
   for (const t of live) t.child.kill('SIGKILL');
@@ -308,9 +308,19 @@ async function main() {
       cpuVsLimit: limit ? summary.cpuPerReqUs / limit.cpuPerReqUs : undefined,
     }));
   });
+  // The commit measured (numbers change with the code: docs/benchmarks.md cites it), "+dirty" with uncommitted changes.
+  const commit = (() => {
+    try {
+      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8' }).trim() !== '';
+      return dirty ? `${head}+dirty` : head;
+    } catch {
+      return 'unknown';
+    }
+  })();
   const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
   const mode = quick ? 'quick' : `${settings.rounds} rounds × ${settings.roundS} s`;
-  console.log(`\nConsentry bench — ${started.toISOString()} — ${dialect} — ${mode} — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}\n`);
+  console.log(`\nConsentry bench — ${started.toISOString()} — ${dialect} — ${mode} — commit ${commit} — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}\n`);
   console.log(formatTable(TABLE_HEADER, tableRows(rows)));
   console.log('\nGoals (issue 7):');
   for (const r of results) {
@@ -323,7 +333,7 @@ async function main() {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-${dialect}${quick ? '-quick' : ''}.json`);
-  const json = { startedAt: started.toISOString(), dialect, quick, settings, machine, results: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, kind: scenario.kind, targets: scenario.targets, connections: scenario.connections, ...r })), planned: PLANNED };
+  const json = { startedAt: started.toISOString(), commit, dialect, quick, settings, machine, results: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, kind: scenario.kind, targets: scenario.targets, connections: scenario.connections, ...r })), planned: PLANNED };
   writeFileSync(file, JSON.stringify(json, null, 2));
   console.log(`\nJSON: ${file}`);
   const errors = results.flatMap((r) => r.summaries).reduce((a, s) => a + s.errors, 0);
