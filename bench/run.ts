@@ -45,6 +45,18 @@ setTimeout(() => {
   process.exit(2);
 }, HARD_LIMIT_MS).unref();
 
+// The commit measured (numbers change with the code: docs/benchmarks.md cites it), read at start;
+// "+dirty" with uncommitted changes to tracked files.
+const commit = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+})();
+
 interface Target {
   name: TargetName;
   child: ChildProcess;
@@ -309,23 +321,13 @@ async function main() {
       cpuVsLimit: limit ? summary.cpuPerReqUs / limit.cpuPerReqUs : undefined,
     }));
   });
-  // The commit measured (numbers change with the code: docs/benchmarks.md cites it), "+dirty" with uncommitted changes.
-  const commit = (() => {
-    try {
-      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8' }).trim() !== '';
-      return dirty ? `${head}+dirty` : head;
-    } catch {
-      return 'unknown';
-    }
-  })();
   const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
   const mode = quick ? 'quick' : `${settings.rounds} rounds × ${settings.roundS} s`;
   console.log(`\nConsentry bench — ${started.toISOString()} — ${dialect} — ${mode} — commit ${commit} — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}\n`);
   console.log(formatTable(TABLE_HEADER, tableRows(rows)));
   console.log('\nGoals (issue 7):');
   for (const r of results) {
-    for (const v of r.verdicts) console.log(`  ${r.scenario.name}: ${v.goal}: ${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}`);
+    for (const v of r.verdicts) console.log(`  ${r.scenario.name}: ${v.goal}: ${Number.isFinite(v.value) ? `${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}` : 'not measured (a target answered nothing within its rounds: rounds too short for its latency?)'}`);
     if (r.soak) console.log(`  ${r.scenario.name}: RSS over ${r.soak.seconds} s (lowest sample of first → last third): ${r.soak.first.toFixed(0)} → ${r.soak.last.toFixed(0)} MB (${(r.soak.change * 100).toFixed(1)} %, range ${r.soak.min.toFixed(0)}–${r.soak.max.toFixed(0)}) — ${r.soak.flat ? 'flat (±10 %)' : 'NOT flat'}`);
   }
   if (PLANNED.length) console.log(`  planned (not run yet): ${PLANNED.map((p) => p.name).join(', ')}`);
