@@ -166,6 +166,16 @@ async function fetchOnce(t: Target, s: Scenario): Promise<{ status: number; body
   return { status: res.status, body: await res.text() };
 }
 
+/** `--profile`: a CPU profile of the service during its first timed round only. */
+const startProfile = (t: Target) => ask(t.child, { type: 'profile-start' }, 'profile-started');
+async function stopProfile(t: Target, s: Scenario): Promise<void> {
+  const dir = join(__dirname, 'results', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${s.name}-${dialect}-${Date.now()}.cpuprofile`);
+  await ask(t.child, { type: 'profile-stop', file }, 'profile-stopped', 30_000);
+  console.error(`  CPU profile of ${t.name} under load: ${file} (summary: npx ts-node --transpile-only bench/profile-summary.ts ${file})`);
+}
+
 async function runScenario(s: Scenario, targets: Target[]) {
   console.error(`\n▶ ${s.name} (${dialect}): ${targets.map((t) => t.name).join(', ')}`);
   await Promise.all(targets.map((t) => prepareTarget(t, s)));
@@ -190,17 +200,11 @@ async function runScenario(s: Scenario, targets: Target[]) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
         const profiling = profile && round === 0 && t === service;
-        if (profiling) await ask(t.child, { type: 'profile-start' }, 'profile-started');
+        if (profiling) await startProfile(t);
         const before = await cpuOf(t);
         const r = await load(t, s, settings.roundS);
         const cpuUs = (await cpuOf(t)) - before;
-        if (profiling) {
-          const dir = join(__dirname, 'results', 'profiles');
-          mkdirSync(dir, { recursive: true });
-          const file = join(dir, `${s.name}-${dialect}-${Date.now()}.cpuprofile`);
-          await ask(t.child, { type: 'profile-stop', file }, 'profile-stopped', 30_000);
-          console.error(`  CPU profile of ${t.name} under load: ${file} (summary: npx ts-node --transpile-only bench/profile-summary.ts ${file})`);
-        }
+        if (profiling) await stopProfile(t, s);
         rounds.push({ target: t.name, round, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, durationS: r.duration, cpuUs, p50Ms: r.latency.p50, p99Ms: r.latency.p99 });
         console.error(`  round ${round + 1}/${settings.rounds} ${t.name.padEnd(10)} ${Math.round(r['2xx'] / r.duration)} req/s, ${Math.round(cpuUs / Math.max(1, r['2xx']))} µs CPU/req`);
       }
@@ -245,18 +249,20 @@ async function runDispatch(s: Scenario, targets: Target[]) {
   };
   let mail: unknown;
   const sizes: Record<string, number> = {};
-  const send = async (t: Target, n: number) => {
+  const send = async (t: Target, n: number, profiling = false) => {
     if (t === service) {
       const q = check(await ask<Answer>(t.child, { type: 'outbox-queue', n }, 'outbox-queued', 300_000), 'queueing');
       if (q.queued !== n) throw new Error(`${s.name}: ${q.queued} mails queued, expected ${n}`);
       mail ??= check(await ask<Answer>(t.child, { type: 'outbox-sample' }, 'outbox-sample'), 'rendering a mail').mail;
     }
     smtpSink!.take();
+    if (profiling) await startProfile(t);
     const before = await cpuOf(t);
     const started = performance.now();
     check(t === service ? await ask<Answer>(t.child, { type: 'outbox-drain' }, 'outbox-drained', 300_000) : await ask<Answer>(t.child, { type: 'outbox-send', n, mail }, 'outbox-sent', 300_000), `sending on ${t.name}`);
     const durationS = (performance.now() - started) / 1000;
     const cpuUs = (await cpuOf(t)) - before;
+    if (profiling) await stopProfile(t, s);
     const got = smtpSink!.take();
     sizes[t.name] = got.mails ? got.bytes / got.mails : NaN;
     return { ok: got.mails, errors: n - got.mails, durationS, cpuUs };
@@ -278,7 +284,7 @@ async function runDispatch(s: Scenario, targets: Target[]) {
   for (let round = 0; round < settings.rounds; round++) {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]);
     for (const t of order) {
-      const r = await send(t, n);
+      const r = await send(t, n, profile && round === 0 && t === service);
       rounds.push({ target: t.name, round, ok: r.ok, errors: r.errors, durationS: r.durationS, cpuUs: r.cpuUs, p50Ms: NaN, p99Ms: NaN });
       console.error(`  round ${round + 1}/${settings.rounds} ${t.name.padEnd(10)} ${Math.round(r.ok / r.durationS)} mails/s, ${Math.round(r.cpuUs / Math.max(1, r.ok))} µs CPU/mail`);
     }
