@@ -50,7 +50,8 @@ setTimeout(() => {
 const commit = (() => {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8' }).trim() !== '';
+    // Edits to docs/ (e.g. pasting this run's tables) do not change what is measured.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)docs'], { cwd: __dirname, encoding: 'utf8' }).trim() !== '';
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';
@@ -67,6 +68,8 @@ interface Target {
   body: string;
 }
 const live = new Set<Target>();
+/** Fewer answers than this from any target of a scenario, and its goals are not judged. */
+const MIN_ANSWERS = 50;
 /** The local SMTP server of outboxDispatch (started only when that scenario runs). */
 let smtpSink: SmtpSink | undefined;
 
@@ -333,7 +336,12 @@ async function main() {
   console.log(formatTable(TABLE_HEADER, tableRows(rows)));
   console.log('\nGoals (issue 7):');
   for (const r of results) {
-    for (const v of r.verdicts) console.log(`  ${r.scenario.name}: ${v.goal}: ${Number.isFinite(v.value) ? `${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}` : 'not measured (a target answered nothing within its rounds: rounds too short for its latency?)'}`);
+    // A ratio from a handful of answers (quick rounds shorter than a slow target's latency) is no verdict.
+    const fewest = Math.min(...r.summaries.map((x) => x.ok));
+    for (const v of r.verdicts) {
+      const judged = Number.isFinite(v.value) && fewest >= MIN_ANSWERS;
+      console.log(`  ${r.scenario.name}: ${v.goal}: ${judged ? `${v.value.toFixed(2)}× — ${v.met ? 'met' : 'NOT met'}` : `not judged: a target answered ${fewest} times in its rounds (fewer than ${MIN_ANSWERS}; rounds too short for its latency)`}`);
+    }
     if (r.soak) console.log(`  ${r.scenario.name}: RSS over ${r.soak.seconds} s (lowest sample of first → last third): ${r.soak.first.toFixed(0)} → ${r.soak.last.toFixed(0)} MB (${(r.soak.change * 100).toFixed(1)} %, range ${r.soak.min.toFixed(0)}–${r.soak.max.toFixed(0)}) — ${r.soak.flat ? 'flat (±10 %)' : 'NOT flat'}`);
   }
   if (PLANNED.length) console.log(`  planned (not run yet): ${PLANNED.map((p) => p.name).join(', ')}`);
