@@ -4,6 +4,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { answerBenchHooks, benchEnv, readBody, reportReady } from './hooks';
 import { deliverStep } from './bench-workflow';
+import { answerOutboxBench } from './outbox-dispatch';
 import { answerSeeds } from './seed';
 
 /**
@@ -11,11 +12,14 @@ import { answerSeeds } from './seed';
  * the same createApp as src/main.ts. The one addition is a bench-only route in front of the app,
  * POST /__bench/audit-append, that appends to the audit chain through AuditService, and POST
  * /__bench/workflow-step, one event through the workflow runtime (bench-workflow.ts); they exist only in
- * this bench entry point, never in a normal start.
+ * this bench entry point, never in a normal start. For outboxDispatch it also answers the runner's
+ * queue/drain messages (outbox-dispatch.ts) and sends to the runner's local SMTP server.
  */
 async function main() {
   const { databaseUrl, appSecret } = benchEnv();
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_SECRET: appSecret });
+  // outboxDispatch: the runner's local SMTP server (otherwise mail goes to files, as without SMTP_URL).
+  const smtp = process.env.BENCH_SMTP_URL ? { SMTP_URL: process.env.BENCH_SMTP_URL } : {};
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_SECRET: appSecret, ...smtp });
   const app = await createApp(config);
   // Every listener of the app stays (Apollo's drain plugin tracks requests with one of its own): the route goes in front.
   const listeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
@@ -46,6 +50,7 @@ async function main() {
   await app.listen();
   answerBenchHooks(() => app.stop());
   answerSeeds(app);
+  answerOutboxBench(app);
   reportReady(app.server, 'consentry');
 }
 

@@ -18,7 +18,7 @@ import {
 } from './opt-out.types';
 
 const OptInToSaleResult = resultUnion('OptInToSaleResult', SaleShareStateView, [SaleOptInNotAllowedError]);
-const ProcessingAllowedResult = resultUnion('ProcessingAllowedResult', ProcessingDecisionView, [InvalidProcessingPurposeError]);
+export const ProcessingAllowedResult = resultUnion('ProcessingAllowedResult', ProcessingDecisionView, [InvalidProcessingPurposeError]);
 
 const BY_EMAIL_ANSWER = 'Received. If an account uses this address, sale and sharing of its personal information is now off, and a notice was sent to the address.';
 
