@@ -1,9 +1,9 @@
 import { Args, ArgsType, Authorized, Ctx, Field, Mutation, Resolver } from 'type-graphql';
 import { IsString, MaxLength } from 'class-validator';
-import { RequestError } from '../../errors';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { mapResult } from '../identity/account.mappers';
 import { NotFoundError, resultUnion } from '../common/error-result';
+import { checkThrottle } from '../action-link/action-link.resolver';
 import type { RequestContext } from '../context';
 import { GuardianAccountLinked, GuardianAccountNotEligibleError, GuardianAccountUnlinked } from './guardian-account.types';
 
@@ -33,9 +33,7 @@ export class GuardianAccountResolver {
       'Links the signed-in account (own password, and two-factor if enabled) as a parent’s account, with a one-use parent-dashboard link (requestParentDashboard) as proof of control of the verified parent address; an email match alone grants nothing. The account then holds the guardian role for every child of that address and uses guardian, setChildFeature, revokeChildConsent and deleteChildData with its own sessions (roles are read per request: at once). The address’s dashboard links keep working. Audited on the account and on each child.',
   })
   async linkGuardianAccount(@Args() { token }: LinkGuardianAccountArgs, @Ctx() ctx: RequestContext): Promise<typeof LinkGuardianAccountResult> {
-    // The same limit on guessed links as signInAsParent and confirmActionLink.
-    const wait = ctx.services.links.throttled(ctx.ip);
-    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
+    checkThrottle(ctx);
     return mapResult(await ctx.services.guardians.linkAccount(ctx, token), (r) => Object.assign(new GuardianAccountLinked(), r)) as typeof LinkGuardianAccountResult;
   }
 

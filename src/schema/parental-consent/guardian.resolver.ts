@@ -1,9 +1,10 @@
 import { IsBoolean, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
-import { isDomainError, RequestError } from '../../errors';
+import { isDomainError } from '../../errors';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
+import { checkThrottle } from '../action-link/action-link.resolver';
 import type { RequestContext } from '../context';
 import { mapResult, toAuthPayload } from '../identity/account.mappers';
 import { AuthPayload } from '../identity/account.types';
@@ -47,9 +48,7 @@ export class GuardianResolver {
     description: 'Uses a parent-dashboard link (once) as a sign-in for apps: a session of the parent (guardian role only, no password), created on first use. Ask for the link with requestParentDashboard.',
   })
   async signInAsParent(@Args() { token }: SignInAsParentArgs, @Ctx() ctx: RequestContext): Promise<typeof SignInAsParentResult> {
-    // The same limit on guessed links as confirmActionLink: unknown tokens are counted per client.
-    const wait = ctx.services.links.throttled(ctx.ip);
-    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
+    checkThrottle(ctx);
     return mapResult(await ctx.services.guardians.signIn(ctx, token), toAuthPayload) as typeof SignInAsParentResult;
   }
 

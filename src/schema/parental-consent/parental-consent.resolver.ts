@@ -2,9 +2,10 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { Role } from '../../auth/roles';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
+import { checkThrottle } from '../action-link/action-link.resolver';
 import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
-import { isDomainError, RequestError } from '../../errors';
+import { isDomainError } from '../../errors';
 import { DecideParentalVerificationInput, RegisterChildInput, RequestParentDashboardInput, SubmitParentalVerificationInput } from './parental-consent.inputs';
 import {
   AgeGateDecisionMissingError,
@@ -67,8 +68,7 @@ export class ParentalConsentResolver {
     description: 'The verification page for apps (no session: the link is the proof): a signed consent form or a request for a call or video check, with the token of the verification link. Uses the link once.',
   })
   async submitParentalVerification(@Arg('input') input: SubmitParentalVerificationInput, @Ctx() ctx: RequestContext): Promise<typeof SubmitParentalVerificationResult> {
-    const wait = ctx.services.links.throttled(ctx.ip);
-    if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
+    checkThrottle(ctx);
     const { token, signedFormBase64, callRequest } = input;
     const result = await ctx.services.parentalEvidence.submitWithToken(ctx, token, {
       signedFormBase64,
