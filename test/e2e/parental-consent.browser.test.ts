@@ -62,7 +62,7 @@ describe('parental consent page in Chromium', () => {
     await page.getByRole('checkbox', { name: /I consent to the collection and use/ }).check();
     await page.getByRole('checkbox', { name: /Public profile/ }).check();
     await page.getByRole('button', { name: 'Give consent' }).click();
-    await page.getByText('wait until our privacy team has verified you').waitFor();
+    await page.getByText('we have sent you an email with a link where you can return a signed consent form').waitFor();
     await env.workers.sendMail();
     const parentEmail = `browser-parent-${n}@example.test`;
     const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-verification-request' });

@@ -196,7 +196,7 @@ describe('parental consent', () => {
     const { childId, parentEmail, link } = await registerChild();
     const res = await submit(link, [['account', 'yes'], ['feature', 'public_profile'], ['feature', 'personalized_content'], ['decision', 'consent']]);
     expect(res.status).toBe(200);
-    expect(res.body).toContain('wait until our privacy team has verified you');
+    expect(res.body).toContain('we have sent you an email with a link where you can return a signed consent form');
     const wf = await workflowOf(childId);
     expect(wf.stateValue).toBe('awaiting_stronger_verification');
     expect((await consentsOf(childId)).map((r) => [r.purpose, r.method])).toEqual([

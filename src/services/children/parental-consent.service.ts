@@ -613,7 +613,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     decline: 'Decline and delete the request',
     incomplete: 'To consent, tick (a). Or press “Decline”. Nothing was changed.',
     doneConsent: 'Thank you: your consent is recorded. In about a day you will receive an email confirming it, with a link to revoke it at any time. The account becomes active then.',
-    doneVerify: 'Thank you: your consent to the account is recorded. The features that make information visible wait until our privacy team has verified you; they will contact you.',
+    doneVerify: 'Thank you: your consent to the account is recorded. The features that make information visible need a stronger check: we have sent you an email with a link where you can return a signed consent form or ask for a phone or video call. Our privacy team then verifies you.',
     doneDecline: 'You declined. We have deleted your email address and everything your child gave us.',
   },
   de: {
@@ -628,7 +628,7 @@ const FORM_TEXT: Record<Locale, Record<string, string>> = {
     decline: 'Ablehnen und Anfrage löschen',
     incomplete: 'Um einzuwilligen, kreuzen Sie (a) an. Oder drücken Sie „Ablehnen“. Es wurde nichts geändert.',
     doneConsent: 'Danke: Ihre Einwilligung ist gespeichert. In etwa einem Tag erhalten Sie eine Bestätigung per E-Mail mit einem Link, um sie jederzeit zu widerrufen. Dann wird das Konto aktiv.',
-    doneVerify: 'Danke: Ihre Einwilligung in das Konto ist gespeichert. Die Funktionen, die Daten sichtbar machen, warten, bis unser Datenschutzteam Sie geprüft hat; es meldet sich bei Ihnen.',
+    doneVerify: 'Danke: Ihre Einwilligung in das Konto ist gespeichert. Die Funktionen, die Daten sichtbar machen, brauchen eine stärkere Prüfung: Wir haben Ihnen eine E-Mail mit einem Link geschickt, über den Sie eine unterschriebene Einwilligungserklärung zurückgeben oder um einen Telefon- oder Videoanruf bitten können. Danach prüft unser Datenschutzteam Sie.',
     doneDecline: 'Sie haben abgelehnt. Wir haben Ihre E-Mail-Adresse und alles, was Ihr Kind uns mitgeteilt hat, gelöscht.',
   },
 };
