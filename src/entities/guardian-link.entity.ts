@@ -40,7 +40,7 @@ export class GuardianLink {
   @StringColumn(32)
   status!: GuardianLinkStatus;
 
-  /** email_plus | staff_verified (src/policy/consent-purposes.ts CONSENT_METHODS); null before consent. */
+  /** email_plus, or the stronger method that verified the parent for disclosing features: signed_form, phone_call, video_call, staff_verified (CONSENT_METHODS in src/policy/consent-purposes.ts); null before consent. */
   @StringColumn(32, { nullable: true })
   verificationMethod!: string | null;
 

@@ -144,6 +144,8 @@ describe('parental verification', () => {
     await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' });
     expect((await m().findOneByOrFail(Subject, { id: childId })).status).toBe('active');
     expect(JSON.parse((await m().findOneByOrFail(GuardianLink, { childId })).permissions)).toEqual(['personalized_content', 'public_profile']);
+    // The link names the method that verified the parent, not a generic "staff verified".
+    expect((await m().findOneByOrFail(GuardianLink, { childId })).verificationMethod).toBe('signed_form');
 
     // The evidence goes with the child's data, like the consent records it proves.
     await env.app.dataSource.transaction((em) => env.app.services.personalData.erase(em, childId, 'test'));

@@ -83,6 +83,8 @@ export interface ParentalConsentContext extends ParentalConsentInput {
   verified: string[];
   /** What the parent returned on the verification page (the ParentalEvidence row), if anything yet. */
   evidence?: { id: string; method: ParentVerificationMethod };
+  /** The stronger method by which staff approved the disclosing features (absent in rows approved before it was kept). */
+  verifiedBy?: RecordParentalConsentParams['method'];
 }
 
 /** The parent's answer on the consent page: (a) the account with features, or decline. */
@@ -337,7 +339,7 @@ export const parentalConsentMachine = setup({
         'staff.approve': {
           target: 'awaiting_confirmation_delay',
           actions: [
-            assign(({ context }) => ({ verified: context.requested, requested: [] })),
+            assign(({ context, event }) => ({ verified: context.requested, requested: [], verifiedBy: decidedMethod(context, event) })),
             {
               type: 'recordParentalConsent',
               params: ({ context, event }) => ({
@@ -430,7 +432,7 @@ export const parentalConsentMachine = setup({
                 childId: context.childId,
                 status: 'active' as const,
                 permissions: [...context.granted, ...context.verified],
-                verificationMethod: context.verified.length ? 'staff_verified' : 'email_plus',
+                verificationMethod: context.verified.length ? (context.verifiedBy ?? 'staff_verified') : 'email_plus',
               }),
             },
             {
@@ -487,7 +489,7 @@ export const parentalConsentMachine = setup({
                   childId: context.childId,
                   status: 'active' as const,
                   permissions: [...context.granted, ...context.verified],
-                  verificationMethod: context.verified.length ? 'staff_verified' : 'email_plus',
+                  verificationMethod: context.verified.length ? (context.verifiedBy ?? 'staff_verified') : 'email_plus',
                 }),
               },
             ],
