@@ -265,6 +265,32 @@ describe('guardian dashboard (GraphQL)', () => {
       expect((await env.gql(UNLINK, {}, { token: account.token })).data.unlinkGuardianAccount.errorCode).toBe('NOT_FOUND_ERROR');
     });
 
+    it('a further child of the same address joins the linked account once the parent consents for it, not before', async () => {
+      const account = await register(env);
+      const { childId, parentEmail } = await activeChild();
+      const { token } = await dashboardToken(parentEmail);
+      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.__typename).toBe('GuardianAccountLinked');
+      // A second child of the same address: registration alone (anyone may type an address) links nothing.
+      const deviceId = `guardian-flow-device-${String(++n).padStart(6, '0')}`;
+      await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
+      const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `gkid_second_${n}`, parentEmail, dateOfBirth: childDob, locale: 'en' } });
+      const secondId = res.data.registerChild.childId as string;
+      expect(await linkState(secondId)).toBeNull();
+      // The parent consents for it through its own notice's link (the address proven again).
+      await env.workers.sendMail();
+      const notice = (await env.mail.find({ to: parentEmail, template: 'parental-consent-request' })).find((mail) => mail.text.includes(`gkid_second_${n}`))!;
+      const link = local(env.mail.linkIn(notice));
+      const page = await fetch(link);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1];
+      const form = new URLSearchParams([['csrf', csrf], ['account', 'yes'], ['decision', 'consent']]).toString();
+      expect((await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] }, body: form })).status).toBe(200);
+      env.clock.advance('24h');
+      await env.workers.fireTimers();
+      expect(await linkState(secondId)).toBe(account.subjectId);
+      const listed = (await env.gql(CHILDREN, {}, { token: account.token })).data.guardian.children.map((c: { childId: string }) => c.childId);
+      expect(listed.sort()).toEqual([childId, secondId].sort());
+    });
+
     it('keeps the address’s passwordless parent subject working beside the linked account; deleting the last child erases that subject, never the account', async () => {
       const account = await register(env);
       const { childId, parentEmail } = await activeChild();

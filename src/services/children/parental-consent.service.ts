@@ -5,7 +5,7 @@ import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { In } from 'typeorm';
+import { In, IsNull, Not } from 'typeorm';
 import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
@@ -361,9 +361,22 @@ export class ParentalConsentService {
       verificationMethod: p.verificationMethod,
       updatedAt: now,
       ...(p.status === 'active' ? { consentedAt: now } : {}),
+      ...(await this.linkedAccountOfAddress(em, p.childId)),
     });
     if (p.status === 'active') await em.update(Subject, { id: p.childId }, { status: 'active', updatedAt: now });
   };
+
+  /**
+   * A parent who linked their own account (linkGuardianAccount) gets each further child of the same
+   * address on that account once they have consented for it through the mailed link (the address is
+   * proven again): the link of a sibling names the account. Nothing before consent.
+   */
+  private async linkedAccountOfAddress(em: EntityManager, childId: string): Promise<{ guardianAccountId?: string }> {
+    const link = await em.findOneBy(GuardianLink, { childId });
+    if (!link || link.guardianAccountId) return {};
+    const sibling = await em.findOne(GuardianLink, { where: { parentEmail: link.parentEmail, guardianAccountId: Not(IsNull()) }, select: { guardianAccountId: true } });
+    return sibling?.guardianAccountId ? { guardianAccountId: sibling.guardianAccountId } : {};
+  }
 
   /** Decline or no answer in time: the parent's email and everything about the child go (the audit keeps a pseudonymous record). */
   private readonly eraseChildEffect: EffectHandler = async (em, params) => {
