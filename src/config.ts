@@ -106,6 +106,8 @@ export const configSchema = z.object({
   OUTBOX_RETRY_MAX: duration('OUTBOX_RETRY_MAX').default(3_600_000),
   WEBHOOK_TIMEOUT: duration('WEBHOOK_TIMEOUT').default(10_000),
   OUTBOX_SEND_TIMEOUT: duration('OUTBOX_SEND_TIMEOUT').default(120_000),
+  // Mails claimed together and recorded sent in one commit: also how many a process that dies may send again.
+  OUTBOX_BATCH_SIZE: int('OUTBOX_BATCH_SIZE', 1, 100).default(10),
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
   EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),

@@ -151,30 +151,78 @@ export class OutboxService {
           await em.update(OutboxMessage, { id: row.id }, { status: 'dead', lastError, updatedAt: now });
           continue;
         }
-        const update = { status: 'sending' as const, attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.config.OUTBOX_SEND_TIMEOUT), updatedAt: now };
-        await em.update(OutboxMessage, { id: row.id }, update);
-        claimed.push(Object.assign(row, update));
+        claimed.push(row);
       }
+      if (!claimed.length) return claimed;
+      // One UPDATE for the whole claim (the rows are locked, or the transaction is serial on SQLite).
+      const update = { status: 'sending' as const, nextAttemptAt: new Date(now.getTime() + this.config.OUTBOX_SEND_TIMEOUT), updatedAt: now };
+      await em
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ ...update, attempts: () => 'attempts + 1' })
+        .where({ id: In(claimed.map((row) => row.id)) })
+        .execute();
+      for (const row of claimed) Object.assign(row, update, { attempts: row.attempts + 1 });
       return claimed;
     });
   }
 
-  /** Records a successful send (only if this claim still holds the row) and drops secrets from its params. */
-  async markSent(row: OutboxMessage): Promise<void> {
-    const params = JSON.parse(row.params) as Record<string, unknown>;
-    for (const key of SECRET_PARAMS) if (key in params) params[key] = '[sent]';
-    const forget = params[FORGET_RECIPIENT] === true;
-    delete params[FORGET_RECIPIENT];
-    await this.db.transaction(async (em) => {
-      const now = this.clock.now();
-      const saved = await em.update(
-        OutboxMessage,
-        { id: row.id, status: 'sending', attempts: row.attempts },
-        { status: 'sent', sentAt: now, updatedAt: now, params: JSON.stringify(params), ...(forget ? { recipient: '[erased]' } : {}) },
-      );
-      if (saved.affected !== 1) return;
-      for (const hook of this.sentHooks) await hook(em, row);
-    });
+  /**
+   * Records successful sends, in one transaction (one commit for a batch of mails), for the rows
+   * this claim still holds, and drops secrets from their params. If that transaction fails (e.g. one
+   * row's sent hook throws), each row is recorded in its own, so one bad row does not send the
+   * others again; the first error is then rethrown.
+   */
+  async markSent(rows: OutboxMessage | OutboxMessage[]): Promise<void> {
+    const all = Array.isArray(rows) ? rows : [rows];
+    if (!all.length) return;
+    if (all.length > 1) {
+      try {
+        await this.db.transaction((em) => this.recordSent(em, all));
+        return;
+      } catch {
+        // Fall through: one at a time.
+      }
+    }
+    let failure: unknown;
+    for (const row of all) {
+      try {
+        await this.db.transaction((em) => this.recordSent(em, [row]));
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+  }
+
+  private async recordSent(em: EntityManager, rows: OutboxMessage[]): Promise<void> {
+    const now = this.clock.now();
+    // The rows still claimed by this attempt (locked on MySQL; another process may have taken a
+    // row whose lease ran out, and then the row is its to record).
+    let qb = em
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .select(['m.id', 'm.status', 'm.attempts'])
+      .where({ id: In(rows.map((row) => row.id)) });
+    if (this.db.rowLocks) qb = qb.setLock('pessimistic_write');
+    const current = new Map((await qb.getMany()).map((row) => [row.id, row]));
+    const held = rows.filter((row) => current.get(row.id)?.status === 'sending' && current.get(row.id)?.attempts === row.attempts);
+    const sent = { status: 'sent' as const, sentAt: now, updatedAt: now };
+    const plain: string[] = [];
+    for (const row of held) {
+      const params = JSON.parse(row.params) as Record<string, unknown>;
+      const secrets = SECRET_PARAMS.filter((key) => key in params);
+      const forget = params[FORGET_RECIPIENT] === true;
+      if (!secrets.length && !(FORGET_RECIPIENT in params)) {
+        plain.push(row.id);
+        continue;
+      }
+      for (const key of secrets) params[key] = '[sent]';
+      delete params[FORGET_RECIPIENT];
+      await em.update(OutboxMessage, { id: row.id }, { ...sent, params: JSON.stringify(params), ...(forget ? { recipient: '[erased]' } : {}) });
+    }
+    if (plain.length) await em.update(OutboxMessage, { id: In(plain) }, sent);
+    for (const row of held) for (const hook of this.sentHooks) await hook(em, row);
   }
 
   /**

@@ -26,7 +26,7 @@ export class OutboxWorker extends PollingWorker {
     private readonly config: Config,
     private readonly site: SiteInfo,
     logger: Logger,
-    private readonly batchSize = 20,
+    private readonly batchSize = config.OUTBOX_BATCH_SIZE,
   ) {
     super('outbox', config.OUTBOX_POLL_INTERVAL, logger);
     this.channels.set('email', (row) => this.mailer.send(this.compose(row)));
@@ -36,9 +36,20 @@ export class OutboxWorker extends PollingWorker {
     this.channels.set(channel, sender);
   }
 
+  /**
+   * Claims a batch, sends its rows one after another, then records the sent ones in one commit
+   * (a commit per mail halved throughput on MariaDB). A process that dies in between sends at most
+   * a batch again after the lease, with the same Message-IDs.
+   */
   protected async batch(): Promise<number> {
     const rows = await this.outbox.claim(this.batchSize);
-    for (const row of rows) await this.sendOne(row);
+    const sent: OutboxMessage[] = [];
+    try {
+      for (const row of rows) if (await this.sendOne(row)) sent.push(row);
+    } finally {
+      await this.outbox.markSent(sent);
+    }
+    if (sent.length) this.logger.debug({ outboxIds: sent.map((row) => row.id) }, 'outbox messages sent');
     return rows.length;
   }
 
@@ -47,7 +58,8 @@ export class OutboxWorker extends PollingWorker {
     this.mailer.close?.();
   }
 
-  private async sendOne(row: OutboxMessage): Promise<void> {
+  /** Sends one row; on failure records the retry (or dead) and says false. */
+  private async sendOne(row: OutboxMessage): Promise<boolean> {
     try {
       const send = this.channels.get(row.channel);
       if (!send) throw new Error(`No sender for outbox channel ${row.channel}`);
@@ -55,10 +67,9 @@ export class OutboxWorker extends PollingWorker {
     } catch (error) {
       const status = await this.outbox.markFailed(row, error as Error);
       this.logger.warn({ outboxId: row.id, attempts: row.attempts, status, reason: (error as Error).message }, status === 'dead' ? 'outbox message is dead' : 'outbox send failed: will retry');
-      return;
+      return false;
     }
-    await this.outbox.markSent(row);
-    this.logger.debug({ outboxId: row.id, attempts: row.attempts }, 'outbox message sent');
+    return true;
   }
 
   /** Renders an email row in its recipient's language. */

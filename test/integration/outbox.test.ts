@@ -130,6 +130,68 @@ describe('mail over SMTP', () => {
   });
 });
 
+describe('batches: claimed together, recorded sent in one commit', () => {
+  let env: TestEnv;
+  const sink = new SmtpSink();
+  beforeAll(async () => {
+    await sink.start();
+    env = await createTestEnv({ ...withTestFlow, env: { SMTP_URL: sink.url, OUTBOX_BATCH_SIZE: '3' } });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  const m = () => env.app.dataSource.manager;
+  const queue = async (prefix: string, n: number) => {
+    for (let i = 0; i < n; i++) await startFlow(env, `${prefix}-${i}@example.test`);
+  };
+
+  it('claims OUTBOX_BATCH_SIZE rows per run and records each batch in one transaction', async () => {
+    await queue('batch', 7);
+    const transactions = jest.spyOn(env.app.db, 'transaction');
+    try {
+      expect(await env.app.outboxWorker.runOnce()).toBe(3);
+      expect(transactions).toHaveBeenCalledTimes(2); // the claim, the record of three sends
+      expect(await m().countBy(OutboxMessage, { status: 'sent' })).toBe(3);
+      expect(await m().countBy(OutboxMessage, { status: 'queued' })).toBe(4);
+      expect(await env.workers.sendMail()).toBe(4);
+    } finally {
+      transactions.mockRestore();
+    }
+    const rows = await m().find(OutboxMessage);
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1 && r.sentAt !== null)).toBe(true);
+    expect(rows.every((r) => JSON.parse(r.params).link === '[sent]')).toBe(true);
+    expect([...sink.countsByMessageId().values()]).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('records only the rows this claim still holds, and keeps the others for their new holder', async () => {
+    await queue('lost', 3);
+    const claimed = await env.app.services.outbox.claim(3);
+    expect(claimed).toHaveLength(3);
+    // The lease of the second ran out and another process claimed it (attempt 2) while this one sent.
+    await m().update(OutboxMessage, { id: claimed[1].id }, { attempts: 2 });
+    await env.app.services.outbox.markSent(claimed);
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent' });
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[1].id })).toMatchObject({ status: 'sending', attempts: 2, sentAt: null });
+    expect(JSON.parse((await m().findOneByOrFail(OutboxMessage, { id: claimed[1].id })).params).link).toMatch(/\/l\//);
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[2].id })).toMatchObject({ status: 'sent' });
+  });
+
+  it('when one row cannot be recorded (its sent hook throws), records the others of the batch one by one', async () => {
+    await queue('hook', 3);
+    const claimed = await env.app.services.outbox.claim(3);
+    const bad = claimed[1].id;
+    env.app.services.outbox.onSent(async (_em, row) => {
+      if (row.id === bad) throw new Error('hook failed');
+    });
+    await expect(env.app.services.outbox.markSent(claimed)).rejects.toThrow('hook failed');
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent' });
+    expect(await m().findOneByOrFail(OutboxMessage, { id: bad })).toMatchObject({ status: 'sending', sentAt: null });
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[2].id })).toMatchObject({ status: 'sent' });
+  });
+});
+
 describe('retry backoff', () => {
   it('doubles per attempt, is capped, and is jittered to 50–100 %', () => {
     expect(retryDelay(1, 1000, 60_000, () => 1)).toBe(1000);
