@@ -6,6 +6,8 @@ interface Answer {
   status: number;
   headers: [string, string][];
   body: string;
+  /** Express's ETag of the body, computed once for a kept answer (res.send then skips its hash). */
+  etag?: string;
 }
 
 /** How many constant answers (accept header × document × operation × variables) are kept: bounded against junk. */
@@ -60,6 +62,7 @@ export class ConstantAnswers {
 
 function send(res: Response, answer: Answer): void {
   for (const [name, value] of answer.headers) res.setHeader(name, value);
+  if (answer.etag) res.setHeader('ETag', answer.etag);
   res.statusCode = answer.status;
   res.send(answer.body);
 }
@@ -93,7 +96,11 @@ export function apolloHandler<TContext extends BaseContext>(
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context({ req, res }) });
     if (response.body.kind === 'complete') {
       const answer: Answer = { status: response.status || 200, headers: [...response.headers], body: response.body.string };
-      if (key !== undefined && constants.isMarked(httpGraphQLRequest)) constants.remember(key, answer);
+      if (key !== undefined && constants.isMarked(httpGraphQLRequest)) {
+        // What res.send computes for a string body (it hashes the body's bytes when no ETag is set).
+        const etagOf = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string | undefined) | undefined;
+        constants.remember(key, { ...answer, etag: etagOf?.(Buffer.from(answer.body, 'utf8')) });
+      }
       return send(res, answer);
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);
