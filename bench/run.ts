@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --db mysql] [-- --only name] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --db mysql] [-- --only name[,name…]] [-- --profile]`
  *
  * Starts every target server of each scenario in its own process (the service in production
  * configuration, and the baselines) on its own scratch database, drives them in turn with
@@ -299,8 +299,10 @@ async function runDispatch(s: Scenario, targets: Target[]) {
 }
 
 async function main() {
-  const chosen = SCENARIOS.filter((s) => !only || s.name === only);
-  if (chosen.length === 0) throw new Error(`no scenario named ${only}`);
+  const names = only?.split(',');
+  const unknown = names?.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown?.length) throw new Error(`no scenario named ${unknown.join(', ')}`);
+  const chosen = SCENARIOS.filter((s) => !names || names.includes(s.name));
   const started = new Date();
   const results = [];
   if (chosen.some((s) => s.kind === 'dispatch')) smtpSink = await startSmtpSink();

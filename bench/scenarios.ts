@@ -101,7 +101,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'processingAllowed',
     kind: 'read',
-    description: 'processingAllowed(subjectId, "sale_share") by a staff service account with a second factor: the hot call of the site\'s other services.',
+    description: 'processingAllowed(subjectId, "sale_share") with a service key (Authorization: Bearer csk_…), as the site\'s other services call it: their hot call.',
     method: 'POST',
     path: '/graphql',
     body: JSON.stringify({ query: 'query { processingAllowed(subjectId: "$SUBJECT_ID", purpose: "sale_share") { __typename ... on ProcessingDecision { purpose legalBasis allowed reason } } }' }),

@@ -9,6 +9,7 @@ import { Database } from './db/database';
 import { StartupError } from './errors';
 import { createGraphQLServer } from './http/graphql-server';
 import { createHttpApp } from './http/http-app';
+import { ConstantAnswers } from './http/apollo-express';
 import { createLogger, type Logger } from './logger';
 import { loadPolicy } from './policy';
 import { buildGraphQLSchema } from './schema/build-schema';
@@ -91,9 +92,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const schema = await buildGraphQLSchema();
   const server = createServer();
-  const apollo = createGraphQLServer(schema, config, server);
+  const constantAnswers = new ConstantAnswers();
+  const apollo = createGraphQLServer(schema, config, server, constantAnswers);
   await apollo.start();
-  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo }));
+  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, constantAnswers }));
   server.keepAliveTimeout = 65_000;
 
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);

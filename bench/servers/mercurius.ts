@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { buildGraphQLSchema } from '../../src/schema/build-schema';
-import { bearerToken } from '../../src/http/http-app';
 import { answerBenchHooks, reportReady } from './hooks';
 import { answerSeeds } from './seed';
-import { createBenchServices } from './services';
+import { authenticateBearer, createBenchServices } from './services';
 
 /**
  * Baseline (b), the fastest peer: the same type-graphql schema (src/schema/build-schema.ts) and the
@@ -19,9 +18,9 @@ async function main() {
     schema,
     jit: 1,
     graphiql: false,
-    // The same session check as the service's context (signed-in scenarios).
+    // The same session / service-key check as the service's context (signed-in scenarios).
     context: async (req) => {
-      const { actor, failure } = await app.services.sessions.authenticate(bearerToken(req.headers.authorization));
+      const { actor, failure } = await authenticateBearer(app, req.headers.authorization);
       return { requestId: 'bench', logger: app.logger, ip: '127.0.0.1', services: app.services, clock: app.clock, actor, authFailure: failure };
     },
   });

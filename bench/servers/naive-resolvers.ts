@@ -79,7 +79,7 @@ type DecisionRoot = ProcessingDecisionView & { purposeDef: ProcessingPurpose };
 
 @Resolver()
 export class NaiveProcessingResolver {
-  @Authorized(Role.STAFF, Role.ADMIN)
+  @Authorized(Role.SERVICE, Role.STAFF, Role.ADMIN)
   @Query(() => ProcessingAllowedResult)
   processingAllowed(@Args() args: ProcessingAllowedArgs, @Ctx() ctx: RequestContext): typeof ProcessingAllowedResult {
     const purposeDef = ctx.services.processing.list().find((p) => p.key === args.purpose);

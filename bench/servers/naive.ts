@@ -8,11 +8,10 @@ import { authChecker } from '../../src/schema/auth-checker';
 import { RESOLVERS } from '../../src/schema/build-schema';
 import { MeConsentResolver } from '../../src/schema/consent/consent.resolver';
 import { OptOutResolver } from '../../src/schema/opt-out/opt-out.resolver';
-import { bearerToken } from '../../src/http/http-app';
 import { answerBenchHooks, reportReady } from './hooks';
 import { NaiveConsentStateResolver, NaiveMeConsentResolver, NaiveProcessingDecisionResolver, NaiveProcessingResolver, type RequestContext } from './naive-resolvers';
 import { answerSeeds } from './seed';
-import { createBenchServices } from './services';
+import { authenticateBearer, createBenchServices } from './services';
 
 /**
  * Baseline (c), the naive peer: the same queries as a team would first write them —
@@ -42,7 +41,7 @@ async function main() {
     express.json(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
-        const { actor, failure } = await app.services.sessions.authenticate(bearerToken(req.get('authorization')));
+        const { actor, failure } = await authenticateBearer(app, req.get('authorization'));
         return { requestId: 'bench', logger: app.logger, ip: req.ip ?? 'unknown', services: app.services, clock: app.clock, actor, authFailure: failure, em: app.db.manager };
       },
     }),

@@ -1,5 +1,5 @@
 import type { App } from '../../src/app';
-import { Subject } from '../../src/entities';
+import { Role } from '../../src/auth/roles';
 import { seedWorkflows } from './bench-workflow';
 
 /**
@@ -32,13 +32,18 @@ async function consentState(app: App): Promise<SeedAnswer> {
   return { headers: { authorization: `Bearer ${token}` }, vars: {} };
 }
 
-/** A staff service account with a second factor on (privileged roles need it), and one subject asked about. */
+/**
+ * A service key, as the site's other services call (README "Service keys"), issued by an admin with a
+ * second factor, and one subject asked about. The admin's roles are the actor the services are handed
+ * (createServiceKey's auth checker only reads the actor; TOTP would need a code).
+ */
 async function processingAllowed(app: App): Promise<SeedAnswer> {
   const subject = await register(app, 'processed-subject');
-  const staff = await register(app, 'staff-service');
-  // The roles and the enabled second factor as the services would leave them (grantRole needs a staff actor; TOTP needs a code).
-  await app.db.transaction((em) => em.update(Subject, { id: staff.session.subjectId }, { roles: 'subject,staff', mfaEnabledAt: app.clock.now() }));
-  return { headers: { authorization: `Bearer ${staff.token}` }, vars: { SUBJECT_ID: subject.session.subjectId } };
+  const admin = await register(app, 'key-admin');
+  const actor = { subjectId: admin.session.subjectId, sessionId: admin.session.id, roles: [Role.ADMIN], mfaEnabled: true };
+  const issued = await app.services.serviceKeys.create({ ...CTX, actor }, { name: 'bench', description: 'bench processingAllowed' });
+  if (!('key' in issued)) throw new Error(`bench seed: createServiceKey failed: ${issued.message}`);
+  return { headers: { authorization: `Bearer ${issued.key}` }, vars: { SUBJECT_ID: subject.session.subjectId } };
 }
 
 async function workflowStep(app: App): Promise<SeedAnswer> {

@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import { RequestError } from '../errors';
 import { PROCESS_CONSTANT_QUERIES } from '../schema/build-schema';
 import type { RequestContext } from '../schema/context';
+import type { ConstantAnswers } from './apollo-express';
 
 /** Codes whose GraphQL errors are the client's own doing and safe to show as they are. */
 const CLIENT_ERROR_CODES = new Set([
@@ -168,8 +169,9 @@ const CONSTANT_RESULTS_MAX = 256;
  * the policy, which never changes while the process runs) from the data of its first error-free
  * execution. It runs after parsing, validation and the cost limit (responseForOperation), so limits,
  * masking and request ids behave as before; only the execution of an answer already known is skipped.
+ * Such a request is marked in `answers`, which then answers the same request before Apollo (apollo-express.ts).
  */
-function constantResultPlugin(constantFields: ReadonlySet<string>): ApolloServerPlugin<RequestContext> {
+function constantResultPlugin(constantFields: ReadonlySet<string>, answers: ConstantAnswers): ApolloServerPlugin<RequestContext> {
   const results = new Map<string, Record<string, unknown>>();
   const eligible = (operation: OperationDefinitionNode) =>
     operation.operation === 'query' &&
@@ -184,6 +186,7 @@ function constantResultPlugin(constantFields: ReadonlySet<string>): ApolloServer
           const data = results.get(key);
           if (!data) return null;
           key = undefined;
+          answers.mark(request.http);
           return { http: { headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
         },
         async willSendResponse({ response }) {
@@ -196,7 +199,7 @@ function constantResultPlugin(constantFields: ReadonlySet<string>): ApolloServer
   };
 }
 
-export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server): ApolloServer<RequestContext> {
+export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
     introspection: !config.isProduction,
@@ -214,7 +217,7 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
       errorsPlugin,
       serviceKeyReadOnlyPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
-      constantResultPlugin(PROCESS_CONSTANT_QUERIES),
+      constantResultPlugin(PROCESS_CONSTANT_QUERIES, constantAnswers),
     ],
   });
 }

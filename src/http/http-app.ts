@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
@@ -9,6 +8,7 @@ import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
+import { apolloHandler, type ConstantAnswers } from './apollo-express';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
 import { isServiceKeyToken } from '../services/identity/service-key.service';
 
@@ -30,6 +30,8 @@ export interface HttpAppDeps {
   dataSource: DataSource;
   services: Services;
   apollo: ApolloServer<RequestContext>;
+  /** The answers of process-constant documents, shared with the server's constantResultPlugin. */
+  constantAnswers: ConstantAnswers;
 }
 
 /** One JSON error body for every failure outside GraphQL execution, in GraphQL's error shape. */
@@ -73,7 +75,7 @@ export function parseTrustProxy(value: string): boolean | number | string {
  * every log line of the request and in every error body.
  */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { config, logger, dataSource, services, clock, apollo } = deps;
+  const { config, logger, dataSource, services, clock, apollo, constantAnswers } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -96,24 +98,6 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       });
     }
     next();
-  });
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
-      if (await dataSource.showMigrations()) {
-        res.status(503).json({ status: 'unavailable', reason: 'database migrations are pending' });
-        return;
-      }
-      res.json({ status: 'ready' });
-    } catch (error) {
-      res.locals.logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
-    }
   });
 
   /** What every resolver gets for one request (see RequestContext). */
@@ -140,8 +124,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       next();
     },
     express.json({ limit: config.BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
+    apolloHandler(
+      apollo,
+      async ({ req, res }): Promise<RequestContext> => {
         const token = bearerToken(req.get('authorization'));
         if (isServiceKeyToken(token)) {
           // One of the site's other services, never a person: its key's public prefix goes on every
@@ -164,8 +149,28 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
         }
         return requestContext(req, res, actor, failure, gpc, deviceId);
       },
-    }),
+      constantAnswers,
+    ),
   );
+
+  // After /graphql: every API request would otherwise be matched against these two routes first.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      if (await dataSource.showMigrations()) {
+        res.status(503).json({ status: 'unavailable', reason: 'database migrations are pending' });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.locals.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
+    }
+  });
 
   app.use('/l', createLinkPages({ config, logger, links: services.links, site: services.site, secret: services.linkSecret }));
 

@@ -1,3 +1,4 @@
+import { ApolloServer } from '@apollo/server';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('the HTTP service', () => {
@@ -35,6 +36,39 @@ describe('the HTTP service', () => {
     expect(JSON.parse(first).data.privacyPolicy.rights.length).toBeGreaterThan(0);
     const q = 'query($key: String!) { dataCategory(key: $key) { ... on DataCategory { key } } }';
     for (const key of ['account', 'usage', 'account']) expect((await env.gql(q, { key })).data.dataCategory).toEqual({ key });
+  });
+
+  it('answers a constant document again before Apollo, with the same status, headers and bytes as Apollo gave', async () => {
+    const apollo = jest.spyOn(ApolloServer.prototype, 'executeHTTPGraphQLRequest');
+    try {
+      const body = JSON.stringify({ query: '{ privacyPolicy { id site { name } } __typename }' });
+      const ask = async (requestId: string, headers: Record<string, string> = {}) => {
+        const res = await post(body, { 'x-request-id': requestId, ...headers });
+        const head = Object.fromEntries(res.headers);
+        expect(head['x-request-id']).toBe(requestId);
+        delete head['x-request-id'];
+        delete head.date;
+        return { status: res.status, head, text: await res.text() };
+      };
+      await ask('constant-1'); // executed: the plugin keeps the data
+      const byApollo = await ask('constant-2'); // answered from the plugin's cache: the handler keeps Apollo's answer
+      expect(apollo).toHaveBeenCalledTimes(2);
+      const fast = await ask('constant-3');
+      expect(apollo).toHaveBeenCalledTimes(2);
+      expect(fast).toEqual(byApollo);
+      expect(fast.status).toBe(200);
+      expect(JSON.parse(fast.text).data.__typename).toBe('Query');
+      // Another Accept header is another answer (Apollo negotiates the content type); a caller with
+      // credentials or a Global Privacy Control signal always goes through Apollo (its context has effects).
+      const graphqlJson = { accept: 'application/graphql-response+json' };
+      for (let i = 0; i < 3; i++) await ask(`constant-accept-${i}`, graphqlJson);
+      expect(apollo).toHaveBeenCalledTimes(3); // once: the data was known already
+      expect((await ask('constant-accept-3', graphqlJson)).head['content-type']).toMatch(/^application\/graphql-response\+json/);
+      for (const headers of [{ authorization: 'Bearer nonsense' }, { 'sec-gpc': '0' }] as Record<string, string>[]) await ask('constant-auth', headers);
+      expect(apollo).toHaveBeenCalledTimes(5);
+    } finally {
+      apollo.mockRestore();
+    }
   });
 
   it('is alive and ready', async () => {

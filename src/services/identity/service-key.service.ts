@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { Role, type Actor } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
+import { selectOne } from '../../db/statements';
 import { ServiceKey } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
@@ -137,7 +138,8 @@ export class ServiceKeyService {
   async authenticate(token: string): Promise<{ actor?: Actor; failure?: ServiceKeyFailure }> {
     const match = SERVICE_KEY_FORMAT.exec(token);
     if (!match) return { failure: 'invalid' };
-    const row = await this.db.manager.getRepository(ServiceKey).findOneBy({ prefix: match[1] });
+    // A cached statement (src/db/statements.ts), as the session look-up: TypeORM's findOneBy builds its query anew on every call.
+    const row = await selectOne(this.db.manager, ServiceKey, { prefix: match[1] });
     const expected = row ? Buffer.from(row.secretHash, 'hex') : this.absent;
     const given = this.mac(token);
     if (!timingSafeEqual(given, expected) || !row) return { failure: 'invalid' };
