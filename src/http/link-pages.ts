@@ -108,10 +108,13 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     let fields = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     let files: UploadedFile[] = [];
     let tooLarge = false;
+    // The link's state, read once (a multipart body is read only for a live link whose form takes a file).
+    let view: LinkView | undefined;
     if (req.is('multipart/form-data')) {
       // Only a live link whose form takes a file reads a multipart body; anything else is answered before reading it.
-      const view = await links.preview(token, client(req));
-      if (isDomainError(view)) return fail(req, res, view);
+      const live = await links.preview(token, client(req));
+      if (isDomainError(live)) return fail(req, res, live);
+      view = live;
       const upload = links.formOf(view.purpose)?.upload;
       if (!upload) return send(res, 415, errorPage('notPossible', view.locale, site));
       const body = await readMultipart(req, upload.field, upload.maxBytes);
@@ -121,17 +124,15 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     const nonce = readCookie(req, NONCE_COOKIE);
     const given = typeof fields.csrf === 'string' ? Buffer.from(fields.csrf) : Buffer.alloc(0);
     const expected = nonce && NONCE_FORMAT.test(nonce) ? Buffer.from(csrfFor(token, nonce)) : undefined;
+    const preview = view ?? (await links.preview(token, client(req)));
+    if (isDomainError(preview)) return fail(req, res, preview);
     if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      const view = await links.preview(token, client(req));
-      if (isDomainError(view)) return fail(req, res, view);
       await links.recordWrongAttempt(token);
-      res.locals.logger.info({ purpose: view.purpose }, 'link page submission failed its CSRF check');
-      return send(res, 403, errorPage('csrf', view.locale, site));
+      res.locals.logger.info({ purpose: preview.purpose }, 'link page submission failed its CSRF check');
+      return send(res, 403, errorPage('csrf', preview.locale, site));
     }
     let payload: Record<string, unknown> = {};
     let done: ((locale: Locale) => string) | undefined;
-    const preview = await links.preview(token, client(req));
-    if (isDomainError(preview)) return fail(req, res, preview);
     const form = links.formOf(preview.purpose);
     if (form) {
       const formView = { locale: preview.locale, context: await links.workflowContext(preview) };
