@@ -1,10 +1,11 @@
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IsBoolean, IsEmail, IsIn, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { PrivacyRequest } from '../../entities';
 import type { SaleShareState } from '../../services/opt-out/opt-out.service';
 import { ProcessingReason } from '../../services/processing/processing-decision';
 import type { ProcessingAnswer } from '../../services/processing/processing.service';
 import { ErrorResult } from '../common/error-result';
+import { StaffPageArgs } from '../common/staff-page.args';
 
 registerEnumType(ProcessingReason, { name: 'ProcessingReason', description: 'Why processing is allowed or not (stable, for programs).' });
 
@@ -113,7 +114,7 @@ export class ProcessingAllowedArgs {
 export const REQUEST_STATUSES = ['received', 'awaiting_confirmation', 'in_progress', 'completed', 'denied', 'cancelled', 'expired', 'failed'] as const;
 
 @ArgsType()
-export class PrivacyRequestsArgs {
+export class PrivacyRequestsArgs extends StaffPageArgs {
   @Field(() => [String], { nullable: true, description: 'Only these statuses (received, in_progress, completed, …).' })
   @IsOptional()
   @IsIn(REQUEST_STATUSES as unknown as string[], { each: true })
@@ -128,17 +129,6 @@ export class PrivacyRequestsArgs {
   @IsOptional()
   @IsBoolean()
   overdue?: boolean;
-
-  @Field(() => Int, { defaultValue: 50 })
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
-  @IsOptional()
-  @IsUUID()
-  after?: string;
 }
 
 @ObjectType('PrivacyRequest', { description: 'A rights request with its deadline and the record 11 CCR 7101 asks for.' })

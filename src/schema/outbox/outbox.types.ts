@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { OutboxMessage } from '../../entities';
 import { ErrorResult } from '../common/error-result';
+import { StaffPageArgs } from '../common/staff-page.args';
 
 export enum OutboxMessageStatus {
   QUEUED = 'queued',
@@ -90,22 +91,11 @@ export class OutboxConnection {
 }
 
 @ArgsType()
-export class OutboxArgs {
+export class OutboxArgs extends StaffPageArgs {
   @Field(() => [OutboxMessageStatus], { nullable: true, description: 'Only these statuses (e.g. [DEAD]).' })
   @IsOptional()
   @IsIn(Object.values(OutboxMessageStatus), { each: true })
   status?: OutboxMessageStatus[];
-
-  @Field(() => Int, { defaultValue: 50 })
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
-  @IsOptional()
-  @IsUUID()
-  after?: string;
 }
 
 @ArgsType()
