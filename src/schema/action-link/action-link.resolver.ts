@@ -1,6 +1,7 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { isDomainError, RequestError } from '../../errors';
+import { isDomainError } from '../../errors';
 import { resultUnion } from '../common/error-result';
+import { checkThrottle } from '../common/link-throttle';
 import type { RequestContext } from '../context';
 import { ActionLinkArgs, ActionLinkIncompleteError, ActionLinkView, ActionTokenExpiredError, ConfirmActionLinkArgs, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from './action-link.types';
 
@@ -13,11 +14,6 @@ const ConfirmActionLinkResult = resultUnion('ConfirmActionLinkResult', ActionLin
   ActionLinkIncompleteError,
 ]);
 
-/** The per-client limit on guessed link tokens, for every operation that takes a link's token (its pages have the same). */
-export function checkThrottle(ctx: RequestContext): void {
-  const wait = ctx.services.links.throttled(ctx.ip);
-  if (wait) throw new RequestError('RATE_LIMITED', `Too many unknown links tried: wait ${wait} s.`, { retryAfterSeconds: wait });
-}
 
 @Resolver()
 export class ActionLinkResolver {

@@ -3,7 +3,7 @@ import { IsString, MaxLength } from 'class-validator';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { mapResult } from '../identity/account.mappers';
 import { NotFoundError, resultUnion } from '../common/error-result';
-import { checkThrottle } from '../action-link/action-link.resolver';
+import { checkThrottle } from '../common/link-throttle';
 import type { RequestContext } from '../context';
 import { GuardianAccountLinked, GuardianAccountNotEligibleError, GuardianAccountUnlinked } from './guardian-account.types';
 

@@ -4,7 +4,7 @@ import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
-import { checkThrottle } from '../action-link/action-link.resolver';
+import { checkThrottle } from '../common/link-throttle';
 import type { RequestContext } from '../context';
 import { mapResult, toAuthPayload } from '../identity/account.mappers';
 import { AuthPayload } from '../identity/account.types';

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { Role } from '../../auth/roles';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
-import { checkThrottle } from '../action-link/action-link.resolver';
+import { checkThrottle } from '../common/link-throttle';
 import type { RequestContext } from '../context';
 import { RateLimitedError, UsernameTakenError } from '../identity/identity.errors';
 import { isDomainError } from '../../errors';
