@@ -40,6 +40,7 @@ import { ErasureService } from './erasure/erasure.service';
 import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
 import { ParentalEvidenceService } from './children/parental-evidence.service';
+import { ExternalIdService } from './external-id/external-id.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -99,6 +100,7 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  const externalIds = new ExternalIdService(db, clock, audit);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -133,6 +135,7 @@ export function createServices(deps: ServiceDeps) {
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
     parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
+    externalIds,
   };
 }
 
