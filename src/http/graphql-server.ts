@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -224,3 +225,29 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
   });
 }
 
+/**
+ * The federation subgraph's server (/subgraph): the same hardening as /graphql (masking, request ids,
+ * depth and cost limits, CSRF prevention, read-only service keys), no result cache, and no inline
+ * traces (they would hand the router timings and unmasked errors). The HTTP server is drained by
+ * the main server's plugin; app.ts stops this one after it.
+ */
+export function createSubgraphServer(schema: GraphQLSchema, config: Config): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    formatError,
+    validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      errorsPlugin,
+      serviceKeyReadOnlyPlugin,
+      costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
+    ],
+  });
+}
