@@ -7,12 +7,13 @@ import type { Config } from './config';
 import { createDataSource, detectMysqlFlavor, dialectOf } from './db/data-source';
 import { Database } from './db/database';
 import { StartupError } from './errors';
-import { createGraphQLServer } from './http/graphql-server';
+import { createGraphQLServer, createSubgraphServer } from './http/graphql-server';
 import { createHttpApp } from './http/http-app';
 import { ConstantAnswers } from './http/apollo-express';
 import { createLogger, type Logger } from './logger';
 import { loadPolicy } from './policy';
 import { buildGraphQLSchema } from './schema/build-schema';
+import { buildConsentrySubgraphSchema } from './schema/federation/subgraph.schema';
 import { createServices, type Services } from './services';
 import { redactSetting } from './config';
 import { appSecretFor } from './util/keyring';
@@ -95,7 +96,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const constantAnswers = new ConstantAnswers();
   const apollo = createGraphQLServer(schema, config, server, constantAnswers);
   await apollo.start();
-  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, constantAnswers }));
+  const subgraph = createSubgraphServer(buildConsentrySubgraphSchema(), config);
+  await subgraph.start();
+  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, subgraph, constantAnswers }));
   server.keepAliveTimeout = 65_000;
 
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
@@ -130,6 +133,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       (stopping ??= (async () => {
         // The drain plugin closes the listener, waits for in-flight requests up to SHUTDOWN_TIMEOUT, then cuts the rest.
         await apollo.stop();
+        await subgraph.stop();
         if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.allSettled(workers.map((w) => w.stop()));
         if (dataSource.isInitialized) await dataSource.destroy();

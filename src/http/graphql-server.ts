@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -12,7 +13,7 @@ import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import { RequestError } from '../errors';
-import { PROCESS_CONSTANT_QUERIES } from '../schema/build-schema';
+import { PROCESS_CONSTANT_QUERIES, SERVICE_KEY_MUTATIONS } from '../schema/build-schema';
 import type { RequestContext } from '../schema/context';
 import type { ConstantAnswers } from './apollo-express';
 
@@ -101,7 +102,8 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
 
 /**
  * A service key only reads: every mutation, public ones too (nothing a backend does with its key
- * may change anyone's data), is FORBIDDEN for it. Other callers get no hooks at all.
+ * may change anyone's data), is FORBIDDEN for it, except an operation made only of the mutations
+ * named in SERVICE_KEY_MUTATIONS (linking a subject to the site's user id). Other callers get no hooks at all.
  */
 const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart({ contextValue }) {
@@ -109,7 +111,8 @@ const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
     return {
       async didResolveOperation({ operation }) {
         if (operation?.operation === 'query') return;
-        throw new GraphQLError('A service key may not change anything: it can only ask (processingAllowed).', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        if (operation?.operation === 'mutation' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && (SERVICE_KEY_MUTATIONS.has(s.name.value) || s.name.value === '__typename'))) return;
+        throw new GraphQLError('A service key may not change anything but a subject’s externalId (setSubjectExternalId): it can only ask (processingAllowed).', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       },
     };
   },
@@ -218,6 +221,33 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
       serviceKeyReadOnlyPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
       constantResultPlugin(PROCESS_CONSTANT_QUERIES, constantAnswers),
+    ],
+  });
+}
+
+/**
+ * The federation subgraph's server (/subgraph): the same hardening as /graphql (masking, request ids,
+ * depth and cost limits, CSRF prevention, read-only service keys), no result cache, and no inline
+ * traces (they would hand the router timings and unmasked errors). The HTTP server is drained by
+ * the main server's plugin; app.ts stops this one after it.
+ */
+export function createSubgraphServer(schema: GraphQLSchema, config: Config): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    formatError,
+    validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      errorsPlugin,
+      serviceKeyReadOnlyPlugin,
+      costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
     ],
   });
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
-import { apolloHandler, type ConstantAnswers } from './apollo-express';
+import { apolloHandler, ConstantAnswers } from './apollo-express';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
 import { isServiceKeyToken } from '../services/identity/service-key.service';
 
@@ -30,6 +30,8 @@ export interface HttpAppDeps {
   dataSource: DataSource;
   services: Services;
   apollo: ApolloServer<RequestContext>;
+  /** The federation subgraph's server (/subgraph). */
+  subgraph: ApolloServer<RequestContext>;
   /** The answers of process-constant documents, shared with the server's constantResultPlugin. */
   constantAnswers: ConstantAnswers;
 }
@@ -70,12 +72,13 @@ export function parseTrustProxy(value: string): boolean | number | string {
 }
 
 /**
- * The HTTP surface: /graphql for apps and services, /healthz and /readyz for orchestrators.
+ * The HTTP surface: /graphql for apps and services, /subgraph for a site's federation router,
+ * /healthz and /readyz for orchestrators.
  * Every request gets a request id (its own X-Request-Id if sane, else a new one) that is on
  * every log line of the request and in every error body.
  */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { config, logger, dataSource, services, clock, apollo, constantAnswers } = deps;
+  const { config, logger, dataSource, services, clock, apollo, subgraph, constantAnswers } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -116,42 +119,42 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     };
   }
 
-  app.use(
-    '/graphql',
-    (req, res, next) => {
-      const device = req.get('x-consentry-device');
-      if (device !== undefined && !DEVICE_ID.test(device)) return sendError(res, 400, 'BAD_USER_INPUT', `X-Consentry-Device: ${DEVICE_ID_MESSAGE}`);
-      next();
-    },
-    express.json({ limit: config.BODY_LIMIT }),
-    apolloHandler(
-      apollo,
-      async ({ req, res }): Promise<RequestContext> => {
-        const token = bearerToken(req.get('authorization'));
-        if (isServiceKeyToken(token)) {
-          // One of the site's other services, never a person: its key's public prefix goes on every
-          // log line of the request (the access line too); a backend is not a browser, so Global
-          // Privacy Control and the device header do not apply.
-          const { actor, failure } = await services.serviceKeys.authenticate(token);
-          const { requestId } = res.locals;
-          if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
-          return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
-        }
-        const { actor, failure } = await services.sessions.authenticate(token);
-        // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
-        const gpc = req.get('sec-gpc')?.trim() === '1';
-        const deviceId = req.get('x-consentry-device');
-        if (gpc) {
-          await services.optOut.applyGpc({ gpc, deviceId, actor, requestId: res.locals.requestId, ip: req.ip }).catch((error: unknown) => {
-            // The request goes on; the signal is applied on the next request that carries it.
-            res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
-          });
-        }
-        return requestContext(req, res, actor, failure, gpc, deviceId);
-      },
-      constantAnswers,
-    ),
-  );
+  /** Who is asking, from a service key or a session (the same for /graphql and the subgraph). */
+  async function graphqlContext({ req, res }: { req: Request; res: Response }): Promise<RequestContext> {
+    const token = bearerToken(req.get('authorization'));
+    if (isServiceKeyToken(token)) {
+      // One of the site's other services, never a person: its key's public prefix goes on every
+      // log line of the request (the access line too); a backend is not a browser, so Global
+      // Privacy Control and the device header do not apply.
+      const { actor, failure } = await services.serviceKeys.authenticate(token);
+      const { requestId } = res.locals;
+      if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+      return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
+    }
+    const { actor, failure } = await services.sessions.authenticate(token);
+    // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
+    const gpc = req.get('sec-gpc')?.trim() === '1';
+    const deviceId = req.get('x-consentry-device');
+    if (gpc) {
+      await services.optOut.applyGpc({ gpc, deviceId, actor, requestId: res.locals.requestId, ip: req.ip }).catch((error: unknown) => {
+        // The request goes on; the signal is applied on the next request that carries it.
+        res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
+      });
+    }
+    return requestContext(req, res, actor, failure, gpc, deviceId);
+  }
+
+  const checkDeviceHeader = (req: Request, res: Response, next: NextFunction) => {
+    const device = req.get('x-consentry-device');
+    if (device !== undefined && !DEVICE_ID.test(device)) return sendError(res, 400, 'BAD_USER_INPUT', `X-Consentry-Device: ${DEVICE_ID_MESSAGE}`);
+    next();
+  };
+
+  app.use('/graphql', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), apolloHandler(apollo, graphqlContext, constantAnswers));
+
+  // The Federation 2 subgraph, for a site's router: the same callers (a service key, or the person's
+  // session forwarded by the router), its own schema (src/schema/federation/subgraph.schema.ts).
+  app.use('/subgraph', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), apolloHandler(subgraph, graphqlContext, new ConstantAnswers()));
 
   // After /graphql: every API request would otherwise be matched against these two routes first.
   app.get('/healthz', (_req, res) => {

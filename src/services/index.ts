@@ -40,6 +40,8 @@ import { ErasureService } from './erasure/erasure.service';
 import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
 import { ParentalEvidenceService } from './children/parental-evidence.service';
+import { ExternalIdService } from './external-id/external-id.service';
+import { PrivacyViewService } from './federation/privacy-view.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -99,6 +101,9 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  const optOut = new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar);
+  const processing = new ProcessingService(db, clock, policy, subjectAges);
+  const externalIds = new ExternalIdService(db, clock, audit);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -113,8 +118,8 @@ export function createServices(deps: ServiceDeps) {
     policyVersions,
     consent,
     subjectAges,
-    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
-    processing: new ProcessingService(db, clock, policy, subjectAges),
+    optOut,
+    processing,
     ageGate,
     passwords,
     rateLimits,
@@ -133,6 +138,9 @@ export function createServices(deps: ServiceDeps) {
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
     parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
+    externalIds,
+    /** What the federation subgraph serves: a subject's privacy state, for a service key or the subject. */
+    privacyView: new PrivacyViewService({ db, clock, audit, externalIds, consent, optOut, subjectAges, processing }),
   };
 }
 

@@ -30,7 +30,8 @@ interface Row {
 
 /**
  * `service` calls with a service key (csk_…): it may read what is public and call processingAllowed,
- * and nothing else: no mutation (public ones neither), nothing for "any signed-in caller", no staff queue.
+ * and nothing else: no mutation (public ones neither) but setSubjectExternalId, nothing for "any
+ * signed-in caller", no staff queue.
  */
 const everyone: Record<Caller, Outcome> = { anonymous: 'ok', subject: 'ok', otherSubject: 'ok', guardian: 'ok', staffWithoutMfa: 'ok', staff: 'ok', admin: 'ok', service: 'ok' };
 const everyoneButServices: Record<Caller, Outcome> = { ...everyone, service: 'FORBIDDEN' };
@@ -39,12 +40,13 @@ const staffOnly: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', subje
 const staffAndServices: Record<Caller, Outcome> = { ...staffOnly, service: 'ok' };
 const guardianOnly: Record<Caller, Outcome> = { ...staffOnly, guardian: 'ok', staff: 'FORBIDDEN', admin: 'FORBIDDEN' };
 const adminOnly: Record<Caller, Outcome> = { ...staffOnly, staff: 'FORBIDDEN' };
+const servicesOnly: Record<Caller, Outcome> = { ...staffOnly, staff: 'FORBIDDEN', admin: 'FORBIDDEN', service: 'ok' };
 
 const ANY = '__typename';
 const MATRIX: Record<string, Row> = {
   'Query.privacyPolicy': { query: '{ privacyPolicy { id } }', expect: everyone },
   'Query.dataCategory': { query: '{ dataCategory(key: "account") { __typename } }', expect: everyone },
-  'Query.me': { query: '{ me { id sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
+  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
   'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { nodes { seq } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Query.verifyAuditChain': { query: '{ verifyAuditChain { ok } }', expect: staffOnly },
   'Mutation.registerSubject': {
@@ -128,6 +130,12 @@ const MATRIX: Record<string, Row> = {
   'Mutation.createServiceKey': { query: `mutation { createServiceKey(input: { name: "matrix", description: "m", expiresInDays: 0 }) { ${ANY} } }`, expect: adminOnly },
   'Query.serviceKeys': { query: '{ serviceKeys { id prefix } }', expect: adminOnly },
   'Mutation.revokeServiceKey': { query: `mutation { revokeServiceKey(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: adminOnly },
+  'Mutation.setSubjectExternalId': {
+    query: `mutation($s: ID!) { setSubjectExternalId(input: { subjectId: $s, externalId: "matrix-user-1" }) { ${ANY} } }`,
+    variables: (t) => ({ s: t.subjectId }),
+    expect: servicesOnly,
+  },
+  'Query.subjectExternalId': { query: `query($s: ID!) { subjectExternalId(subjectId: $s) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: servicesOnly },
 };
 
 describe('authorization matrix', () => {
