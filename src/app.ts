@@ -73,6 +73,15 @@ async function openDatabase(config: Config, dataSource: DataSource, logger: Logg
   }
 }
 
+/** A port that is taken or not ours to use: one line that names it (main prints it and exits 1). */
+function listenError(error: NodeJS.ErrnoException, config: Config): Error {
+  const where = `port ${config.PORT} on ${config.HOST}`;
+  if (error.code === 'EADDRINUSE') return new StartupError(`Cannot listen on ${where}: it is already in use (another process? set PORT)`);
+  if (error.code === 'EACCES') return new StartupError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges; set PORT)`);
+  if (error.code === 'EADDRNOTAVAIL') return new StartupError(`Cannot listen on ${where}: no such address on this machine (set HOST)`);
+  return error;
+}
+
 /** The composition root: database, services, GraphQL and HTTP, workers. Nothing listens until listen(). */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
@@ -117,9 +126,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     outboxWorker,
     listen: () =>
       new Promise((resolve, reject) => {
-        server.once('error', reject);
+        const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config));
+        server.once('error', onError);
         server.listen(config.PORT, config.HOST, () => {
-          server.off('error', reject);
+          server.off('error', onError);
           if (overrides.startWorkers !== false) for (const worker of workers) worker.start();
           const address = server.address() as AddressInfo;
           logger.info({ port: address.port, host: config.HOST, database: dialectOf(config.DATABASE_URL), policy: `${policy.id}@${policy.version}` }, 'consentry listening');

@@ -99,6 +99,8 @@ export const configSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   MAIL_DIR: z.string().min(1).default('var/mail'),
+  // Production without SMTP_URL refuses to start unless this says mail files are wanted.
+  ALLOW_FILE_MAIL: bool('ALLOW_FILE_MAIL').default(false),
   TIMER_POLL_INTERVAL: duration('TIMER_POLL_INTERVAL').default(1000),
   OUTBOX_POLL_INTERVAL: duration('OUTBOX_POLL_INTERVAL').default(1000),
   OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
@@ -168,12 +170,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${name}: ${issue.message}${got}`);
   }
   const raw = parsed.data;
+  if (raw.NODE_ENV === 'production') checkProduction(raw);
   return {
     ...raw,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     isProduction: raw.NODE_ENV === 'production',
     ...overrides,
   };
+}
+
+/** Settings that are fine on a developer's machine and dangerous in production: refused there, with the way out. */
+function checkProduction(raw: RawConfig): void {
+  if (!raw.SMTP_URL && !raw.ALLOW_FILE_MAIL) {
+    throw new ConfigError(
+      'Invalid setting SMTP_URL: production needs SMTP_URL; without it mails, with their live one-use links, are written as files to MAIL_DIR (set ALLOW_FILE_MAIL=true if that is what you want)',
+    );
+  }
+  if (raw.PASSWORD_HASH_COST < 15) {
+    throw new ConfigError(`Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production (got "${raw.PASSWORD_HASH_COST}")`);
+  }
 }
 
 /** Never echo a password from a URL back into a log line. */

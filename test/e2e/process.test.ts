@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,32 @@ describe('the service process', () => {
     const proc = start({ PORT: 'eighty', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` });
     expect(await proc.exited).toBe(1);
     expect(proc.err().trim()).toBe('consentry: Invalid setting PORT: PORT must be a whole number between 0 and 65535 (got "eighty")');
+  });
+
+  it('refuses production without SMTP_URL or with a cheap password hash, in one line', async () => {
+    const base = { NODE_ENV: 'production', APP_SECRET: 'process-test-app-secret-0123456789abcdef', PORT: '0', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` };
+    const noSmtp = start(base);
+    expect(await noSmtp.exited).toBe(1);
+    expect(noSmtp.err().trim()).toMatch(/^consentry: Invalid setting SMTP_URL: production needs SMTP_URL; [^\n]*ALLOW_FILE_MAIL=true[^\n]*$/);
+    const cheap = start({ ...base, SMTP_URL: 'smtp://127.0.0.1:2525', PASSWORD_HASH_COST: '4' });
+    expect(await cheap.exited).toBe(1);
+    expect(cheap.err().trim()).toBe('consentry: Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production (got "4")');
+  });
+
+  it('names a port that is already in use in one line and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const db = await createScratchDatabase();
+    try {
+      const proc = start({ PORT: String(port), DATABASE_URL: db.url });
+      expect(await proc.exited).toBe(1);
+      expect(proc.err().trim()).toBe(`consentry: Cannot listen on port ${port} on 127.0.0.1: it is already in use (another process? set PORT)`);
+      expect(proc.out()).not.toMatch(/"stack"|\[redacted\]/);
+    } finally {
+      taken.close();
+      await db.drop();
+    }
   });
 
   (testDialect === 'mysql' ? it : it.skip)('names a missing database or a wrong password in one line (MySQL)', async () => {
