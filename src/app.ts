@@ -8,7 +8,7 @@ import { createDataSource, detectMysqlFlavor, dialectOf } from './db/data-source
 import { Database } from './db/database';
 import { StartupError } from './errors';
 import { createGraphQLServer } from './http/graphql-server';
-import { createHttpApp } from './http/http-app';
+import { createHttpApp, type ShutdownState } from './http/http-app';
 import { ConstantAnswers } from './http/apollo-express';
 import { createLogger, type Logger } from './logger';
 import { loadPolicy } from './policy';
@@ -51,7 +51,11 @@ export interface App {
   outboxWorker: OutboxWorker;
   /** Starts listening on config.HOST:PORT (PORT 0 picks a free port) and starts the workers. */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT), stops workers, closes the database. */
+  /**
+   * The graceful stop: /readyz answers 503 at once while requests are still served for SHUTDOWN_DRAIN (so a
+   * load balancer takes the process out first), then the port closes and in-flight requests finish (bounded
+   * by SHUTDOWN_TIMEOUT), then the workers stop and the database closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -104,7 +108,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const constantAnswers = new ConstantAnswers();
   const apollo = createGraphQLServer(schema, config, server, constantAnswers);
   await apollo.start();
-  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, constantAnswers }));
+  const shutdown: ShutdownState = { draining: false };
+  server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, constantAnswers, shutdown }));
   server.keepAliveTimeout = 65_000;
 
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
@@ -138,6 +143,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
     stop: () =>
       (stopping ??= (async () => {
+        shutdown.draining = true;
+        if (server.listening && config.SHUTDOWN_DRAIN > 0) {
+          logger.info({ drainMs: config.SHUTDOWN_DRAIN }, 'draining: /readyz answers 503, still serving');
+          await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN));
+        }
         // The drain plugin closes the listener, waits for in-flight requests up to SHUTDOWN_TIMEOUT, then cuts the rest.
         await apollo.stop();
         if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

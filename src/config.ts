@@ -67,6 +67,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
+  // After SIGTERM: /readyz answers 503 and requests are still served this long (the balancer takes us out), then the port closes.
+  SHUTDOWN_DRAIN: duration('SHUTDOWN_DRAIN').default(5_000),
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
   AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),

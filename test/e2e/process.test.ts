@@ -77,14 +77,45 @@ describe('the service process', () => {
     expect(denied.err()).not.toContain('wrong-password');
   });
 
-  it('starts, is ready, and stops cleanly on SIGTERM', async () => {
+  it('starts, is ready, and stops cleanly on SIGTERM: 503 on /readyz first, serving through the drain, no request lost', async () => {
     const db = await createScratchDatabase();
-    const proc = start({ PORT: '0', DATABASE_URL: db.url });
+    const proc = start({ PORT: '0', DATABASE_URL: db.url, SHUTDOWN_DRAIN: '2s' });
     try {
       const port = await waitForPort(proc);
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      // A client sending requests back to back (keep-alive) from before the signal until the process is out of rotation.
+      const failures: string[] = [];
+      let answered = 0;
+      let sending = true;
+      const client = (async () => {
+        while (sending) {
+          try {
+            const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ privacyPolicy { id } }"}' });
+            if (res.status !== 200) failures.push(`HTTP ${res.status}`);
+            await res.text();
+            answered++;
+          } catch (error) {
+            failures.push(String((error as Error & { cause?: Error }).cause ?? error));
+          }
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50));
       proc.child.kill('SIGTERM');
+      let status = 200;
+      for (let i = 0; i < 100 && status === 200; i++) {
+        status = (await fetch(`${url}/readyz`)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(status).toBe(503);
+      const atNotReady = answered;
+      await new Promise((r) => setTimeout(r, 300));
+      sending = false;
+      await client;
+      expect(failures).toEqual([]);
+      expect(answered).toBeGreaterThan(atNotReady);
       expect(await proc.exited).toBe(0);
+      expect(proc.out()).toContain('"msg":"draining: /readyz answers 503, still serving"');
       expect(proc.out()).toContain('"msg":"stopped"');
     } finally {
       proc.child.kill('SIGKILL');

@@ -70,6 +70,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     // accounts (test/e2e/rate-limits.test.ts sets its own low limits).
     RATE_LIMIT_SIGN_IN_IP: '10000/1m',
     RATE_LIMIT_REGISTER_IP: '10000/1m',
+    // No drain period on stop (test/e2e/graceful-stop.test.ts sets its own).
+    SHUTDOWN_DRAIN: '0ms',
     ...options.env,
   });
   let app: App;
