@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource, detectMysqlFlavor, dialectOf } from './db/data-source';
 import { Database } from './db/database';
+import { withMigrationLock } from './db/migration-lock';
 import { StartupError } from './errors';
 import { createGraphQLServer } from './http/graphql-server';
 import { createHttpApp, type ShutdownState } from './http/http-app';
@@ -68,7 +69,12 @@ async function openDatabase(config: Config, dataSource: DataSource, logger: Logg
   }
   if (config.MIGRATE_ON_START) {
     try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      // One process at a time (processes started together on an empty database would each run the first migration).
+      const applied = await withMigrationLock(
+        dataSource,
+        () => dataSource.runMigrations({ transaction: 'each' }),
+        () => logger.info('another process is migrating the database: waiting for it'),
+      );
       if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'database migrations applied');
     } catch (error) {
       await dataSource.destroy().catch(() => undefined);
