@@ -21,6 +21,7 @@ import { createMailer, type Mailer } from './mail/mailer';
 import { OutboxWorker } from './mail/outbox.worker';
 import { webhookSender } from './services/webhooks/recipient-notice.service';
 import { TimerWorker } from './workflows/runtime/timer.worker';
+import { DeviceOptOutDigestWorker } from './services/opt-out/device-opt-out.service';
 
 /** Work that runs in every process beside the HTTP server (timers, outbox); stopped before the database closes. */
 export interface BackgroundWorker {
@@ -50,6 +51,8 @@ export interface App {
   workers: BackgroundWorker[];
   timerWorker: TimerWorker;
   outboxWorker: OutboxWorker;
+  /** Tells recipients about devices opted out by Global Privacy Control, one digest per GPC_DIGEST_INTERVAL. */
+  gpcDigestWorker: DeviceOptOutDigestWorker;
   /** Starts listening on config.HOST:PORT (PORT 0 picks a free port) and starts the workers. */
   listen(): Promise<AddressInfo>;
   /**
@@ -121,7 +124,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
   const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, services.site, logger);
   outboxWorker.registerChannel('webhook', webhookSender(services.recipients, clock, config.WEBHOOK_TIMEOUT));
-  const workers: BackgroundWorker[] = [timerWorker, outboxWorker];
+  const gpcDigestWorker = new DeviceOptOutDigestWorker(services.deviceOptOuts, config.GPC_DIGEST_INTERVAL, logger);
+  const workers: BackgroundWorker[] = [timerWorker, outboxWorker, gpcDigestWorker];
   let stopping: Promise<void> | undefined;
 
   return {
@@ -135,6 +139,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     workers,
     timerWorker,
     outboxWorker,
+    gpcDigestWorker,
     listen: () =>
       new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config));

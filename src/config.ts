@@ -93,6 +93,8 @@ export const configSchema = z.object({
   RATE_LIMIT_REGISTER_CHILD_DEVICE: rateLimit('RATE_LIMIT_REGISTER_CHILD_DEVICE').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: rateLimit('RATE_LIMIT_SECOND_FACTOR_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_IP: rateLimit('RATE_LIMIT_SECOND_FACTOR_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  // Global Privacy Control: new devices recorded as opted out per client IP (over it the request still succeeds, unrecorded).
+  RATE_LIMIT_GPC_DEVICE_IP: rateLimit('RATE_LIMIT_GPC_DEVICE_IP').default({ limit: 50, windowMs: 60 * 60_000 }),
   // Mail, outbox, timers and email links (workflow runtime)
   PRODUCT_NAME: z.string().min(1).max(80).default('Consentry'),
   SMTP_URL: z
@@ -104,6 +106,8 @@ export const configSchema = z.object({
   // Production without SMTP_URL refuses to start unless this says mail files are wanted.
   ALLOW_FILE_MAIL: bool('ALLOW_FILE_MAIL').default(false),
   TIMER_POLL_INTERVAL: duration('TIMER_POLL_INTERVAL').default(1000),
+  // How often each process sends the recipients one digest of the devices newly opted out by GPC.
+  GPC_DIGEST_INTERVAL: duration('GPC_DIGEST_INTERVAL').default(60_000),
   OUTBOX_POLL_INTERVAL: duration('OUTBOX_POLL_INTERVAL').default(1000),
   OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
   OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),

@@ -32,6 +32,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
 import { OptOutService } from './opt-out/opt-out.service';
+import { DeviceOptOutService } from './opt-out/device-opt-out.service';
 import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
@@ -99,6 +100,8 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  // Global Privacy Control from devices: one record per device, recipients told in a periodic digest.
+  const deviceOptOuts = new DeviceOptOutService(db, clock, consent, rateLimits, recipientNotices, audit, config.RATE_LIMIT_GPC_DEVICE_IP, deps.logger);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -113,7 +116,8 @@ export function createServices(deps: ServiceDeps) {
     policyVersions,
     consent,
     subjectAges,
-    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
+    deviceOptOuts,
+    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar, deviceOptOuts),
     processing: new ProcessingService(db, clock, policy, subjectAges),
     ageGate,
     passwords,
