@@ -7,6 +7,8 @@ import { createScratchDatabase, type ScratchDatabase } from '../helpers/database
  * On SQLite too (several processes on one file work once the migrations are serialized).
  */
 describe('concurrent first start', () => {
+  // Real service processes: on a loaded two-core machine one start can take tens of seconds.
+  jest.setTimeout(180_000);
   let db: ScratchDatabase;
   let procs: AppProcess[] = [];
   beforeEach(async () => {

@@ -9,7 +9,8 @@ import { createScratchDatabase, testDialect } from '../helpers/database';
 const root = join(__dirname, '..', '..');
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  // SWC (as the multi-process tests): ts-node took over 10 s per start, past the test timeout on a loaded machine.
+  const child = spawn(process.execPath, ['-r', './test/helpers/swc-register.js', 'src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH!, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
   });
@@ -22,8 +23,8 @@ function start(env: Record<string, string>) {
 }
 
 async function waitForPort(proc: ReturnType<typeof start>): Promise<number> {
-  // Up to 60 s: under a full test run several service processes start at once on two cores.
-  for (let i = 0; i < 1200; i++) {
+  // Up to 150 s: under a full test run several service processes start at once on two cores.
+  for (let i = 0; i < 3000; i++) {
     const m = /"port":(\d+)/.exec(proc.out());
     if (m) return Number(m[1]);
     await new Promise((r) => setTimeout(r, 50));
@@ -32,6 +33,8 @@ async function waitForPort(proc: ReturnType<typeof start>): Promise<number> {
 }
 
 describe('the service process', () => {
+  // Real service processes: on a loaded two-core machine one start can take tens of seconds.
+  jest.setTimeout(180_000);
   it('refuses a bad setting with one clear line and exit code 1', async () => {
     const proc = start({ PORT: 'eighty', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` });
     expect(await proc.exited).toBe(1);
@@ -41,9 +44,9 @@ describe('the service process', () => {
   it('refuses production without SMTP_URL or with a cheap password hash, in one line', async () => {
     const base = { NODE_ENV: 'production', APP_SECRET: 'process-test-app-secret-0123456789abcdef', PORT: '0', DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'c-')), 'x.sqlite')}` };
     const noSmtp = start(base);
+    const cheap = start({ ...base, SMTP_URL: 'smtp://127.0.0.1:2525', PASSWORD_HASH_COST: '4' });
     expect(await noSmtp.exited).toBe(1);
     expect(noSmtp.err().trim()).toMatch(/^consentry: Invalid setting SMTP_URL: production needs SMTP_URL; [^\n]*ALLOW_FILE_MAIL=true[^\n]*$/);
-    const cheap = start({ ...base, SMTP_URL: 'smtp://127.0.0.1:2525', PASSWORD_HASH_COST: '4' });
     expect(await cheap.exited).toBe(1);
     expect(cheap.err().trim()).toBe('consentry: Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production (got "4")');
   });
