@@ -67,6 +67,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
+  // After SIGTERM: /readyz answers 503 and requests are still served this long (the balancer takes us out), then the port closes.
+  SHUTDOWN_DRAIN: duration('SHUTDOWN_DRAIN').default(5_000),
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
   AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),
@@ -91,6 +93,8 @@ export const configSchema = z.object({
   RATE_LIMIT_REGISTER_CHILD_DEVICE: rateLimit('RATE_LIMIT_REGISTER_CHILD_DEVICE').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: rateLimit('RATE_LIMIT_SECOND_FACTOR_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_IP: rateLimit('RATE_LIMIT_SECOND_FACTOR_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  // Global Privacy Control: new devices recorded as opted out per client IP (over it the request still succeeds, unrecorded).
+  RATE_LIMIT_GPC_DEVICE_IP: rateLimit('RATE_LIMIT_GPC_DEVICE_IP').default({ limit: 50, windowMs: 60 * 60_000 }),
   // Mail, outbox, timers and email links (workflow runtime)
   PRODUCT_NAME: z.string().min(1).max(80).default('Consentry'),
   SMTP_URL: z
@@ -99,7 +103,11 @@ export const configSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   MAIL_DIR: z.string().min(1).default('var/mail'),
+  // Production without SMTP_URL refuses to start unless this says mail files are wanted.
+  ALLOW_FILE_MAIL: bool('ALLOW_FILE_MAIL').default(false),
   TIMER_POLL_INTERVAL: duration('TIMER_POLL_INTERVAL').default(1000),
+  // How often each process sends the recipients one digest of the devices newly opted out by GPC.
+  GPC_DIGEST_INTERVAL: duration('GPC_DIGEST_INTERVAL').default(60_000),
   OUTBOX_POLL_INTERVAL: duration('OUTBOX_POLL_INTERVAL').default(1000),
   OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
   OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),
@@ -168,12 +176,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${name}: ${issue.message}${got}`);
   }
   const raw = parsed.data;
+  if (raw.NODE_ENV === 'production') checkProduction(raw);
   return {
     ...raw,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     isProduction: raw.NODE_ENV === 'production',
     ...overrides,
   };
+}
+
+/** Settings that are fine on a developer's machine and dangerous in production: refused there, with the way out. */
+function checkProduction(raw: RawConfig): void {
+  if (!raw.SMTP_URL && !raw.ALLOW_FILE_MAIL) {
+    throw new ConfigError(
+      'Invalid setting SMTP_URL: production needs SMTP_URL; without it mails, with their live one-use links, are written as files to MAIL_DIR (set ALLOW_FILE_MAIL=true if that is what you want)',
+    );
+  }
+  if (raw.PASSWORD_HASH_COST < 15) {
+    throw new ConfigError(`Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production (got "${raw.PASSWORD_HASH_COST}")`);
+  }
 }
 
 /** Never echo a password from a URL back into a log line. */

@@ -18,7 +18,7 @@ import { answerSeeds } from './seed';
 async function main() {
   const { databaseUrl, appSecret } = benchEnv();
   // outboxDispatch: the runner's local SMTP server (otherwise mail goes to files, as without SMTP_URL).
-  const smtp = process.env.BENCH_SMTP_URL ? { SMTP_URL: process.env.BENCH_SMTP_URL } : {};
+  const smtp = process.env.BENCH_SMTP_URL ? { SMTP_URL: process.env.BENCH_SMTP_URL } : { ALLOW_FILE_MAIL: 'true' };
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_SECRET: appSecret, ...smtp });
   const app = await createApp(config);
   // Every listener of the app stays (Apollo's drain plugin tracks requests with one of its own): the route goes in front.

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -43,7 +43,12 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   if (dialect === 'sqlite') {
     const file = settings.url.slice('sqlite:'.length);
     const database = file === ':memory:' ? file : resolve(file);
-    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    if (database !== ':memory:') {
+      // Owner-only: the file holds everyone's personal data. SQLite creates its -wal and -shm files
+      // with the database file's mode, so they are 0600 too. An existing file keeps its mode.
+      mkdirSync(dirname(database), { recursive: true, mode: 0o700 });
+      closeSync(openSync(database, 'a', 0o600));
+    }
     options = {
       ...common,
       type: 'better-sqlite3',

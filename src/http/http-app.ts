@@ -34,6 +34,13 @@ export interface HttpAppDeps {
   subgraph: ApolloServer<RequestContext>;
   /** The answers of process-constant documents, shared with the server's constantResultPlugin. */
   constantAnswers: ConstantAnswers;
+  /** Set when a graceful stop begins (App.stop). */
+  shutdown: ShutdownState;
+}
+
+/** A graceful stop in progress: /readyz answers 503 and every response closes its connection, while requests are still served. */
+export interface ShutdownState {
+  draining: boolean;
 }
 
 /** One JSON error body for every failure outside GraphQL execution, in GraphQL's error shape. */
@@ -78,7 +85,7 @@ export function parseTrustProxy(value: string): boolean | number | string {
  * every log line of the request and in every error body.
  */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { config, logger, dataSource, services, clock, apollo, subgraph, constantAnswers } = deps;
+  const { config, logger, dataSource, services, clock, apollo, subgraph, constantAnswers, shutdown } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -90,6 +97,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.locals.logger = lazyLogger(() => logger.child({ requestId }));
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Stopping: serve, but end each keep-alive connection after its response, so clients reconnect to another process
+    // before the port closes (instead of sending on a socket that is then closed under them).
+    if (shutdown.draining) res.setHeader('Connection', 'close');
     // The access line is a debug line: time the request only when it will be written.
     if (logger.isLevelEnabled('debug')) {
       const started = process.hrtime.bigint();
@@ -162,6 +172,10 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.get('/readyz', async (_req, res) => {
+    if (shutdown.draining) {
+      res.status(503).json({ status: 'unavailable', reason: 'shutting down' });
+      return;
+    }
     try {
       await dataSource.query('SELECT 1');
       if (await dataSource.showMigrations()) {

@@ -55,6 +55,7 @@ export interface LinkPagesDeps {
 export function createLinkPages(deps: LinkPagesDeps): Router {
   const { config, links, site } = deps;
   const secret = deps.secret;
+  const secureCookies = config.publicUrl.startsWith('https:');
   const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${hashToken(token)}.${nonce}`).digest('base64url');
   const router = express.Router();
 
@@ -92,7 +93,8 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     if (isDomainError(view)) return fail(req, res, view);
     const existing = readCookie(req, NONCE_COOKIE);
     const nonce = existing && NONCE_FORMAT.test(existing) ? existing : randomBytes(16).toString('base64url');
-    res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
+    // Secure whenever the public address is https, also when TLS ends at a proxy and TRUST_PROXY is unset (req.secure false).
+    res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: secureCookies || req.secure, path: '/l/' });
     const csrf = csrfFor(token, nonce);
     const form = links.formOf(view.purpose);
     if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf, multipart: !!form.upload }));

@@ -32,6 +32,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
 import { OptOutService } from './opt-out/opt-out.service';
+import { DeviceOptOutService } from './opt-out/device-opt-out.service';
 import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
@@ -101,7 +102,9 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
-  const optOut = new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar);
+  // Global Privacy Control from devices: one record per device, recipients told in a periodic digest.
+  const deviceOptOuts = new DeviceOptOutService(db, clock, consent, rateLimits, recipientNotices, audit, config.RATE_LIMIT_GPC_DEVICE_IP, deps.logger);
+  const optOut = new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar, deviceOptOuts);
   const processing = new ProcessingService(db, clock, policy, subjectAges);
   const externalIds = new ExternalIdService(db, clock, audit);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
@@ -118,6 +121,7 @@ export function createServices(deps: ServiceDeps) {
     policyVersions,
     consent,
     subjectAges,
+    deviceOptOuts,
     optOut,
     processing,
     ageGate,

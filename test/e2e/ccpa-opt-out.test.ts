@@ -1,5 +1,5 @@
 import type { FindOptionsWhere } from 'typeorm';
-import { ConsentRecord, PrivacyRequest, Subject, Workflow } from '../../src/entities';
+import { ConsentRecord, DeviceOptOut, PrivacyRequest, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
 import { counts, register, uniqueEmail, type SignedIn } from '../helpers/identity';
@@ -130,7 +130,9 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     expect((await saleRecords({ subjectId: user.subjectId })).map((r) => [r.decision, r.method])).toEqual([['denied', 'gpc']]);
     const deviceKey = env.app.services.consent.deviceKey(DEVICE);
     expect((await saleRecords({ deviceKey })).map((r) => [r.decision, r.method])).toEqual([['denied', 'gpc']]);
-    expect(await requestOf(res.data.me.saleShare.requestId)).toMatchObject({ manner: 'gpc', details: JSON.stringify({ method: 'gpc', device: true, subject: true }) });
+    // The subject's request covers the subject; the device is recorded on its own, without a request (test/e2e/gpc-devices.test.ts).
+    expect(await requestOf(res.data.me.saleShare.requestId)).toMatchObject({ manner: 'gpc', details: JSON.stringify({ method: 'gpc', device: false, subject: true }) });
+    expect(await env.app.dataSource.getRepository(DeviceOptOut).countBy({ deviceKey })).toBe(1);
 
     const before = await counts(env, TABLES);
     for (let i = 0; i < 3; i++) expect((await env.gql('{ privacyPolicy { id } }', {}, { token: user.token, headers: gpc })).errors).toBeUndefined();

@@ -161,7 +161,8 @@ describe('query limits', () => {
 describe('in production', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { NODE_ENV: 'production' } });
+    // Production refuses mail files and cheap password hashes unless told (test/unit/config.test.ts).
+    env = await createTestEnv({ env: { NODE_ENV: 'production', ALLOW_FILE_MAIL: 'true', PASSWORD_HASH_COST: '15' } });
   });
   afterAll(() => env?.stop());
 

@@ -9,6 +9,7 @@ import { toLocale, type Locale } from '../../util/locale';
 import { EffectRefusedError, isLinkFormRefusal, type Caller, type LinkChoice, type LinkDetails, type LinkForm, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
+import { ipGroup } from '../../util/ip-group';
 
 export const LINK_RATE_WINDOW_MS = 15 * 60_000;
 
@@ -42,7 +43,7 @@ const STATE_ERRORS: Record<Exclude<TokenState, 'valid'>, () => DomainError> = {
 /**
  * Email links (GET shows, POST acts): looks tokens up without side effects, and uses one by
  * consuming it (conditional UPDATE) and delivering its event to its workflow in one transaction.
- * Lookups of unknown tokens are counted per client and refused beyond LINK_RATE_LIMIT.
+ * Lookups of unknown tokens are counted per client (IPv6 by /64, ipGroup) and refused beyond LINK_RATE_LIMIT.
  */
 export class ActionLinkService {
   private readonly guesses: RateLimiter;
@@ -59,13 +60,14 @@ export class ActionLinkService {
 
   /** Seconds the client must wait, or 0 when it may look links up. */
   throttled(client: string): number {
-    return this.guesses.allowed(client) ? 0 : this.guesses.retryAfterSeconds(client);
+    const key = ipGroup(client);
+    return this.guesses.allowed(key) ? 0 : this.guesses.retryAfterSeconds(key);
   }
 
   /** What the link will do; changes nothing (safe for scanners' GET and HEAD). */
   async preview(token: string, client: string): Promise<LinkView | DomainError> {
     const { state, row } = await this.tokens.inspect(token);
-    if (state === 'unknown') this.guesses.hit(client);
+    if (state === 'unknown') this.guesses.hit(ipGroup(client));
     if (state !== 'valid' || !row) return Object.assign(STATE_ERRORS[state as Exclude<TokenState, 'valid'>](), { locale: row ? toLocale(row.locale) : undefined });
     const view = this.view(row);
     if (isDomainError(view)) return view;
@@ -99,7 +101,7 @@ export class ActionLinkService {
     try {
       return await this.db.transaction(async (em) => {
         const { state, row } = await this.tokens.inspect(token, em);
-        if (state === 'unknown') this.guesses.hit(client);
+        if (state === 'unknown') this.guesses.hit(ipGroup(client));
         if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
         if (!(await this.tokens.consume(em, row))) {
           // Someone else used it (or it expired) between the lookup and now.
@@ -156,7 +158,7 @@ export class ActionLinkService {
       return await this.db.transaction(async (em) => {
         const inspected = await this.tokens.inspect(token, em);
         const state = inspected.row && inspected.row.purpose !== purpose ? 'unknown' : inspected.state;
-        if (state === 'unknown') this.guesses.hit(client);
+        if (state === 'unknown') this.guesses.hit(ipGroup(client));
         const row = inspected.row;
         if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
         if (!(await this.tokens.consume(em, row))) {

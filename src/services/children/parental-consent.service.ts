@@ -33,6 +33,7 @@ import { normalizeEmail } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ipGroup } from '../../util/ip-group';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
@@ -142,7 +143,7 @@ export class ParentalConsentService {
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+      { key: RateLimitService.key('register:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
     const now = this.clock.now();
@@ -271,7 +272,7 @@ export class ParentalConsentService {
     const parentEmail = normalizeEmail(email);
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('parent-dashboard:email', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('parent-dashboard:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+      { key: RateLimitService.key('parent-dashboard:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
     const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });

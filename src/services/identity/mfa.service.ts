@@ -10,6 +10,7 @@ import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ipGroup } from '../../util/ip-group';
 import { SecretBox } from '../../util/secret-box';
 import { SessionService } from './session.service';
 
@@ -96,7 +97,7 @@ export class MfaService {
   private limits(ctx: CallContext, subjectId: string) {
     return this.rateLimits.consume([
       { key: RateLimitService.key('second_factor:account', subjectId), rule: this.config.RATE_LIMIT_SECOND_FACTOR_ACCOUNT },
-      { key: RateLimitService.key('second_factor:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
+      { key: RateLimitService.key('second_factor:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
     ]);
   }
 

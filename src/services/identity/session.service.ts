@@ -10,6 +10,7 @@ import { DomainError, ErrorCode, RequestError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ipGroup } from '../../util/ip-group';
 import type { MfaService } from './mfa.service';
 import type { PasswordHasher } from './password-hasher';
 import { newToken, TOKEN_FORMAT, tokenHash } from './tokens';
@@ -101,7 +102,7 @@ export class SessionService {
     const email = normalizeEmail(input.email);
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('sign_in:account', email), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
     ]);
     if (limited) return limited;
 
@@ -229,7 +230,7 @@ export class SessionService {
     const actor = SessionService.actorOf(ctx);
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
     ]);
     if (limited) return limited;
     const subject = await this.db.manager.findOneByOrFail(Subject, { id: actor.subjectId });

@@ -10,6 +10,7 @@ import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ipGroup } from '../../util/ip-group';
 import type { PasswordHasher } from './password-hasher';
 import { passwordProblems, type PasswordContext } from './password-policy';
 import { normalizeEmail, rolesOf, SessionService, type IssuedSession } from './session.service';
@@ -129,7 +130,7 @@ export class SubjectService {
     const email = normalizeEmail(input.email);
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('register:account', email), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+      { key: RateLimitService.key('register:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
     const weak = this.weakPassword(input.password, { email, displayName: input.displayName });
@@ -273,7 +274,7 @@ export class SubjectService {
     const actor = SessionService.actorOf(ctx);
     const limited = await this.rateLimits.consume([
       { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
     ]);
     if (limited) return limited;
     const account = (await this.load(this.db.manager, actor.subjectId))!;
@@ -322,7 +323,7 @@ export class SubjectService {
   /** Uses a one-time setup token: sets the first password and signs in. The token cannot be used again. */
   async setupAccount(ctx: CallContext, token: string, password: string): Promise<IssuedSession | DomainError> {
     const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN_ERROR, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
-    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
+    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
     if (limited) return limited;
     const subject = await this.db.manager.findOneBy(Subject, { setupTokenHash: tokenHash(token), setupTokenExpiresAt: MoreThan(this.clock.now()) });
     if (!subject) return invalid;
