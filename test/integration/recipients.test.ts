@@ -1,6 +1,6 @@
 import { Recipient } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { signWebhook, verifyWebhook } from '../../src/services/recipient.service';
+import { signWebhook, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('recipients', () => {

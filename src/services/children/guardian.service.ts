@@ -10,7 +10,7 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionLinkService } from '../action-link/action-link.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { newSubjectRow } from '../identity/subject.service';
 import { rolesOf, type IssuedSession, type SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';

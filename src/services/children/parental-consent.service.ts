@@ -27,7 +27,7 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';

@@ -1,15 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { selectRows } from '../db/statements';
-import { ConsentRecord } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../policy';
-import type { Keyring } from '../util/keyring';
-import type { AuditService } from './audit/audit.service';
-import { auditOrigin, type CallContext } from './call-context';
-import type { PolicyService } from './policy.service';
-import type { PolicyVersionService } from './policy-version.service';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { selectRows } from '../../db/statements';
+import { ConsentRecord } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../../policy';
+import type { Keyring } from '../../util/keyring';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, type CallContext } from '../call-context';
+import type { PolicyService } from '../policy.service';
+import type { PolicyVersionService } from '../policy-version.service';
 
 export type ConsentTarget = { subjectId: string } | { deviceId: string };
 

@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { Recipient } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import type { SecretBox } from '../util/secret-box';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { Recipient } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import type { SecretBox } from '../../util/secret-box';
 
 export const RECIPIENT_EVENTS = ['erasure', 'opt_out', 'restriction', 'rectification', 'consent_withdrawn'] as const;
 export type RecipientEvent = (typeof RECIPIENT_EVENTS)[number];

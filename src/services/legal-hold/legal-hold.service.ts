@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { LegalHold } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import { Subject } from '../entities';
-import type { AuditService } from './audit/audit.service';
-import { auditOrigin, staffRole, type CallContext } from './call-context';
-import type { PolicyService } from './policy.service';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { LegalHold } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import { Subject } from '../../entities';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, staffRole, type CallContext } from '../call-context';
+import type { PolicyService } from '../policy.service';
 
 
 /**
