@@ -1,5 +1,6 @@
 import { AuditEvent, ConsentRecord, GuardianLink, Profile, Subject } from '../../src/entities';
 import { register } from '../helpers/identity';
+import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
@@ -177,6 +178,23 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
     expect(await m().countBy(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toBe(1);
     expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED_ERROR');
+  });
+
+  it('after a revocation processingAllowed answers CONSENT_REVOKED for every purpose (the account too) but keeping what the law requires', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) { __typename ... on ProcessingDecision { allowed reason explanation } } }`;
+    const decide = async (s: string, p: string) => (await env.gql(ALLOWED, { s, p }, { token: staff.token })).data.processingAllowed;
+    const { childId, parentEmail } = await activeChild();
+    expect(await decide(childId, 'account')).toMatchObject({ allowed: true, reason: 'CONTRACT' });
+    const { token } = await signIn(parentEmail);
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'revoked' });
+    const purposes = env.app.services.processing.list().map((p) => p.key);
+    expect(purposes).toEqual(expect.arrayContaining(['account', 'security', 'marketing.email', 'sale_share', 'transaction_records']));
+    for (const purpose of purposes) {
+      const decision = await decide(childId, purpose);
+      if (purpose === 'transaction_records') expect(decision).toMatchObject({ allowed: true, reason: 'LEGAL_OBLIGATION' });
+      else expect({ purpose, ...decision }).toMatchObject({ purpose, allowed: false, reason: 'CONSENT_REVOKED', explanation: expect.stringContaining('only kept until it is erased') });
+    }
   });
 
   it('after a revocation: the parent signs in again, sees the data and only DELETE with the scheduled date; feature changes are refused; deleteChildData erases', async () => {
