@@ -47,7 +47,7 @@ export class RegisterRecipientInput {
   @Field() @Length(1, 128) name!: string;
   @Field({ description: 'Who they are, as a person asking "who got my data?" should read it.' }) @Length(1, 255) description!: string;
   @Field() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) @Length(1, 2048) webhookUrl!: string;
-  @Field(() => [String], { description: 'erasure, opt_out, restriction, rectification, consent_withdrawn' })
+  @Field(() => [String], { description: 'erasure, opt_out, rectification, consent_withdrawn' })
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
   events!: string[];
