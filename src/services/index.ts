@@ -79,7 +79,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const privacyRequests = new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar);
   const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
-  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit);
+  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit, recipientNotices);
   const ageGate = new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW);
   const personalData = new PersonalDataService(deps.dataSource, clock, policy, audit);
   const subjectAges = new SubjectAgeService(db, clock, policy);

@@ -1,7 +1,10 @@
 import { AuditEvent, ConsentRecord, GuardianLink, Profile, Subject } from '../../src/entities';
 import { register } from '../helpers/identity';
+import { isDomainError } from '../../src/errors';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename } }`;
@@ -25,10 +28,31 @@ const CHILDREN = '{ guardian { children { childId } } }';
 describe('guardian dashboard (GraphQL)', () => {
   let env: TestEnv;
   let n = 0;
+  let receiver: WebhookReceiver;
+  let secret: string;
   beforeAll(async () => {
     env = await createTestEnv();
+    receiver = await startWebhookReceiver();
+    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure', 'consent_withdrawn'] });
+    if (isDomainError(registered)) throw new Error(registered.message);
+    secret = registered.secret;
   });
-  afterAll(() => env?.stop());
+  afterAll(async () => {
+    await env?.stop();
+    await receiver?.close();
+  });
+  /** The webhooks delivered from now on (what earlier steps queued is delivered and dropped first). */
+  async function webhooksFrom() {
+    await env.workers.sendMail();
+    receiver.received.length = 0;
+    return async () => {
+      await env.workers.sendMail();
+      return receiver.received.map((hook) => {
+        expect(verifyWebhook(secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000))).toBe(true);
+        return JSON.parse(hook.body) as { type: string; subjectId: string; data: Record<string, unknown> };
+      });
+    };
+  }
   const m = () => env.app.dataSource.manager;
   const local = (link: string) => link.replace(env.app.config.publicUrl, env.url);
   const childDob = { day: 5, month: 6, year: 2016 };
@@ -178,6 +202,19 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
     expect(await m().countBy(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toBe(1);
     expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED_ERROR');
+  });
+
+  it('a parent’s withdrawals reach recipients subscribed to consent_withdrawn: a feature switched off, then the revocation (one signed notice each)', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const webhooks = await webhooksFrom();
+    expect((await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: false }, { token })).data.setChildFeature.__typename).toBe('GuardianChild');
+    expect(await webhooks()).toEqual([
+      expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.feature.personalized_content'], givenBy: 'parent', method: 'email_link' } }),
+    ]);
+    const next = await webhooksFrom();
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.consentStatus).toBe('revoked');
+    expect(await next()).toEqual([expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.collection'], givenBy: 'parent', method: 'email_link' } })]);
   });
 
   it('after a revocation processingAllowed answers CONSENT_REVOKED for every purpose (the account too) but keeping what the law requires', async () => {

@@ -342,15 +342,8 @@ export class ParentalConsentService {
 
   private readonly recordConsentEffect: EffectHandler = async (em, params, { workflow }) => {
     const p = params as unknown as RecordParentalConsentParams;
-    for (const purpose of p.purposes) {
-      await this.consent.record(em, { subjectId: p.childId }, {
-        purpose,
-        decision: p.decision,
-        method: p.method,
-        givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
-      });
-    }
+    const evidence = { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) };
+    await this.consent.recordAll(em, { subjectId: p.childId }, p.purposes.map((purpose) => ({ purpose, decision: p.decision, method: p.method, givenBy: 'parent' as const, evidence })));
   };
 
   private readonly setGuardianStatusEffect: EffectHandler = async (em, params, { now }) => {
@@ -389,9 +382,7 @@ export class ParentalConsentService {
     await em.update(Subject, { id: childId }, { status: 'restricted', updatedAt: now });
     await em.update(GuardianLink, { childId }, { status: 'revoked', updatedAt: now });
     const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
-    for (const s of granted) {
-      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'withdrawn', method: 'email_link', givenBy: 'parent', evidence: { workflowId: workflow.id } });
-    }
+    await this.consent.recordAll(em, { subjectId: childId }, granted.map((s) => ({ purpose: s.purpose.key, decision: 'withdrawn' as const, method: 'email_link' as const, givenBy: 'parent' as const, evidence: { workflowId: workflow.id } })));
   };
 
   /**
@@ -418,10 +409,11 @@ export class ParentalConsentService {
   private readonly recordTeenConsentEffect: EffectHandler = async (em, params, { workflow, by }) => {
     const p = params as unknown as RecordTeenConsentParams;
     const evidence = { workflowId: workflow.id, via: TEEN_HANDOVER_LINK };
-    const record = (purpose: string, decision: 'granted' | 'withdrawn') =>
-      this.consent.record(em, { subjectId: p.childId }, { purpose, decision, method: 'email_link', givenBy: 'self', givenBySubjectId: p.childId, evidence });
-    for (const purpose of ['child.collection', ...p.granted.map((k) => `child.feature.${k}`)]) await record(purpose, 'granted');
-    for (const key of p.withdrawn) await record(`child.feature.${key}`, 'withdrawn');
+    const record = (purpose: string, decision: 'granted' | 'withdrawn') => ({ purpose, decision, method: 'email_link' as const, givenBy: 'self' as const, givenBySubjectId: p.childId, evidence });
+    await this.consent.recordAll(em, { subjectId: p.childId }, [
+      ...['child.collection', ...p.granted.map((k) => `child.feature.${k}`)].map((purpose) => record(purpose, 'granted')),
+      ...p.withdrawn.map((key) => record(`child.feature.${key}`, 'withdrawn')),
+    ]);
     await this.audit.append(em, { actorId: p.childId, actorRole: Role.SUBJECT, ip: by.ip ?? null, requestId: by.requestId ?? null, action: 'child.teen_confirm', subjectId: p.childId, categories: ['preference'], details: { granted: p.granted, withdrawn: p.withdrawn } });
   };
 
