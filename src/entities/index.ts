@@ -26,7 +26,7 @@ export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
 export { GuardianLink };
 export { ServiceKey };
-export type { GuardianLinkStatus } from './guardian-link.entity';
+export type { ChildErasureReason, GuardianLinkStatus } from './guardian-link.entity';
 export { ParentalEvidence, ParentalEvidencePart };
 export type { ParentalEvidenceMethod } from './parental-evidence.entity';
 

@@ -37,6 +37,7 @@ import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
 import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 import { ErasureService } from './erasure/erasure.service';
+import { ChildErasureService } from './children/child-erasure.service';
 import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
 import { ParentalEvidenceService } from './children/parental-evidence.service';
@@ -99,6 +100,9 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  const legalHolds = new LegalHoldService(deps.db, deps.clock, audit, policy);
+  // Every erasure of a child's data (parental-consent effects, a released legal hold).
+  const childErasure = new ChildErasureService({ clock, policy, audit, consent, personalData, recipientNotices, outbox, legalHolds }).install();
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -107,7 +111,8 @@ export function createServices(deps: ServiceDeps) {
     privacyRequests,
     policy,
     audit,
-    legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
+    legalHolds,
+    childErasure,
     recipients,
     recipientNotices,
     policyVersions,
@@ -131,7 +136,7 @@ export function createServices(deps: ServiceDeps) {
     personalData,
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges, childErasure).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
   };
 }

@@ -143,8 +143,23 @@ describe('parental consent', () => {
     expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
   });
 
-  /** Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. */
+  /**
+   * Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. A
+   * deletion the parent asked for (or the end of the retention they were told of) leaves one row with
+   * the address: the confirmation mail, which forgets it once sent.
+   */
   async function expectErased(childId: string, parentEmail: string, operation = /^parental-consent\.(declined|expired)$/) {
+    const mailed = /parent_request|retention_ended/.test(operation.source);
+    const queued = await m().findBy(OutboxMessage, { recipient: parentEmail });
+    expect(queued.map((r) => [r.template, r.subjectId, r.status])).toEqual(mailed ? [['parental-data-deleted', null, 'queued']] : []);
+    await env.workers.sendMail();
+    const confirmations = await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(confirmations).toHaveLength(mailed ? 1 : 0);
+    if (mailed) {
+      expect(confirmations[0].subject).toBe('We deleted your child’s data on m-exe.com');
+      expect(confirmations[0].text).toContain('This is the last mail we send to this address');
+      expect(await m().findOneByOrFail(OutboxMessage, { id: confirmations[0].outboxId })).toMatchObject({ status: 'sent', recipient: '[erased]', params: '{}' });
+    }
     const child = await m().findOneByOrFail(Subject, { id: childId });
     expect(child).toMatchObject({ status: 'erased', displayName: '' });
     expect(await m().countBy(GuardianLink, { childId })).toBe(0);

@@ -12,6 +12,12 @@ export class LegalHold {
   @Field() placedAt!: Date;
   @Field(() => ID, { nullable: true }) releasedBy?: string | null;
   @Field(() => Date, { nullable: true }) releasedAt?: Date | null;
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Listed holds only (null on place/release results): what the subject’s holds in force keep from running, e.g. `child_erasure:parent_request` (a child’s erasure the parent asked for) or `guardian_erasure` (a parent’s passwordless dashboard account whose last child was erased). It runs when the subject’s last hold is released.',
+  })
+  waiting?: string[] | null;
 }
 
 @InputType()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
 import { LegalHold } from '../../entities';
@@ -9,13 +9,30 @@ import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { PolicyService } from '../policy.service';
 
+/**
+ * Work that a legal hold keeps from running, registered by the feature that owns it (e.g. a child's
+ * erasure that came due under a hold): staff see what waits, and it runs in the release's
+ * transaction once no hold is left on the subject.
+ */
+export interface HeldWork {
+  /** What waits for the subject's holds, as stable codes for staff (e.g. `child_erasure:parent_request`). */
+  waiting(em: EntityManager, subjectId: string): Promise<string[]>;
+  /** Called when the subject's last hold was released, in that transaction. */
+  released(em: EntityManager, subjectId: string, ctx: CallContext): Promise<void>;
+}
+
+/** A hold with what it keeps waiting (for staff). */
+export type HoldView = LegalHold & { waiting: string[] };
 
 /**
  * Legal holds: staff keep a subject's data from erasure and retention purges for a reason the
  * policy names (legal obligation, dispute resolution, security investigation), and release it
- * when the reason ends. Both are audited against the subject.
+ * when the reason ends. Both are audited against the subject. What a hold kept from running (a
+ * child's erasure, registered as HeldWork) runs when the subject's last hold is released.
  */
 export class LegalHoldService {
+  private readonly held: HeldWork[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -67,16 +84,33 @@ export class LegalHoldService {
         operation: 'releaseLegalHold',
         details: { holdId, reason: hold.reason },
       });
+      if (!(await this.inForce(em, hold.subjectId)).length) for (const work of this.held) await work.released(em, hold.subjectId, ctx);
       return Object.assign(hold, { releasedAt: now, releasedBy: ctx.actor!.subjectId });
     });
   }
 
-  /** The holds in force on a subject (erasure and purges keep the data while any exists). */
-  active(subjectId: string): Promise<LegalHold[]> {
-    return this.db.manager.getRepository(LegalHold).find({ where: { subjectId, releasedAt: IsNull() }, order: { placedAt: 'ASC' } });
+  /** Registers work that holds keep waiting (see HeldWork). */
+  registerHeldWork(work: HeldWork): void {
+    this.held.push(work);
   }
 
-  all(subjectId: string): Promise<LegalHold[]> {
-    return this.db.manager.getRepository(LegalHold).find({ where: { subjectId }, order: { placedAt: 'ASC' } });
+  /** The holds in force on a subject, inside a transaction (erasure and purges keep the data while any exists). */
+  inForce(em: EntityManager, subjectId: string): Promise<LegalHold[]> {
+    return em.getRepository(LegalHold).find({ where: { subjectId, releasedAt: IsNull() }, order: { placedAt: 'ASC' } });
+  }
+
+  /** The holds in force on a subject, each with what waits for them. */
+  async active(subjectId: string): Promise<HoldView[]> {
+    return this.withWaiting(subjectId, await this.inForce(this.db.manager, subjectId));
+  }
+
+  async all(subjectId: string): Promise<HoldView[]> {
+    return this.withWaiting(subjectId, await this.db.manager.getRepository(LegalHold).find({ where: { subjectId }, order: { placedAt: 'ASC' } }));
+  }
+
+  private async withWaiting(subjectId: string, holds: LegalHold[]): Promise<HoldView[]> {
+    const waiting: string[] = [];
+    if (holds.some((h) => !h.releasedAt)) for (const work of this.held) waiting.push(...(await work.waiting(this.db.manager, subjectId)));
+    return holds.map((h) => Object.assign(h, { waiting: h.releasedAt ? [] : waiting }));
   }
 }
