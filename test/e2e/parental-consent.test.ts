@@ -1,6 +1,9 @@
 import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
+import { isDomainError } from '../../src/errors';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename ... on AgeGateDecision { outcome } } }`;
@@ -18,10 +21,25 @@ const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(in
 describe('parental consent', () => {
   let env: TestEnv;
   let n = 0;
+  let receiver: WebhookReceiver;
+  let secret: string;
   beforeAll(async () => {
     env = await createTestEnv(); // clock: 2026-03-02
+    receiver = await startWebhookReceiver();
+    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure'] });
+    if (isDomainError(registered)) throw new Error(registered.message);
+    secret = registered.secret;
   });
-  afterAll(() => env?.stop());
+  afterAll(async () => {
+    await env?.stop();
+    await receiver?.close();
+  });
+  /** The signed erasure notices delivered so far about a subject. */
+  const erasureNotices = (subjectId: string) =>
+    receiver.received
+      .filter((hook) => verifyWebhook(secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000)))
+      .map((hook) => JSON.parse(hook.body) as { type: string; subjectId: string; data: { reason: string } })
+      .filter((body) => body.type === 'erasure' && body.subjectId === subjectId);
 
   const m = () => env.app.dataSource.manager;
   const childDob = { day: 5, month: 6, year: 2016 };
@@ -153,7 +171,11 @@ describe('parental consent', () => {
     const queued = await m().findBy(OutboxMessage, { recipient: parentEmail });
     expect(queued.map((r) => [r.template, r.subjectId, r.status])).toEqual(mailed ? [['parental-data-deleted', null, 'queued']] : []);
     await env.workers.sendMail();
-    const confirmations = await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' });
+    // Every path tells the recipients subscribed to erasure, once, signed.
+    const notices = erasureNotices(childId);
+    expect(notices).toHaveLength(1);
+    expect(`parental-consent.${notices[0].data.reason}`).toMatch(operation);
+    const confirmations = (await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).filter((mail) => mail.subject.startsWith('We deleted'));
     expect(confirmations).toHaveLength(mailed ? 1 : 0);
     if (mailed) {
       expect(confirmations[0].subject).toBe('We deleted your child’s data on m-exe.com');
@@ -203,6 +225,61 @@ describe('parental consent', () => {
     await env.workers.fireTimers();
     await expectErased(childId, parentEmail);
     expect((await fetch(local(env.mail.linkIn(reminder)))).status).toBe(404);
+  });
+
+  const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
+  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id } } }`;
+  async function placeHold(staffToken: string, subjectId: string) {
+    const hold = (await env.gql(PLACE_HOLD, { input: { subjectId, reason: 'legal_obligation', note: 'Regulator inquiry 2026-17' } }, { token: staffToken })).data.placeLegalHold;
+    expect(hold.__typename).toBe('LegalHold');
+    return hold.id as string;
+  }
+
+  it('a legal hold on the child keeps everything when the parent declines: no erasure, no notice; releasing the hold erases it', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail, link } = await registerChild();
+    const holdId = await placeHold(staff.token, childId);
+    expect((await submit(link, [['decision', 'decline']])).status).toBe(200);
+    expect((await workflowOf(childId)).stateValue).toBe('deleted');
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(1);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'erasure_held', heldErasure: 'declined', parentEmail });
+    expect(JSON.parse((await m().findOneByOrFail(AuditEvent, { action: 'child.erasure_held', subjectId: childId })).details)).toEqual({ reason: 'declined', holds: ['legal_obligation'] });
+    await env.workers.sendMail();
+    expect(erasureNotices(childId)).toHaveLength(0);
+    // A decline is not mailed about (the parent said no; the address may not even be theirs).
+    expect(await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).toHaveLength(0);
+    const ALLOWED = 'query($s: ID!) { processingAllowed(subjectId: $s, purpose: "account") { ... on ProcessingDecision { allowed reason } } }';
+    expect((await env.gql(ALLOWED, { s: childId }, { token: staff.token })).data.processingAllowed).toEqual({ allowed: false, reason: 'PENDING_PARENTAL_CONSENT' });
+
+    expect((await env.gql(RELEASE_HOLD, { id: holdId }, { token: staff.token })).data.releaseLegalHold.__typename).toBe('LegalHold');
+    await expectErased(childId, parentEmail);
+  });
+
+  it('the end of the retention under a legal hold: the parent is told the data is kept and why; when the hold is released it is erased and confirmed', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail, link } = await registerChild();
+    await consentAndActivate(link, []);
+    expect((await submit(local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' }))), [])).status).toBe(200);
+    const holdId = await placeHold(staff.token, childId);
+    env.clock.advance('30d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'erasure_held', heldErasure: 'retention_ended' });
+    expect(erasureNotices(childId)).toHaveLength(0);
+    const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(told.subject).toBe('Your child’s data on m-exe.com is kept for now');
+    expect(told.text).toContain('The date on which we were to delete everything we hold about');
+    expect(told.text).toContain('Kept: Legal obligation');
+    expect(told.text).not.toContain('Regulator inquiry');
+
+    // 30 days on, the first staff session has ended: another staff member releases the hold.
+    const later = await createStaff(env, await createAdmin(env));
+    expect((await env.gql(RELEASE_HOLD, { id: holdId }, { token: later.token })).data.releaseLegalHold.__typename).toBe('LegalHold');
+    await expectErased(childId, parentEmail, /^parental-consent\.retention_ended$/);
+    const [done] = (await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).filter((mail) => mail.outboxId !== told.outboxId);
+    expect(done.text).toContain('The legal hold that kept it has ended');
   });
 
   it('disclosing features are never granted by email plus: staff verify and approve with a note', async () => {
