@@ -73,13 +73,13 @@ export function createServices(deps: ServiceDeps) {
   const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   const links = new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows);
-  const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions);
+  const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
+  const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions, recipientNotices);
   // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
   registry.registerEffect('changeEmail', (em, params, ctx) =>
     subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
   );
   const privacyRequests = new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar);
-  const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
   const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit, recipientNotices);
   const ageGate = new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW);
   const personalData = new PersonalDataService(deps.dataSource, clock, policy, audit);
