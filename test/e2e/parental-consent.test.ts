@@ -26,7 +26,7 @@ describe('parental consent', () => {
   beforeAll(async () => {
     env = await createTestEnv(); // clock: 2026-03-02
     receiver = await startWebhookReceiver();
-    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure'] });
+    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure', 'consent_withdrawn'] });
     if (isDomainError(registered)) throw new Error(registered.message);
     secret = registered.secret;
   });
@@ -527,6 +527,10 @@ describe('parental consent', () => {
     expect(own.every((r) => r.evidence.via === 'teen-handover')).toBe(true);
     expect(await m().countBy(ConsentRecord, { subjectId: childId, givenBy: 'self', givenBySubjectId: childId })).toBe(4);
     expect(await m().countBy(AuditEvent, { action: 'child.teen_confirm', subjectId: childId })).toBe(1);
+    // The teen's own withdrawal reaches the recipients subscribed to consent_withdrawn.
+    await env.workers.sendMail();
+    const withdrawn = receiver.received.map((hook) => JSON.parse(hook.body)).filter((b) => b.type === 'consent_withdrawn' && b.subjectId === childId);
+    expect(withdrawn).toEqual([expect.objectContaining({ data: { purposes: ['child.feature.personalized_content'], givenBy: 'self', method: 'email_link' } })]);
     expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toMatchObject({ awaitingTeenConfirmation: false, teenConfirmationDueAt: null });
     expect((await submit(handover, [['decision', 'confirm']])).status).toBe(410);
   });
