@@ -1,10 +1,8 @@
 import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Session, Subject } from '../../src/entities';
 import { register } from '../helpers/identity';
-import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename } }`;
@@ -33,14 +31,10 @@ const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, 
 describe('guardian dashboard (GraphQL)', () => {
   let env: TestEnv;
   let n = 0;
-  let receiver: WebhookReceiver;
-  let secret: string;
+  let receiver: RegisteredReceiver;
   beforeAll(async () => {
     env = await createTestEnv();
-    receiver = await startWebhookReceiver();
-    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure', 'consent_withdrawn'] });
-    if (isDomainError(registered)) throw new Error(registered.message);
-    secret = registered.secret;
+    receiver = await startRegisteredReceiver(env, ['erasure', 'consent_withdrawn']);
   });
   afterAll(async () => {
     await env?.stop();
@@ -52,10 +46,7 @@ describe('guardian dashboard (GraphQL)', () => {
     receiver.received.length = 0;
     return async () => {
       await env.workers.sendMail();
-      return receiver.received.map((hook) => {
-        expect(verifyWebhook(secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000))).toBe(true);
-        return JSON.parse(hook.body) as { type: string; subjectId: string; data: Record<string, unknown> };
-      });
+      return receiver.notices();
     };
   }
   const m = () => env.app.dataSource.manager;

@@ -1,9 +1,7 @@
 import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
-import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename ... on AgeGateDecision { outcome } } }`;
@@ -21,25 +19,17 @@ const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(in
 describe('parental consent', () => {
   let env: TestEnv;
   let n = 0;
-  let receiver: WebhookReceiver;
-  let secret: string;
+  let receiver: RegisteredReceiver;
   beforeAll(async () => {
     env = await createTestEnv(); // clock: 2026-03-02
-    receiver = await startWebhookReceiver();
-    const registered = await env.app.services.recipients.register({ name: 'Kids app backend', description: 'Runs the child accounts’ features', webhookUrl: receiver.url, events: ['erasure', 'consent_withdrawn'] });
-    if (isDomainError(registered)) throw new Error(registered.message);
-    secret = registered.secret;
+    receiver = await startRegisteredReceiver(env, ['erasure', 'consent_withdrawn']);
   });
   afterAll(async () => {
     await env?.stop();
     await receiver?.close();
   });
   /** The signed erasure notices delivered so far about a subject. */
-  const erasureNotices = (subjectId: string) =>
-    receiver.received
-      .filter((hook) => verifyWebhook(secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000)))
-      .map((hook) => JSON.parse(hook.body) as { type: string; subjectId: string; data: { reason: string } })
-      .filter((body) => body.type === 'erasure' && body.subjectId === subjectId);
+  const erasureNotices = (subjectId: string) => receiver.notices().filter((body) => body.type === 'erasure' && body.subjectId === subjectId);
 
   const m = () => env.app.dataSource.manager;
   const childDob = { day: 5, month: 6, year: 2016 };
@@ -529,7 +519,7 @@ describe('parental consent', () => {
     expect(await m().countBy(AuditEvent, { action: 'child.teen_confirm', subjectId: childId })).toBe(1);
     // The teen's own withdrawal reaches the recipients subscribed to consent_withdrawn.
     await env.workers.sendMail();
-    const withdrawn = receiver.received.map((hook) => JSON.parse(hook.body)).filter((b) => b.type === 'consent_withdrawn' && b.subjectId === childId);
+    const withdrawn = receiver.notices().filter((b) => b.type === 'consent_withdrawn' && b.subjectId === childId);
     expect(withdrawn).toEqual([expect.objectContaining({ data: { purposes: ['child.feature.personalized_content'], givenBy: 'self', method: 'email_link' } })]);
     expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toMatchObject({ awaitingTeenConfirmation: false, teenConfirmationDueAt: null });
     expect((await submit(handover, [['decision', 'confirm']])).status).toBe(410);
