@@ -28,7 +28,7 @@ export { SubjectAge };
 export { GuardianLink };
 export { ServiceKey };
 export { DeviceOptOut };
-export type { GuardianLinkStatus } from './guardian-link.entity';
+export type { ChildErasureReason, GuardianLinkStatus } from './guardian-link.entity';
 export { ParentalEvidence, ParentalEvidencePart };
 export type { ParentalEvidenceMethod } from './parental-evidence.entity';
 

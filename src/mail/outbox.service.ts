@@ -23,7 +23,10 @@ export interface EnqueueEmailInput {
   params: Record<string, unknown>;
   workflowId?: string | null;
   subjectId?: string | null;
-  /** Blank the address once the mail is sent (the last mail to a person being erased). */
+  /**
+   * The last mail to a person being erased: once it is sent, or given up as dead, the row forgets
+   * the address (recipient "[erased]") and its parameters; a dead one can then not be retried.
+   */
   forgetRecipientWhenSent?: boolean;
 }
 
@@ -56,8 +59,16 @@ export function retryDelay(attempts: number, baseMs: number, maxMs: number, rand
 
 /** Keys of params that carry a secret (link tokens): removed once the message is sent. */
 const SECRET_PARAMS = ['link'];
-/** Marks a mail whose recipient address is blanked once it is sent. */
+/** Marks a mail whose recipient address (and parameters) are blanked once it is sent or dead. */
 const FORGET_RECIPIENT = '_forgetRecipientWhenSent';
+export const FORGOTTEN_RECIPIENT = '[erased]';
+
+const forgets = (row: Pick<OutboxMessage, 'params'>) => (JSON.parse(row.params) as Record<string, unknown>)[FORGET_RECIPIENT] === true;
+
+/** What a mail marked FORGET_RECIPIENT keeps once it is done with (sent or dead): no address, no parameters, an error without the address. */
+function forgotten(row: Pick<OutboxMessage, 'recipient'>, lastError: string | null): Pick<OutboxMessage, 'recipient' | 'params' | 'lastError'> {
+  return { recipient: FORGOTTEN_RECIPIENT, params: '{}', lastError: lastError === null ? null : lastError.split(row.recipient).join(FORGOTTEN_RECIPIENT) };
+}
 
 /**
  * The outbox: rows written in the transaction of the change that caused them, claimed and sent by
@@ -148,7 +159,7 @@ export class OutboxService {
       for (const row of rows) {
         if (row.attempts >= this.config.OUTBOX_MAX_ATTEMPTS) {
           const lastError = row.status === 'sending' ? `${row.lastError ?? ''}\nthe last attempt ended without a result (process stopped while sending)`.trim() : row.lastError;
-          await em.update(OutboxMessage, { id: row.id }, { status: 'dead', lastError, updatedAt: now });
+          await em.update(OutboxMessage, { id: row.id }, { status: 'dead', lastError, updatedAt: now, ...(forgets(row) ? forgotten(row, lastError) : {}) });
           continue;
         }
         claimed.push(row);
@@ -219,7 +230,7 @@ export class OutboxService {
       }
       for (const key of secrets) params[key] = '[sent]';
       delete params[FORGET_RECIPIENT];
-      await em.update(OutboxMessage, { id: row.id }, { ...sent, params: JSON.stringify(params), ...(forget ? { recipient: '[erased]' } : {}) });
+      await em.update(OutboxMessage, { id: row.id }, { ...sent, params: JSON.stringify(params), ...(forget ? forgotten(row, row.lastError) : {}) });
     }
     if (plain.length) await em.update(OutboxMessage, { id: In(plain) }, sent);
     for (const row of held) for (const hook of this.sentHooks) await hook(em, row);
@@ -240,8 +251,9 @@ export class OutboxService {
     const dead = row.attempts >= this.config.OUTBOX_MAX_ATTEMPTS;
     const status: OutboxStatus = dead ? 'dead' : 'queued';
     const nextAttemptAt = dead ? now : new Date(now.getTime() + retryDelay(row.attempts, this.config.OUTBOX_RETRY_BASE, this.config.OUTBOX_RETRY_MAX));
+    const lastError = error.message.slice(0, 2000);
     await this.db.transaction((em) =>
-      em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status, nextAttemptAt, lastError: error.message.slice(0, 2000), updatedAt: now }),
+      em.update(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts }, { status, nextAttemptAt, lastError, updatedAt: now, ...(dead && forgets(row) ? forgotten(row, lastError) : {}) }),
     );
     return status;
   }
@@ -271,6 +283,9 @@ export class OutboxService {
       if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No outbox message with this id exists.');
       if (row.status !== 'dead' && row.status !== 'queued') {
         return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR, `The message is ${row.status}: only dead or queued messages can be retried.`);
+      }
+      if (row.recipient === FORGOTTEN_RECIPIENT) {
+        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR, 'The message was the last one to an erased address, and the address is forgotten: it cannot be sent again.');
       }
       const now = this.clock.now();
       const update = { status: 'queued' as const, attempts: 0, nextAttemptAt: now, updatedAt: now };

@@ -15,6 +15,7 @@ import {
   parentalVerificationReminderTemplate,
   parentalVerificationRequestTemplate,
   parentalConsentRevokedTemplate,
+  parentalDataDeletedTemplate,
 } from './parental-consent/parental-consent.templates';
 
 /**
@@ -46,6 +47,8 @@ export const WORKFLOWS: WorkflowDefinition[] = [
       parentalVerificationReminderTemplate,
       parentalVerificationExpiredTemplate,
       parentalConsentRevokedTemplate,
+      // Sent by the eraseChild effect (ChildErasureService), not by a machine action: both versions use it.
+      parentalDataDeletedTemplate,
     ],
     links: PARENTAL_CONSENT_LINKS,
   },

@@ -1,7 +1,7 @@
 import type { FindOptionsWhere } from 'typeorm';
 import { ConsentRecord, DeviceOptOut, PrivacyRequest, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { counts, register, uniqueEmail, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';

@@ -1,7 +1,7 @@
 import { IsNull } from 'typeorm';
 import { OutboxMessage, PrivacyRequest, Profile, Session, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { testDialect } from '../helpers/database';
 import { counts, enableMfa, register, totpCode, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';

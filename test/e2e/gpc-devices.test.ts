@@ -4,7 +4,7 @@ import { isDomainError } from '../../src/errors';
 import { createLogger } from '../../src/logger';
 import { OptOutService } from '../../src/services/opt-out/opt-out.service';
 import { DeviceOptOutService } from '../../src/services/opt-out/device-opt-out.service';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { counts, register } from '../helpers/identity';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';

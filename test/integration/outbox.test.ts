@@ -117,6 +117,27 @@ describe('mail over SMTP', () => {
     expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND_ERROR' });
   });
 
+  it('forgets the address and parameters of a last mail to an erased person once it is dead too; staff cannot retry it', async () => {
+    await sink.stop();
+    const row = await env.app.db.transaction((em) =>
+      env.app.services.outbox.enqueueEmail(em, { to: 'gone@example.test', template: 'test-confirm', locale: 'en', params: { childUsername: 'kid_gone' }, subjectId: null, forgetRecipientWhenSent: true }),
+    );
+    for (let i = 0; i < 3; i++) {
+      await env.workers.sendMail();
+      env.clock.advance('10m');
+    }
+    // Still retrying: the address is needed for the next attempt.
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: row.id })).toMatchObject({ status: 'queued', recipient: 'gone@example.test' });
+    await env.workers.sendMail();
+    const dead = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: row.id });
+    expect(dead).toMatchObject({ status: 'dead', attempts: 4, recipient: '[erased]', params: '{}' });
+    expect(dead.lastError).toBeTruthy();
+    expect(JSON.stringify(dead)).not.toMatch(/gone@example\.test|kid_gone/);
+    await sink.start();
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR', message: expect.stringContaining('forgotten') });
+    expect(await env.workers.sendMail()).toBe(0);
+  });
+
   it('re-sends a message whose sender died mid-send, with the same Message-ID, once its lease ran out', async () => {
     await startFlow(env, 'lease@example.test');
     const claimed = await env.app.services.outbox.claim(10); // a process claims it … and dies

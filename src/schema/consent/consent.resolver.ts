@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { isDomainError } from '../../errors';
-import type { PurposeState } from '../../services/consent.service';
+import type { PurposeState } from '../../services/consent/consent.service';
 import { ErrorResult, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { Me } from '../identity/account.types';

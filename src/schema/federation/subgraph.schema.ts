@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { isDomainError } from '../../errors';
-import type { PurposeState } from '../../services/consent.service';
+import type { PurposeState } from '../../services/consent/consent.service';
 import type { PrivacySubject } from '../../services/federation/privacy-view.service';
 import { ProcessingReason } from '../../services/processing/processing-decision';
 import type { ProcessingAnswer } from '../../services/processing/processing.service';

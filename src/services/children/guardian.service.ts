@@ -10,11 +10,12 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionLinkService } from '../action-link/action-link.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { newSubjectRow } from '../identity/subject.service';
-import { rolesOf, type IssuedSession, type SessionService } from '../identity/session.service';
+import type { IssuedSession, SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
+import { setGuardianRole } from './child-erasure.service';
 import { PARENT_DASHBOARD_STATUSES } from './parental-consent.service';
 
 export interface GuardianChild {
@@ -156,13 +157,8 @@ export class GuardianService {
     return [{ parentSubjectId: subjectId }, { guardianAccountId: subjectId }];
   }
 
-  /** Adds or removes `guardian` in the account's roles column (SessionService reads it on every request). */
-  private async setGuardianRole(em: EntityManager, accountId: string, granted: boolean): Promise<void> {
-    const account = await em.findOneByOrFail(Subject, { id: accountId });
-    const roles = new Set(rolesOf(account));
-    if (granted) roles.add(Role.GUARDIAN);
-    else roles.delete(Role.GUARDIAN);
-    await em.update(Subject, { id: accountId }, { roles: Object.values(Role).filter((r) => roles.has(r)).join(','), updatedAt: this.clock.now() });
+  private setGuardianRole(em: EntityManager, accountId: string, granted: boolean): Promise<void> {
+    return setGuardianRole(em, accountId, granted, this.clock.now());
   }
 
   /** One audit event on the account (its roles changed) and one on each child (who controls it changed). */
@@ -170,18 +166,6 @@ export class GuardianService {
     const operation = action === 'guardian.account_link' ? 'linkGuardianAccount' : 'unlinkGuardianAccount';
     await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: accountId, categories: ['account'], fields: ['roles'], operation, details: { children: links.length } });
     for (const link of links) await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: link.childId, categories: ['account'], operation });
-  }
-
-  /**
-   * After a child's deletion: the passwordless parent subject exists only for its children and goes
-   * with the last one (its address, COPPA §312.5(c)(1)); a linked own account is the parent's and
-   * stays, losing the guardian role with its last child.
-   */
-  private async afterChildDeleted(em: EntityManager, link: GuardianLink): Promise<void> {
-    const parentId = link.parentSubjectId;
-    if (parentId && !(await em.existsBy(GuardianLink, { parentSubjectId: parentId }))) await this.personalData.erase(em, parentId, 'guardian.last_child_deleted');
-    const accountId = link.guardianAccountId;
-    if (accountId && !(await em.existsBy(GuardianLink, { guardianAccountId: accountId }))) await this.setGuardianRole(em, accountId, false);
   }
 
   /** The signed-in parent's children with their permissions, consents and actual data; each child's review is audited as a read. */
@@ -259,10 +243,16 @@ export class GuardianService {
     return (await this.decide(ctx, childId, 'guardian.child.revoke', {}, () => ({ action: 'revoke' }))) as GuardianChild | DomainError;
   }
 
-  /** Erases the child's data and the parent's address through the registry (the page's delete); with the parent's last child, the parent subject too. */
-  async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string } | DomainError> {
+  /**
+   * Erases the child's data and the parent's address through the registry (the page's delete); with
+   * the parent's last child, the passwordless parent subject and its sessions too, and the parent is
+   * mailed a confirmation (ChildErasureService). A legal hold on the child keeps it all for now:
+   * `keptForLegalHold`, and the erasure runs when the hold is released.
+   */
+  async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string; keptForLegalHold: boolean } | DomainError> {
     const result = await this.decide(ctx, childId, 'guardian.child.delete', {}, () => ({ action: 'delete' }), false);
-    return isDomainError(result) ? result : { childId };
+    if (isDomainError(result)) return result;
+    return { childId, keptForLegalHold: result === 'held' };
   }
 
   private async decide(
@@ -272,7 +262,7 @@ export class GuardianService {
     details: Record<string, unknown>,
     event: (context: ParentalConsentContext) => Omit<ParentDecideEvent, 'type'> | DomainError,
     viewAfter = true,
-  ): Promise<GuardianChild | DomainError | null> {
+  ): Promise<GuardianChild | DomainError | 'erased' | 'held'> {
     const actor = ctx.actor as Actor;
     try {
       return await this.db.transaction(async (em) => {
@@ -289,10 +279,8 @@ export class GuardianService {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
         const delivered = await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.decide', ...decided }, { actorId: actor.subjectId, actorRole: Role.GUARDIAN, operation: action, requestId: ctx.requestId, ip: ctx.ip });
         if (isDomainError(delivered)) throw new Refused(delivered);
-        if (!viewAfter) {
-          await this.afterChildDeleted(em, link);
-          return null;
-        }
+        // A deletion: the effect erased the child (and the link), or a legal hold keeps it all (erasure_held).
+        if (!viewAfter) return (await em.existsBy(GuardianLink, { childId, status: 'erasure_held' })) ? 'held' : 'erased';
         const after = await em.findOneByOrFail(GuardianLink, { id: link.id });
         return this.view(em, ctx, after);
       });

@@ -6,7 +6,7 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { In, IsNull, Not } from 'typeorm';
-import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
+import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type ChildErasureReason, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -27,13 +27,14 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ipGroup } from '../../util/ip-group';
+import type { ChildErasureService } from './child-erasure.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
@@ -107,6 +108,7 @@ export class ParentalConsentService {
     private readonly runtime: WorkflowRuntime,
     private readonly rateLimits: RateLimitService,
     private readonly subjectAges: SubjectAgeService,
+    private readonly childErasure: ChildErasureService,
   ) {}
 
   /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
@@ -181,6 +183,7 @@ export class ParentalConsentService {
           jurisdiction: decision.jurisdiction,
           workflowId,
           consentedAt: null,
+          heldErasure: null,
           createdAt: now,
           updatedAt: now,
         });
@@ -343,15 +346,8 @@ export class ParentalConsentService {
 
   private readonly recordConsentEffect: EffectHandler = async (em, params, { workflow }) => {
     const p = params as unknown as RecordParentalConsentParams;
-    for (const purpose of p.purposes) {
-      await this.consent.record(em, { subjectId: p.childId }, {
-        purpose,
-        decision: p.decision,
-        method: p.method,
-        givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
-      });
-    }
+    const evidence = { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) };
+    await this.consent.recordAll(em, { subjectId: p.childId }, p.purposes.map((purpose) => ({ purpose, decision: p.decision, method: p.method, givenBy: 'parent' as const, evidence })));
   };
 
   private readonly setGuardianStatusEffect: EffectHandler = async (em, params, { now }) => {
@@ -379,20 +375,19 @@ export class ParentalConsentService {
     return sibling?.guardianAccountId ? { guardianAccountId: sibling.guardianAccountId } : {};
   }
 
-  /** Decline or no answer in time: the parent's email and everything about the child go (the audit keeps a pseudonymous record). */
-  private readonly eraseChildEffect: EffectHandler = async (em, params) => {
-    await this.personalData.erase(em, String(params.childId), `parental-consent.${String(params.reason)}`);
+  /**
+   * Decline, no answer in time, the parent's deletion, or the end of the retention after a
+   * revocation: the parent's email and everything about the child go (the audit keeps a pseudonymous
+   * record), unless a legal hold keeps it for now (ChildErasureService: holds, webhooks, the parent's
+   * dashboard subject, the confirmation mail).
+   */
+  private readonly eraseChildEffect: EffectHandler = async (em, params, { by }) => {
+    await this.childErasure.erase(em, String(params.childId), params.reason as ChildErasureReason, { operation: by.operation ?? 'parental-consent' });
   };
 
   /** Consent revoked: the account is restricted and every child purpose is withdrawn. */
-  private readonly restrictChildEffect: EffectHandler = async (em, params, { workflow, now }) => {
-    const childId = String(params.childId);
-    await em.update(Subject, { id: childId }, { status: 'restricted', updatedAt: now });
-    await em.update(GuardianLink, { childId }, { status: 'revoked', updatedAt: now });
-    const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
-    for (const s of granted) {
-      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'withdrawn', method: 'email_link', givenBy: 'parent', evidence: { workflowId: workflow.id } });
-    }
+  private readonly restrictChildEffect: EffectHandler = async (em, params, { workflow }) => {
+    await this.childErasure.restrict(em, String(params.childId), workflow.id);
   };
 
   /**
@@ -419,10 +414,11 @@ export class ParentalConsentService {
   private readonly recordTeenConsentEffect: EffectHandler = async (em, params, { workflow, by }) => {
     const p = params as unknown as RecordTeenConsentParams;
     const evidence = { workflowId: workflow.id, via: TEEN_HANDOVER_LINK };
-    const record = (purpose: string, decision: 'granted' | 'withdrawn') =>
-      this.consent.record(em, { subjectId: p.childId }, { purpose, decision, method: 'email_link', givenBy: 'self', givenBySubjectId: p.childId, evidence });
-    for (const purpose of ['child.collection', ...p.granted.map((k) => `child.feature.${k}`)]) await record(purpose, 'granted');
-    for (const key of p.withdrawn) await record(`child.feature.${key}`, 'withdrawn');
+    const record = (purpose: string, decision: 'granted' | 'withdrawn') => ({ purpose, decision, method: 'email_link' as const, givenBy: 'self' as const, givenBySubjectId: p.childId, evidence });
+    await this.consent.recordAll(em, { subjectId: p.childId }, [
+      ...['child.collection', ...p.granted.map((k) => `child.feature.${k}`)].map((purpose) => record(purpose, 'granted')),
+      ...p.withdrawn.map((key) => record(`child.feature.${key}`, 'withdrawn')),
+    ]);
     await this.audit.append(em, { actorId: p.childId, actorRole: Role.SUBJECT, ip: by.ip ?? null, requestId: by.requestId ?? null, action: 'child.teen_confirm', subjectId: p.childId, categories: ['preference'], details: { granted: p.granted, withdrawn: p.withdrawn } });
   };
 
@@ -570,7 +566,7 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     incomplete: 'Please choose one of the buttons. Nothing was changed.',
     donePermissions: 'Your choice of features is saved.',
     doneRevoke: 'Your consent is withdrawn. The account is restricted and collects nothing more.',
-    doneDelete: 'We have deleted your child’s data and your email address.',
+    doneDelete: 'We have deleted your child’s data and your email address, unless the law makes us keep them for now: the confirmation we emailed you says which.',
     revokedNote: 'You revoked your consent: the account is restricted and collects nothing. You can have everything deleted now; otherwise we delete it at the date in our email. To consent again, your child needs to register again.',
   },
   de: {
@@ -584,7 +580,7 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     incomplete: 'Bitte wählen Sie eine der Schaltflächen. Es wurde nichts geändert.',
     donePermissions: 'Ihre Auswahl der Funktionen ist gespeichert.',
     doneRevoke: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.',
-    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht.',
+    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht, außer das Gesetz verpflichtet uns, sie vorerst aufzubewahren: Die Bestätigung, die wir Ihnen gesendet haben, sagt es.',
     revokedNote: 'Sie haben Ihre Einwilligung widerrufen: Das Konto ist eingeschränkt und erhebt nichts. Sie können jetzt alles löschen lassen; sonst löschen wir es zu dem Datum in unserer E-Mail. Um erneut einzuwilligen, muss sich Ihr Kind neu registrieren.',
   },
 };

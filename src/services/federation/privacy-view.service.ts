@@ -7,7 +7,7 @@ import { isDomainError, RequestError, type DomainError } from '../../errors';
 import { AGE_OF_MAJORITY } from '../../policy';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
-import type { ConsentService, PurposeState } from '../consent.service';
+import type { ConsentService, PurposeState } from '../consent/consent.service';
 import type { ExternalIdService } from '../external-id/external-id.service';
 import type { OptOutService, SaleShareState } from '../opt-out/opt-out.service';
 import type { SubjectAgeService } from '../opt-out/subject-age.service';

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ipGroup } from '../../util/ip-group';
+import type { RecipientNoticeService } from '../webhooks/recipient-notice.service';
 import type { PasswordHasher } from './password-hasher';
 import { passwordProblems, type PasswordContext } from './password-policy';
 import { normalizeEmail, rolesOf, SessionService, type IssuedSession } from './session.service';
@@ -118,6 +119,8 @@ export class SubjectService {
     private readonly hasher: PasswordHasher,
     private readonly rateLimits: RateLimitService,
     private readonly sessions: SessionService,
+    /** Tells recipients subscribed to `rectification` which fields a person corrected (GDPR Art 16, 19). */
+    private readonly notices?: RecipientNoticeService,
   ) {}
 
   weakPassword(password: string, context: PasswordContext): DomainError | null {
@@ -245,6 +248,7 @@ export class SubjectService {
         if (Object.keys(profileUpdate).length) await em.update(Profile, { subjectId: actor.subjectId }, { ...profileUpdate, updatedAt: now });
         const categories = [...new Set(changed.map((f) => CATEGORY_OF[f] ?? (SUBJECT_COLUMNS.includes(f as keyof ProfileChanges) ? 'account' : 'profile')))];
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.update', subjectId: actor.subjectId, categories, fields: changed, operation: 'updateProfile' });
+        await this.notices?.notify(em, 'rectification', { subjectId: actor.subjectId, data: { fields: changed, categories } });
         return (await this.load(em, actor.subjectId))!;
       });
     } catch (error) {
@@ -266,6 +270,7 @@ export class SubjectService {
     const result = await em.update(Subject, { id: subjectId, status: Not('erased') }, { email, updatedAt: this.clock.now() });
     if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
     await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), actorId: ctx.actor?.subjectId ?? subjectId, action: 'account.email_change', subjectId, categories: ['account'], fields: ['email'], operation: 'changeEmail' });
+    await this.notices?.notify(em, 'rectification', { subjectId, data: { fields: ['email'], categories: ['account'] } });
     return true;
   }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../../logger';
 import { ipGroup } from '../../util/ip-group';
 import { PollingWorker } from '../../workflows/runtime/polling-worker';
 import type { AuditService } from '../audit/audit.service';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { RecipientNoticeService } from '../webhooks/recipient-notice.service';
 

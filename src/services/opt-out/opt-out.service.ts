@@ -10,10 +10,10 @@ import { CCPA_OPT_OUT, type CcpaOptOutInput } from '../../workflows/ccpa-opt-out
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PrivacyRequestService } from '../privacy-request.service';
-import type { RecipientService } from '../recipient.service';
+import type { RecipientService } from '../webhooks/recipient.service';
 import { decideSaleShare } from '../processing/processing-decision';
 import type { SubjectAgeService } from './subject-age.service';
 import type { DeviceOptOutService } from './device-opt-out.service';

@@ -1,12 +1,17 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { Recipient } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import type { SecretBox } from '../util/secret-box';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { Recipient } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import type { SecretBox } from '../../util/secret-box';
 
-export const RECIPIENT_EVENTS = ['erasure', 'opt_out', 'restriction', 'rectification', 'consent_withdrawn'] as const;
+/**
+ * The events a recipient can subscribe to: only what Consentry sends (README "Downstream recipients").
+ * `restriction` (GDPR Art 18/19) joins when restriction requests exist (the rights engine): an event
+ * that is never sent is not offered.
+ */
+export const RECIPIENT_EVENTS = ['erasure', 'opt_out', 'rectification', 'consent_withdrawn'] as const;
 export type RecipientEvent = (typeof RECIPIENT_EVENTS)[number];
 
 /** Signature header of every webhook: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
