@@ -6,3 +6,4 @@ export * from './age';
 export * from './calendar';
 export * from './consent-purposes';
 export * from './processing-purposes';
+export * from './verification';
