@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config';
 import {
+  BusinessCalendar,
+  requestClockSpec,
+  requestDueDate,
   stepsFor,
   VERIFICATION_STEP_CATALOGUE,
   VERIFICATION_STEP_KEYS,
@@ -35,12 +38,15 @@ describe('rights in the m-exe.com policy', () => {
     ]);
   });
 
-  it('gives every right people can ask for an assurance level, verification steps, requesters and channels', () => {
+  it('gives every right people can ask for a deadline, an assurance level, verification steps, requesters and channels', () => {
+    const receivedAt = new Date('2026-03-02T10:00:00Z');
     for (const right of policy.rights.filter((r) => r.requesters.length)) {
       expect([right.key, right.assurance]).toEqual([right.key, expect.stringMatching(/^(none|reasonable|reasonably_high)$/)]);
       expect(right.assuranceBasis).toBeTruthy();
       expect(right.verificationSteps.length).toBeGreaterThan(0);
       expect(right.channels.length).toBeGreaterThan(0);
+      const due = requestDueDate(requestClockSpec({ right, calendar: new BusinessCalendar('us-federal'), inquiryResponse: policy.contact.inquiryResponse }), receivedAt);
+      expect(due.getTime()).toBeGreaterThan(receivedAt.getTime());
     }
     // Non-discrimination is a protection, not a request.
     expect(rights.ccpa_non_discrimination).toMatchObject({ requesters: [], verificationSteps: [] });
