@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config';
 import {
+  assuranceAtLeast,
   BusinessCalendar,
   requestClockSpec,
   requestDueDate,
@@ -104,6 +105,16 @@ describe('rights in the m-exe.com policy', () => {
 });
 
 describe('verification step catalogue', () => {
+  it.each([
+    ['reasonably_high', 'reasonable', true],
+    ['reasonable', 'reasonable', true],
+    ['reasonable', 'reasonably_high', false],
+    ['none', 'reasonable', false],
+    ['none', 'none', true],
+  ] as const)('%s reaches %s: %s', (reached, needed, result) => {
+    expect(assuranceAtLeast(reached, needed)).toBe(result);
+  });
+
   it('describes every step; documents are checked by staff and kept sealed until the request closes', () => {
     expect(Object.keys(VERIFICATION_STEP_CATALOGUE).sort()).toEqual([...VERIFICATION_STEP_KEYS].sort());
     const documents = Object.entries(VERIFICATION_STEP_CATALOGUE).filter(([, s]) => s.document).map(([k]) => k).sort();
