@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOLIDAY_CALENDARS } from './policy/calendar';
 import { parseDuration } from './util/duration';
 
 /**
@@ -72,7 +73,7 @@ export const configSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
   AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),
-  BUSINESS_CALENDAR: z.enum(['us-federal', 'none'], { error: 'BUSINESS_CALENDAR must be us-federal or none' }).default('us-federal'),
+  BUSINESS_CALENDAR: z.enum(HOLIDAY_CALENDARS, { error: `BUSINESS_CALENDAR must be one of ${HOLIDAY_CALENDARS.join(', ')}` }).default('us-federal'),
   BUSINESS_CLOSED_DAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, { error: 'BUSINESS_CLOSED_DAYS must be dates like 2026-12-24,2026-12-31' })

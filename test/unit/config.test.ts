@@ -30,6 +30,7 @@ describe('config', () => {
     [{ SHUTDOWN_TIMEOUT: '10 minutes' }, /^Invalid setting SHUTDOWN_TIMEOUT: .*duration/],
     [{ NODE_ENV: 'staging' }, /^Invalid setting NODE_ENV:/],
     [{ PUBLIC_URL: 'consent.example.com' }, /^Invalid setting PUBLIC_URL: PUBLIC_URL must be an http\(s\) URL/],
+    [{ BUSINESS_CALENDAR: 'gb' }, /^Invalid setting BUSINESS_CALENDAR: BUSINESS_CALENDAR must be one of us-federal, uk-england-wales, de, fr, none \(got "gb"\)$/],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -56,6 +57,10 @@ describe('config', () => {
       expect(loadConfig(production).PASSWORD_HASH_COST).toBe(15);
       expect(loadConfig({ PASSWORD_HASH_COST: '4' }).PASSWORD_HASH_COST).toBe(4);
     });
+  });
+
+  it.each(['us-federal', 'uk-england-wales', 'de', 'fr', 'none'])('accepts the business calendar %s', (name) => {
+    expect(loadConfig({ BUSINESS_CALENDAR: name }).BUSINESS_CALENDAR).toBe(name);
   });
 
   it('never echoes a database password', () => {
