@@ -93,7 +93,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const schema = await buildGraphQLSchema();
   const server = createServer();
   const constantAnswers = new ConstantAnswers();
-  const apollo = createGraphQLServer(schema, config, server, constantAnswers);
+  const apollo = createGraphQLServer(schema, config, server, constantAnswers, logger);
   await apollo.start();
   server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, constantAnswers }));
   server.keepAliveTimeout = 65_000;

@@ -66,6 +66,8 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'BODY_LIMIT must be a size like 100kb or 1mb' }).default('100kb'),
   GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
+  GRAPHQL_MAX_ALIASES: int('GRAPHQL_MAX_ALIASES', 1, 1000).default(30),
+  GRAPHQL_MAX_TOKENS: int('GRAPHQL_MAX_TOKENS', 100, 100_000).default(1000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),

@@ -51,7 +51,7 @@ export class OptOutResolver {
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).' })
   async privacyRequests(@Args() args: PrivacyRequestsArgs, @Ctx() ctx: RequestContext): Promise<PrivacyRequestConnection> {
     const page = await ctx.services.privacyRequests.list({ statuses: args.status, type: args.type, overdue: args.overdue, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     const now = ctx.clock.now();
