@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Kind, parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { DocumentGuard, inspectDocument, MAX_SAME_FIELD } from '../../src/http/document-guard';
+import { DocumentGuard, inspectDocument, MAX_EXPANDED_SELECTIONS, MAX_SAME_FIELD } from '../../src/http/document-guard';
 import { operationCost } from '../../src/http/query-cost';
 import { buildGraphQLSchema } from '../../src/schema/build-schema';
 import { fragmentBomb, HOSTILE_DOCUMENTS } from '../helpers/hostile-documents';
@@ -43,6 +43,18 @@ describe('the document guard', () => {
     expect(inspect('{ ...Nope }')).toBeUndefined();
     expect(inspect('query { ...A } fragment A on Query { __typename ...B } fragment B on Query { ...A }')).toBeUndefined();
     expect(inspect('query { ...A } fragment A on Query { privacyPolicy { id } ...A }')).toBeUndefined();
+  });
+
+  it('stops walking at MAX_EXPANDED_SELECTIONS: distinct paths doubling at each level', () => {
+    // The guard needs no schema: x and y double the paths at every one of 20 levels (2^20 selections).
+    let query = '{ ...F20 } fragment F0 on T { leaf }';
+    for (let k = 1; k <= 20; k++) query += ` fragment F${k} on T { x { ...F${k - 1} } y { ...F${k - 1} } }`;
+    const started = process.hrtime.bigint();
+    expect(inspect(query, { maxDepth: 30 })).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      message: `Query is too complex: with its fragments expanded, the anonymous operation makes more than ${MAX_EXPANDED_SELECTIONS} selections. Ask for fewer fields.`,
+    });
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
   });
 
   it('passes a syntax error or too many tokens to Apollo, which reports it in its words', () => {
