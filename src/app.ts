@@ -116,7 +116,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const schema = await buildGraphQLSchema();
   const server = createServer();
   const constantAnswers = new ConstantAnswers();
-  const apollo = createGraphQLServer(schema, config, server, constantAnswers);
+  const apollo = createGraphQLServer(schema, config, server, constantAnswers, logger);
   await apollo.start();
   const subgraph = createSubgraphServer(buildConsentrySubgraphSchema(), config);
   await subgraph.start();

@@ -67,6 +67,8 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'BODY_LIMIT must be a size like 100kb or 1mb' }).default('100kb'),
   GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
+  GRAPHQL_MAX_ALIASES: int('GRAPHQL_MAX_ALIASES', 1, 1000).default(30),
+  GRAPHQL_MAX_TOKENS: int('GRAPHQL_MAX_TOKENS', 100, 100_000).default(1000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
   // After SIGTERM: /readyz answers 503 and requests are still served this long (the balancer takes us out), then the port closes.
   SHUTDOWN_DRAIN: duration('SHUTDOWN_DRAIN').default(5_000),

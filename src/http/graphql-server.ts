@@ -9,13 +9,13 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
-import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import { RequestError } from '../errors';
+import type { Logger } from '../logger';
 import { PROCESS_CONSTANT_QUERIES, SERVICE_KEY_MUTATIONS } from '../schema/build-schema';
 import type { RequestContext } from '../schema/context';
 import type { ConstantAnswers } from './apollo-express';
+import { operationCost } from './query-cost';
 
 /** Codes whose GraphQL errors are the client's own doing and safe to show as they are. */
 const CLIENT_ERROR_CODES = new Set([
@@ -81,8 +81,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal error', locations, path, extensions: INTERNAL };
 }
 
+/**
+ * graphql-js's "Did you mean …?" names fields, arguments, types and enum values the caller did not
+ * ask for: in production, where introspection is off, they are taken out of every client error
+ * (validation errors, and variable coercion errors, which Apollo's hideSchemaDetailsFromClientErrors
+ * does not cover).
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(/ ?Did you mean [^?]*\?/g, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
+}
+
 /** Logs unexpected errors with their request id and tags every error of a response with it. */
 const errorsPlugin: ApolloServerPlugin<RequestContext> = {
+  // A plugin hook that threw (Apollo answers 500 "Internal server error"): logged with the request id.
+  async unexpectedErrorProcessingRequest({ requestContext, error }) {
+    requestContext.contextValue?.logger?.error({ err: error }, 'unexpected error processing a graphql request');
+  },
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue, errors }) {
@@ -121,38 +136,42 @@ const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
 /** How many (operation, variables) costs one document keeps: enough for a query's usual variable sets, bounded against junk. */
 const COSTS_PER_DOCUMENT = 32;
 
+/** A cache key for a request's variables; undefined (not cached) when they cannot be written as JSON. */
+function variablesKey(variables: Record<string, unknown> | undefined | null): string | undefined {
+  if (!variables || !Object.keys(variables).length) return '';
+  try {
+    return JSON.stringify(variables);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST.
+ * Refuses operations whose estimated cost (fields × page sizes, query-cost.ts) exceeds GRAPHQL_MAX_COST.
  * The cost depends only on the document, the operation and the variables, and Apollo's document
  * cache hands the same DocumentNode to every request of the same query, so it is computed once per
  * (document, operation, variables) and remembered beside the document (gone when Apollo evicts it).
  */
 function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
-  const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const costOf = (document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown> | undefined | null): number => {
-    const key = `${operationName ?? ''}\u0000${variables && Object.keys(variables).length ? JSON.stringify(variables) : ''}`;
+  const costOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined | null): number => {
+    const vars = variablesKey(variables);
+    const key = vars === undefined ? undefined : `${operation.name?.value ?? ''}\u0000${vars}`;
     let known = costs.get(document);
-    const cached = known?.get(key);
+    const cached = key === undefined ? undefined : known?.get(key);
     if (cached !== undefined) return cached;
-    const cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });
+    const cost = operationCost(schema, document, operation, variables);
     if (!known) costs.set(document, (known = new Map()));
-    if (known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
+    if (key !== undefined && known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
     return cost;
   };
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = costOf(document, request.operationName, request.variables);
-          } catch (error) {
-            // The estimate coerces the variables first; a value that does not fit its type (an unknown
-            // enum value) is the client's mistake, which Apollo would report the same way a step later.
-            if (error instanceof GraphQLError && !error.extensions?.code) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-            throw error;
-          }
+        async didResolveOperation({ request, document, operation }) {
+          // Without an operation Apollo answers "operation not found" itself, right after this hook.
+          if (!operation) return;
+          const cost = costOf(document, operation, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`Query is too complex: its cost is ${cost}, the maximum is ${maxCost}. Ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },
@@ -202,16 +221,21 @@ function constantResultPlugin(constantFields: ReadonlySet<string>, answers: Cons
   };
 }
 
-export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers): ApolloServer<RequestContext> {
+export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers, logger: Logger): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
+    // Apollo's own lines (a plugin hook that threw, a cache warning) as JSON lines of the service's log.
+    logger,
     introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal mid-stop.
     stopOnTerminationSignals: false,
-    formatError,
-    validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
+    // The document limits (depth, aliases, …) are checked before Apollo (document-guard.ts, in http-app.ts);
+    // the token limit is applied again to anything Apollo parses.
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT }),
       ApolloServerPluginCacheControlDisabled(),

@@ -9,6 +9,7 @@ import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
 import { apolloHandler, ConstantAnswers } from './apollo-express';
+import { DocumentGuard } from './document-guard';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
 import { isServiceKeyToken } from '../services/identity/service-key.service';
 
@@ -46,6 +47,39 @@ export interface ShutdownState {
 /** One JSON error body for every failure outside GraphQL execution, in GraphQL's error shape. */
 function sendError(res: Response, status: number, code: string, message: string) {
   res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
+}
+
+/**
+ * How deep JSON in a /graphql body may nest. Real variables nest a few levels; thousands of levels
+ * (a 5,000-deep array fits in 20 kB) overflow the stack of every recursive walk after the parser
+ * (JSON.stringify, variable coercion).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Does this parsed JSON nest deeper than `max` (the top value is level 1)? Iterative: any depth is safe to ask about. */
+export function jsonDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** The GraphQL document of a request, where Apollo will look for it: a POST body's `query`, a GET's `?query=`. */
+function documentOf(req: Request): string | undefined {
+  if (req.method === 'GET') {
+    const query: unknown = req.query.query;
+    return typeof query === 'string' ? query : undefined;
+  }
+  const body: unknown = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const query = (body as { query?: unknown }).query;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; '' (never valid) for any other scheme, undefined without the header. */
@@ -86,6 +120,7 @@ export function parseTrustProxy(value: string): boolean | number | string {
  */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const { config, logger, dataSource, services, clock, apollo, subgraph, constantAnswers, shutdown } = deps;
+  const documents = new DocumentGuard({ maxTokens: config.GRAPHQL_MAX_TOKENS, maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -160,11 +195,26 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     next();
   };
 
-  app.use('/graphql', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), apolloHandler(apollo, graphqlContext, constantAnswers));
+  // Bounds on what Apollo gets, before it parses or validates anything (see DocumentGuard).
+  const guardDocument = (req: Request, res: Response, next: NextFunction) => {
+    if (jsonDeeperThan(req.body, MAX_JSON_DEPTH)) {
+      res.locals.logger.info({ code: 'BAD_REQUEST' }, 'graphql request refused: JSON nested too deep');
+      return sendError(res, 400, 'BAD_REQUEST', `The JSON in the request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+    }
+    const document = documentOf(req);
+    const refusal = document === undefined ? undefined : documents.check(document);
+    if (refusal) {
+      res.locals.logger.info({ code: refusal.code }, `graphql request refused: ${refusal.message}`);
+      return sendError(res, 400, refusal.code, refusal.message);
+    }
+    next();
+  };
+
+  app.use('/graphql', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), guardDocument, apolloHandler(apollo, graphqlContext, constantAnswers));
 
   // The Federation 2 subgraph, for a site's router: the same callers (a service key, or the person's
   // session forwarded by the router), its own schema (src/schema/federation/subgraph.schema.ts).
-  app.use('/subgraph', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), apolloHandler(subgraph, graphqlContext, new ConstantAnswers()));
+  app.use('/subgraph', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), guardDocument, apolloHandler(subgraph, graphqlContext, new ConstantAnswers()));
 
   // After /graphql: every API request would otherwise be matched against these two routes first.
   app.get('/healthz', (_req, res) => {

@@ -129,7 +129,7 @@ describe('the HTTP service', () => {
 describe('query limits', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '200' } });
+    env = await createTestEnv({ env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '200', GRAPHQL_MAX_ALIASES: '100' } });
   });
   afterAll(() => env?.stop());
 

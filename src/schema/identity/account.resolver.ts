@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { IsOptional, Matches, Max, Min } from 'class-validator';
 import type { RequestContext } from '../context';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -81,6 +82,7 @@ export class AccountResolver {
   }
 
   @Authorized()
+  @UseMiddleware(AuditedRead)
   @Query(() => Me, { description: 'The signed-in subject (the read is recorded in the audit trail).' })
   async me(@Ctx() ctx: RequestContext): Promise<Me> {
     return toMe(await ctx.services.subjects.me(ctx));
@@ -95,11 +97,13 @@ export class AccountResolver {
 
 @Resolver(() => Me)
 export class MeResolver {
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => [Session], { description: 'Your active sessions.' })
   async sessions(@Ctx() ctx: RequestContext): Promise<Session[]> {
     return (await ctx.services.sessions.list(ctx)).map((s) => toSession(s, ctx.actor?.sessionId));
   }
 
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => AuditEventConnection, { description: 'Who read or changed your data, newest first.' })
   async auditTrail(@Root() me: Me, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<AuditEventConnection> {
     return toAuditConnection(await ctx.services.audit.readTrail(ctx, { subjectId: me.id, first: page.first, after: page.after }, 'subject'));

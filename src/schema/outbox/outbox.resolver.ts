@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -10,7 +11,8 @@ const RetryOutboxMessageResult = resultUnion('RetryOutboxMessageResult', OutboxM
 @Resolver()
 export class OutboxResolver {
   @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  @UseMiddleware(AuditedRead)
+  @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).' })
   async outbox(@Args() args: OutboxArgs, @Ctx() ctx: RequestContext): Promise<OutboxConnection> {
     const page = await ctx.services.outbox.list({ statuses: args.status, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     return { nodes: page.items.map(OutboxMessageView.from), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };

@@ -83,7 +83,7 @@ export class OutboxPageInfo {
 
 @ObjectType('OutboxConnection')
 export class OutboxConnection {
-  @Field(() => [OutboxMessageView], { complexity: 1 })
+  @Field(() => [OutboxMessageView])
   nodes!: OutboxMessageView[];
 
   @Field(() => OutboxPageInfo)
