@@ -118,7 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const constantAnswers = new ConstantAnswers();
   const apollo = createGraphQLServer(schema, config, server, constantAnswers, logger);
   await apollo.start();
-  const subgraph = createSubgraphServer(buildConsentrySubgraphSchema(), config);
+  const subgraph = createSubgraphServer(buildConsentrySubgraphSchema(), config, logger);
   await subgraph.start();
   const shutdown: ShutdownState = { draining: false };
   server.on('request', createHttpApp({ config, logger, clock, dataSource, services, apollo, subgraph, constantAnswers, shutdown }));

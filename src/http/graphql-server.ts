@@ -251,19 +251,22 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
 
 /**
  * The federation subgraph's server (/subgraph): the same hardening as /graphql (masking, request ids,
- * depth and cost limits, CSRF prevention, read-only service keys), no result cache, and no inline
+ * document limits, cost limit, CSRF prevention, read-only service keys), no result cache, and no inline
  * traces (they would hand the router timings and unmasked errors). The HTTP server is drained by
  * the main server's plugin; app.ts stops this one after it.
  */
-export function createSubgraphServer(schema: GraphQLSchema, config: Config): ApolloServer<RequestContext> {
+export function createSubgraphServer(schema: GraphQLSchema, config: Config, logger: Logger): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
+    logger,
     introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
-    formatError,
-    validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
+    // Depth and aliases are checked before Apollo (document-guard.ts, in front of /subgraph too).
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
