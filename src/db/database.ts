@@ -27,7 +27,7 @@ interface Deferred {
  * SQLite (better-sqlite3) has a single connection per process, so two concurrent TypeORM
  * transactions would interleave on it; here they queue instead. On MySQL each transaction has its
  * own pooled connection (READ COMMITTED, short lock waits: see data-source.ts). A transaction that
- * lost a lock race (deadlock victim, lock wait timeout) or its connection before COMMIT is run again
+ * lost a lock race (deadlock victim, lock wait timeout, SQLite busy) or its connection before COMMIT is run again
  * after a jittered backoff: the work must be safe to re-run, and it is, since nothing leaves the
  * process before commit. When the attempts run out, or the connection broke during COMMIT, it ends
  * in a DatabaseUnavailableError, which clients see as "try again", never as a deadlock.
@@ -52,17 +52,10 @@ export class Database {
   }
 
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'sqlite') {
-      const run = this.queue.then(() => this.attempt(work));
-      this.queue = run.catch(() => undefined);
-      return run.catch((error: unknown) => {
-        throw this.unavailable(error) ?? error;
-      });
-    }
     const attempts = this.options.attempts ?? TRANSACTION_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(work);
+        return await this.serial(work);
       } catch (error) {
         const kind = transientKindOf(error);
         if (!kind || error instanceof DatabaseUnavailableError) throw error;
@@ -116,9 +109,11 @@ export class Database {
     }
   }
 
-  /** SQLite: a busy database (another process holds the file) after better-sqlite3's own wait. */
-  private unavailable(error: unknown): DatabaseUnavailableError | undefined {
-    const kind = transientKindOf(error);
-    return kind && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(kind, 'rolled_back', error) : undefined;
+  /** SQLite: one transaction at a time on the process's one connection (they queue); MySQL: at once. */
+  private serial<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.attempt(work);
+    const run = this.queue.then(() => this.attempt(work));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 }

@@ -86,3 +86,20 @@ export class DatabaseUnavailableError extends Error {
     this.name = 'DatabaseUnavailableError';
   }
 }
+
+/**
+ * What a client is told about a passing database failure (never the driver's words, never
+ * "Internal error"): try again. Undefined for any other error.
+ */
+export function unavailableAnswer(error: unknown): { code: 'TEMPORARILY_UNAVAILABLE'; message: string; retryAfterSeconds: number } | undefined {
+  const kind = transientKindOf(error);
+  if (!kind) return undefined;
+  const unknown = error instanceof DatabaseUnavailableError && error.outcome === 'unknown';
+  return {
+    code: 'TEMPORARILY_UNAVAILABLE',
+    message: unknown
+      ? 'The connection to the database broke while your change was being saved: it may or may not have been saved. Check, then try again if needed.'
+      : 'The service is busy right now and nothing was changed. Please try again in a moment.',
+    retryAfterSeconds: 1,
+  };
+}
