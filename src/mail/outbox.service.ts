@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { insertRow, updateRows } from '../db/statements';
 import { OutboxMessage } from '../entities';
-import type { OutboxStatus } from '../entities/outbox-message.entity';
+import type { OutboxChannel, OutboxStatus } from '../entities/outbox-message.entity';
 import { DomainError, ErrorCode } from '../errors';
 import type { AuditService } from '../services/audit/audit.service';
 
@@ -41,6 +41,16 @@ export interface EnqueueWebhookInput {
 
 /** Called inside the transaction that marks a message sent. */
 export type SentHook = (em: EntityManager, row: OutboxMessage) => Promise<void>;
+
+/** Which dead messages a bulk retry takes (all of them when empty), and at most how many. */
+export interface DeadMessageFilter {
+  channel?: OutboxChannel;
+  template?: string;
+  limit: number;
+}
+
+/** The most dead messages one bulk retry takes (a bounded transaction; call again for more). */
+export const MAX_BULK_RETRY = 500;
 
 export interface OutboxPage {
   items: OutboxMessage[];
@@ -299,6 +309,39 @@ export class OutboxService {
     // Recipients are personal data: staff reads are audited.
     await this.audit.record({ actorId: by.actorId, actorRole: 'staff', action: 'outbox.read', fields: ['recipient'], operation: 'outbox', requestId: by.requestId, ip: by.ip, details: { count: items.length } });
     return { items, hasNextPage: rows.length > filter.first, endCursor: items.length ? items[items.length - 1].id : null };
+  }
+
+  /**
+   * Staff: sends dead messages again now, each with a fresh set of attempts: the longest dead first,
+   * at most `limit` (up to MAX_BULK_RETRY) per call, so one transaction stays short; `hasMore` says
+   * whether more match. Messages another staff retry is taking at the same moment are left to it
+   * (SKIP LOCKED on MySQL). One audit entry names the filter and every message retried.
+   */
+  async retryDead(filter: DeadMessageFilter, by: StaffCaller = {}): Promise<{ ids: string[]; hasMore: boolean }> {
+    const limit = Math.max(1, Math.min(MAX_BULK_RETRY, Math.floor(filter.limit)));
+    return this.db.transaction(async (em) => {
+      let qb = em.getRepository(OutboxMessage).createQueryBuilder('m').select(['m.id']).where('m.status = :dead', { dead: 'dead' });
+      if (filter.channel) qb = qb.andWhere('m.channel = :channel', { channel: filter.channel });
+      if (filter.template) qb = qb.andWhere('m.template = :template', { template: filter.template });
+      qb = qb.orderBy('m.nextAttemptAt', 'ASC').addOrderBy('m.id', 'ASC').limit(limit + 1);
+      if (this.db.rowLocks) qb = qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const found = await qb.getMany();
+      const ids = found.slice(0, limit).map((row) => row.id);
+      if (ids.length) {
+        const now = this.clock.now();
+        await em.update(OutboxMessage, { id: In(ids), status: 'dead' }, { status: 'queued', attempts: 0, nextAttemptAt: now, updatedAt: now });
+      }
+      await this.audit.append(em, {
+        actorId: by.actorId,
+        actorRole: 'staff',
+        action: 'outbox.retry_dead',
+        operation: 'retryDeadOutboxMessages',
+        requestId: by.requestId,
+        ip: by.ip,
+        details: { count: ids.length, outboxIds: ids, filter: { channel: filter.channel ?? null, template: filter.template ?? null, limit } },
+      });
+      return { ids, hasMore: found.length > limit };
+    });
   }
 
   /** Staff: sends a dead (or waiting) message again now, with a fresh set of attempts. */
