@@ -61,6 +61,7 @@ export class OutboxWorker extends PollingWorker {
     let rows = await this.outbox.claim(this.batchSize);
     const claimed = rows.length;
     let sent: OutboxMessage[] = [];
+    const sentIds: string[] = [];
     try {
       let renewed = false;
       while (rows.length) {
@@ -74,11 +75,15 @@ export class OutboxWorker extends PollingWorker {
         }
         renewed = false;
         const row = rows.shift()!;
-        if (await this.sendOne(row)) sent.push(row);
+        if (await this.sendOne(row)) {
+          sent.push(row);
+          sentIds.push(row.id);
+        }
       }
     } finally {
       await this.outbox.markSent(sent);
     }
+    if (sentIds.length) this.logger.debug({ outboxIds: sentIds }, 'outbox messages sent');
     return claimed;
   }
 
