@@ -80,6 +80,20 @@ describe('writes under contention', () => {
     }
   });
 
+  it('answers a link page that meets a database failure with 503 and Retry-After, not a stack or "Internal error"', async () => {
+    const preview = jest.spyOn(env.app.services.links, 'preview').mockRejectedValue(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    try {
+      const res = await fetch(`${env.url}/l/${'a'.repeat(43)}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      const body = (await res.json()) as { errors: unknown[] };
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'TEMPORARILY_UNAVAILABLE' } });
+      expect(JSON.stringify(body)).not.toMatch(/ECONNRESET|Internal error/);
+    } finally {
+      preview.mockRestore();
+    }
+  });
+
   it('still masks any other failure as Internal error', async () => {
     const attempt = jest.spyOn(env.app.db as unknown as { attempt: () => Promise<unknown> }, 'attempt').mockRejectedValue(new Error('a bug'));
     try {
