@@ -102,7 +102,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   const policy = loadPolicy(config.POLICY_FILE);
   const appSecret = appSecretFor(config);
-  const dataSource = overrides.dataSource ?? createDataSource({ url: config.DATABASE_URL, flavor: await detectMysqlFlavor(config.DATABASE_URL) });
+  const dataSource =
+    overrides.dataSource ??
+    createDataSource({
+      url: config.DATABASE_URL,
+      flavor: await detectMysqlFlavor(config.DATABASE_URL),
+      session: { lockWaitTimeoutMs: config.DB_LOCK_WAIT_TIMEOUT, idleTransactionTimeoutMs: config.DB_IDLE_TRANSACTION_TIMEOUT },
+      onSessionWarning: (message, error) => logger.warn({ err: error }, message),
+    });
   if (!dataSource.isInitialized) await openDatabase(config, dataSource, logger);
 
   const db = new Database(dataSource);

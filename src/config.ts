@@ -62,6 +62,10 @@ export const configSchema = z.object({
   PUBLIC_URL: httpUrl('PUBLIC_URL').optional(),
   DATABASE_URL: databaseUrl.default('sqlite:var/consentry.sqlite'),
   MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+  // MySQL/MariaDB: how long a statement waits for a row lock (then its transaction is retried), and
+  // how long a connection may sit idle inside a transaction before MariaDB closes it (a frozen process).
+  DB_LOCK_WAIT_TIMEOUT: duration('DB_LOCK_WAIT_TIMEOUT').default(5000),
+  DB_IDLE_TRANSACTION_TIMEOUT: duration('DB_IDLE_TRANSACTION_TIMEOUT').default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   POLICY_FILE: z.string().min(1).optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'BODY_LIMIT must be a size like 100kb or 1mb' }).default('100kb'),

@@ -10,6 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Config } from '../config';
+import { unavailableAnswer } from '../db/errors';
 import { RequestError } from '../errors';
 import type { Logger } from '../logger';
 import { PROCESS_CONSTANT_QUERIES, SERVICE_KEY_MUTATIONS } from '../schema/build-schema';
@@ -78,6 +79,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const message = code === 'UNAUTHORIZED' ? 'You are not allowed to do this.' : formatted.message;
     return { message, locations, path, extensions };
   }
+  // A lost lock race or database connection, after the transaction's retries: the client may try again.
+  const unavailable = unavailableAnswer(original);
+  if (unavailable) return { message: unavailable.message, locations, path, extensions: { code: unavailable.code, retryAfterSeconds: unavailable.retryAfterSeconds } };
   return { message: 'Internal error', locations, path, extensions: INTERNAL };
 }
 
@@ -102,7 +106,10 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          if (!isClientError(error)) contextValue.logger.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
+          if (isClientError(error)) continue;
+          const original = unwrapResolverError(error);
+          if (unavailableAnswer(original)) contextValue.logger.warn({ err: original, path: error.path }, 'database unavailable: the client was asked to try again');
+          else contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');
         }
       },
       async willSendResponse({ contextValue, response }) {

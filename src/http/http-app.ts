@@ -4,6 +4,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { unavailableAnswer } from '../db/errors';
 import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
@@ -23,6 +24,19 @@ declare module 'express-serve-static-core' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** How long /readyz waits for a database connection and `SELECT 1`. */
+export const READY_DEADLINE_MS = 1000;
+
+/** The promise's outcome, or a rejection once `ms` have passed (the work itself goes on and is ignored). */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 export interface HttpAppDeps {
   config: Config;
@@ -221,21 +235,33 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
+  // Ready means able to serve now: a connection (from the pool, or a new one) and a trivial query
+  // within a second. A process whose connections are all stuck (a frozen link, an exhausted pool)
+  // goes unready, so the load balancer stops sending it requests. Applied migrations stay applied:
+  // once none is pending that is not asked again.
+  let migrated = false;
   app.get('/readyz', async (_req, res) => {
     if (shutdown.draining) {
       res.status(503).json({ status: 'unavailable', reason: 'shutting down' });
       return;
     }
     try {
-      await dataSource.query('SELECT 1');
-      if (await dataSource.showMigrations()) {
+      await withinDeadline(dataSource.query('SELECT 1'), READY_DEADLINE_MS);
+    } catch (error) {
+      res.locals.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: `the database does not answer within ${READY_DEADLINE_MS} ms` });
+      return;
+    }
+    try {
+      if (!migrated && (await withinDeadline(dataSource.showMigrations(), READY_DEADLINE_MS))) {
         res.status(503).json({ status: 'unavailable', reason: 'database migrations are pending' });
         return;
       }
+      migrated = true;
       res.json({ status: 'ready' });
     } catch (error) {
       res.locals.logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
+      res.status(503).json({ status: 'unavailable', reason: 'the database does not answer' });
     }
   });
 
@@ -247,6 +273,12 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     if (error.type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: the limit is ${config.BODY_LIMIT}.`);
     if (error.type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'Malformed JSON in the request body.');
     if (error.status && error.status >= 400 && error.status < 500) return sendError(res, error.status, 'BAD_REQUEST', error.message);
+    const unavailable = unavailableAnswer(error);
+    if (unavailable) {
+      res.locals.logger.warn({ err: error }, 'database unavailable: the client was asked to try again');
+      res.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
+      return sendError(res, 503, unavailable.code, unavailable.message);
+    }
     res.locals.logger.error({ err: error }, 'unexpected error');
     return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');
   });

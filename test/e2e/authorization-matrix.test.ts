@@ -106,6 +106,7 @@ const MATRIX: Record<string, Row> = {
     expect: staffOnly,
   },
   'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
+  'Mutation.retryDeadOutboxMessages': { query: 'mutation { retryDeadOutboxMessages(template: "matrix-none", limit: 1) { count } }', expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
   'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { testDialect } from '../helpers/database';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('the HTTP service', () => {
@@ -76,6 +77,38 @@ describe('the HTTP service', () => {
     const ready = await fetch(`${env.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready while the database does not answer within a second', async () => {
+    const query = jest.spyOn(env.app.dataSource, 'query').mockImplementation(() => new Promise(() => undefined));
+    try {
+      const started = Date.now();
+      const ready = await fetch(`${env.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/within 1000 ms/) });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      query.mockRestore();
+    }
+    expect((await fetch(`${env.url}/readyz`)).status).toBe(200);
+  });
+
+  (testDialect === 'mysql' ? it : it.skip)('is not ready while no pooled connection can be had (MySQL)', async () => {
+    // Every connection of the pool held (as by transactions stuck on a frozen link): no request could be served.
+    const runners = [];
+    const poolSize = (env.app.dataSource.options as { poolSize?: number }).poolSize ?? 10;
+    for (let i = 0; i < poolSize; i++) {
+      const runner = env.app.dataSource.createQueryRunner();
+      await runner.connect();
+      runners.push(runner);
+    }
+    try {
+      const ready = await fetch(`${env.url}/readyz`);
+      expect(ready.status).toBe(503);
+    } finally {
+      for (const runner of runners) await runner.release();
+    }
+    expect((await fetch(`${env.url}/readyz`)).status).toBe(200);
   });
 
   it('records the policy version it serves, once', async () => {

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { selectOne } from '../../db/statements';
 import { Workflow, type ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
@@ -103,6 +104,9 @@ export class ActionLinkService {
         const { state, row } = await this.tokens.inspect(token, em);
         if (state === 'unknown') this.guesses.hit(ipGroup(client));
         if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
+        // The workflow before its token: a delivery to the workflow (a timer's) revokes its tokens
+        // under the workflow's lock, so taking the token first and then waiting for the workflow deadlocked.
+        await selectOne(em, Workflow, { id: row.workflowId }, { lock: this.db.rowLocks });
         if (!(await this.tokens.consume(em, row))) {
           // Someone else used it (or it expired) between the lookup and now.
           const again = await this.tokens.inspect(token, em);
