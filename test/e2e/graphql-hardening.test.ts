@@ -233,7 +233,7 @@ describe('one service process under fragment bombs', () => {
 describe('GraphQL hardening in production', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { NODE_ENV: 'production' } });
+    env = await createTestEnv({ env: { NODE_ENV: 'production', ALLOW_FILE_MAIL: 'true', PASSWORD_HASH_COST: '15' } });
   });
   afterAll(() => env?.stop());
 
