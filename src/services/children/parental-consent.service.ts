@@ -29,7 +29,7 @@ import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
-import { normalizeEmail } from '../identity/session.service';
+import { mailboxKey, normalizeEmail } from '../../util/email';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
@@ -141,7 +141,7 @@ export class ParentalConsentService {
     const parentEmail = normalizeEmail(input.parentEmail);
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register-child:parent', mailboxKey(parentEmail)), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
       { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
