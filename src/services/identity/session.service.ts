@@ -6,6 +6,7 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { selectOne, updateRows } from '../../db/statements';
 import { Session, Subject } from '../../entities';
+import type { SessionAssurance } from '../../entities/session.entity';
 import { DomainError, ErrorCode, RequestError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
@@ -13,6 +14,7 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { MfaService } from './mfa.service';
 import type { PasswordHasher } from './password-hasher';
 import { newToken, TOKEN_FORMAT, tokenHash } from './tokens';
+import { normalizeEmail } from '../../util/email';
 
 /** Last-use times are written at most this often, so most requests cost one indexed read and no write. */
 export const LAST_USE_THROTTLE_MS = 60_000;
@@ -36,9 +38,8 @@ export type Factor = 'password' | 'second_factor';
 
 const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'The email or password is not right.');
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** Addresses as keys: see src/util/email.ts (re-exported here for the services that import it from identity). */
+export { normalizeEmail };
 
 export function rolesOf(subject: Pick<Subject, 'roles'>): Role[] {
   return subject.roles
@@ -62,9 +63,15 @@ export class SessionService {
     private readonly mfa: () => MfaService,
   ) {}
 
-  /** Creates a session inside the caller's transaction and returns its token (shown once). */
-  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean; deviceName?: string }): Promise<IssuedSession> {
+  /**
+   * Creates a session inside the caller's transaction and returns its token (shown once). Its
+   * assurance is what it proved: the second factor (now, or carried over as the time it was proved
+   * in the session this one replaces), else the password, else only a parent's email link.
+   */
+  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean | Date; deviceName?: string }): Promise<IssuedSession> {
     const now = this.clock.now();
+    const secondFactorVerifiedAt = proof.secondFactor instanceof Date ? proof.secondFactor : proof.secondFactor ? now : null;
+    const assurance: SessionAssurance = secondFactorVerifiedAt ? 'second_factor' : proof.password ? 'password' : 'email_link';
     const token = newToken();
     const session = Object.assign(new Session(), {
       id: randomUUID(),
@@ -79,7 +86,8 @@ export class SessionService {
       userAgent: ctx.userAgent?.slice(0, 512) ?? null,
       deviceName: proof.deviceName ?? null,
       passwordVerifiedAt: proof.password ? now : null,
-      secondFactorVerifiedAt: proof.secondFactor ? now : null,
+      secondFactorVerifiedAt,
+      assurance,
     });
     await em.insert(Session, session);
     await this.audit.append(em, {
@@ -92,7 +100,7 @@ export class SessionService {
       categories: ['technical'],
       fields: ['ip', 'userAgent', 'deviceName'],
       operation: 'session',
-      details: { sessionId: session.id, secondFactor: proof.secondFactor },
+      details: { sessionId: session.id, secondFactor: !!secondFactorVerifiedAt, assurance },
     });
     return { token, session };
   }
@@ -164,6 +172,7 @@ export class SessionService {
         roles: rolesOf(subject),
         passwordVerifiedAt: row.passwordVerifiedAt ? new Date(row.passwordVerifiedAt) : undefined,
         secondFactorVerifiedAt: row.secondFactorVerifiedAt ? new Date(row.secondFactorVerifiedAt) : undefined,
+        assurance: row.assurance,
         mfaEnabled: !!subject.mfaEnabledAt,
       },
     };
@@ -246,7 +255,8 @@ export class SessionService {
     }
     return this.db.transaction(async (em) => {
       const now = this.clock.now();
-      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now } : {}) });
+      // A second factor proved in this session raises its assurance (staff may then act through it).
+      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now, assurance: 'second_factor' as const } : {}) });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.reauthenticate', subjectId: actor.subjectId, categories: ['technical'], operation: 'reauthenticate', details: { secondFactor } });
       return em.findOneByOrFail(Session, { id: actor.sessionId });
     });

@@ -288,7 +288,8 @@ export class SubjectService {
       await em.update(Subject, { id: actor.subjectId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
       const revoked = await this.sessions.revokeAll(em, actor.subjectId, 'password_changed');
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.password_change', subjectId: actor.subjectId, categories: ['service'], fields: ['passwordHash'], operation: 'changePassword', details: { sessionsRevoked: revoked } });
-      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: false });
+      // The new session replaces this one on the same device: it keeps the second factor this session proved.
+      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: actor.assurance === 'second_factor' ? (actor.secondFactorVerifiedAt ?? now) : false });
     });
   }
 
