@@ -86,6 +86,7 @@ export const configSchema = z.object({
   MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
   RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_SIGN_IN_SLOWDOWN: rateLimit('RATE_LIMIT_SIGN_IN_SLOWDOWN').default({ limit: 10, windowMs: 15 * 60_000 }),
   RATE_LIMIT_REGISTER_ACCOUNT: rateLimit('RATE_LIMIT_REGISTER_ACCOUNT').default({ limit: 3, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_IP: rateLimit('RATE_LIMIT_REGISTER_IP').default({ limit: 20, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_CHILD_DEVICE: rateLimit('RATE_LIMIT_REGISTER_CHILD_DEVICE').default({ limit: 5, windowMs: 15 * 60_000 }),

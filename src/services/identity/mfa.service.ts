@@ -9,6 +9,7 @@ import { RecoveryCode, Session, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
+import { clientKey } from '../rate-limit/client-key';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SecretBox } from '../../util/secret-box';
 import { SessionService } from './session.service';
@@ -96,7 +97,7 @@ export class MfaService {
   private limits(ctx: CallContext, subjectId: string) {
     return this.rateLimits.consume([
       { key: RateLimitService.key('second_factor:account', subjectId), rule: this.config.RATE_LIMIT_SECOND_FACTOR_ACCOUNT },
-      { key: RateLimitService.key('second_factor:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
+      { key: RateLimitService.key('second_factor:ip', clientKey(ctx.ip)), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
     ]);
   }
 

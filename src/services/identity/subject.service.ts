@@ -9,6 +9,7 @@ import { Profile, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
+import { clientKey } from '../rate-limit/client-key';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { PasswordHasher } from './password-hasher';
 import { passwordProblems, type PasswordContext } from './password-policy';
@@ -271,10 +272,7 @@ export class SubjectService {
   /** Changes the password after proving the current one; every session is revoked and a new one issued for this device. */
   async changePassword(ctx: CallContext, currentPassword: string, newPassword: string): Promise<IssuedSession | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
-    ]);
+    const limited = await this.rateLimits.consume(this.sessions.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const account = (await this.load(this.db.manager, actor.subjectId))!;
     if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
@@ -323,7 +321,7 @@ export class SubjectService {
   /** Uses a one-time setup token: sets the first password and signs in. The token cannot be used again. */
   async setupAccount(ctx: CallContext, token: string, password: string): Promise<IssuedSession | DomainError> {
     const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN_ERROR, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
-    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
+    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', clientKey(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
     if (limited) return limited;
     const subject = await this.db.manager.findOneBy(Subject, { setupTokenHash: tokenHash(token), setupTokenExpiresAt: MoreThan(this.clock.now()) });
     if (!subject) return invalid;
