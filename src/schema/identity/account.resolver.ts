@@ -13,6 +13,7 @@ import {
   InvalidSecondFactorError,
   InvalidSetupTokenError,
   MfaNotEnabledError,
+  ParentLinkAccessError,
   RateLimitedError,
   SecondFactorRequiredError,
   UsernameTakenError,
@@ -21,10 +22,10 @@ import {
 
 const RegisterSubjectResult = resultUnion('RegisterSubjectResult', AuthPayload, [EmailTakenError, WeakPasswordError, RateLimitedError]);
 const SignInResult = resultUnion('SignInResult', AuthPayload, [InvalidCredentialsError, SecondFactorRequiredError, InvalidSecondFactorError, RateLimitedError]);
-const ChangePasswordResult = resultUnion('ChangePasswordResult', AuthPayload, [InvalidCredentialsError, WeakPasswordError, RateLimitedError]);
+const ChangePasswordResult = resultUnion('ChangePasswordResult', AuthPayload, [InvalidCredentialsError, WeakPasswordError, RateLimitedError, ParentLinkAccessError]);
 const SetupAccountResult = resultUnion('SetupAccountResult', AuthPayload, [InvalidSetupTokenError, WeakPasswordError, RateLimitedError]);
 const ReauthenticateResult = resultUnion('ReauthenticateResult', Session, [InvalidCredentialsError, InvalidSecondFactorError, MfaNotEnabledError, RateLimitedError]);
-const UpdateProfileResult = resultUnion('UpdateProfileResult', Me, [UsernameTakenError]);
+const UpdateProfileResult = resultUnion('UpdateProfileResult', Me, [UsernameTakenError, ParentLinkAccessError]);
 const RevokeSessionResult = resultUnion('RevokeSessionResult', Success, [NotFoundError]);
 
 @ArgsType()

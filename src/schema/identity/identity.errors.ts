@@ -46,3 +46,10 @@ export class InvalidSetupTokenError extends ErrorResult {}
 export class RateLimitedError extends ErrorResult {
   @Field(() => Int) retryAfterSeconds!: number;
 }
+
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Signed in with a parent’s dashboard link (signInAsParent): that access has no password and no profile. To have them, sign up with your own account and link it (linkGuardianAccount).',
+})
+export class ParentLinkAccessError extends ErrorResult {}

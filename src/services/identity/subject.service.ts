@@ -62,6 +62,8 @@ export interface ProfileChanges {
 export interface Account {
   subject: Subject;
   profile: Profile;
+  /** False for a parent's link access (signInAsParent): no profile row, nothing to edit. */
+  profileRow: boolean;
   postalAddress: PostalAddress | null;
   accountSettings: AccountSettings;
   interests: string[];
@@ -185,14 +187,16 @@ export class SubjectService {
     const subject = await selectOne(em, Subject, { id: subjectId });
     if (!subject || subject.status === 'erased') return null;
     const profile = await selectOne(em, Profile, { subjectId });
-    if (!profile) throw new Error(`Subject ${subjectId} has no profile row`);
     return {
       subject,
-      profile,
+      // A parent who signed in with a dashboard link (signInAsParent) is a passwordless subject
+      // without a profile row: the account is shown with an empty profile.
+      profile: profile ?? Object.assign(new Profile(), { subjectId, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: subject.createdAt }),
+      profileRow: !!profile,
       postalAddress: subject.postalAddress ? JSON.parse(subject.postalAddress) : null,
       accountSettings: { ...DEFAULT_ACCOUNT_SETTINGS, ...JSON.parse(subject.accountSettings) },
-      interests: JSON.parse(profile.interests),
-      professionalCredentials: JSON.parse(profile.professionalCredentials),
+      interests: profile ? JSON.parse(profile.interests) : [],
+      professionalCredentials: profile ? JSON.parse(profile.professionalCredentials) : [],
     };
   }
 
@@ -212,6 +216,7 @@ export class SubjectService {
     try {
       return await this.db.transaction(async (em) => {
         const current = (await this.load(em, actor.subjectId))!;
+        if (!current.profileRow) return parentLinkAccess('no profile to edit');
         const username = changes.username === undefined ? undefined : changes.username === null ? null : changes.username.toLowerCase();
         if (username && (await em.existsBy(Profile, { username, subjectId: Not(actor.subjectId) }))) return taken();
         const now = this.clock.now();
@@ -275,6 +280,7 @@ export class SubjectService {
     const limited = await this.rateLimits.consume(this.sessions.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const account = (await this.load(this.db.manager, actor.subjectId))!;
+    if (account.subject.passwordHash === null) return parentLinkAccess('no password to change');
     if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
       return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'Your current password is not right.');
     }
@@ -353,6 +359,14 @@ export class SubjectService {
       return next;
     });
   }
+}
+
+/** The answer to a parent's link access (a passwordless guardian subject) asking for what only accounts have. */
+function parentLinkAccess(what: string): DomainError {
+  return new DomainError(
+    ErrorCode.PARENT_LINK_ACCESS_ERROR,
+    `You are signed in with a parent’s dashboard link: it has ${what}. To keep a profile and a password, sign up with your own account and link it to your children (linkGuardianAccount).`,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
