@@ -112,6 +112,7 @@ export const configSchema = z.object({
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
   EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
+  REGISTRATION_LINK_TTL: duration('REGISTRATION_LINK_TTL').default(86_400_000),
   RATE_LIMIT_EMAIL_CHANGE_ACCOUNT: rateLimit('RATE_LIMIT_EMAIL_CHANGE_ACCOUNT').default({ limit: 5, windowMs: 60 * 60_000 }),
   // Erasure (GDPR Art 17, CCPA delete): step-up window, confirmation link lifetime, cancel window.
   ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),

@@ -28,10 +28,13 @@ import { PasswordHasher } from './identity/password-hasher';
 import { SessionService } from './identity/session.service';
 import { ServiceKeyService } from './identity/service-key.service';
 import { SubjectService } from './identity/subject.service';
+import { RegistrationService } from './identity/registration.service';
+import { AddressJobService } from './address-job/address-job.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
 import { OptOutService } from './opt-out/opt-out.service';
+import { OptOutByEmailService } from './opt-out/opt-out-by-email.service';
 import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
@@ -73,6 +76,9 @@ export function createServices(deps: ServiceDeps) {
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   const links = new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows);
   const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions);
+  // Work for an address that a request must not wait for (issue 11 §10): the outbox's `job` channel.
+  const addressJobs = new AddressJobService(db, outbox);
+  const registrations = new RegistrationService(db, clock, config, audit, passwords, rateLimits, sessions, subjects, outbox, workflows, links, addressJobs);
   // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
   registry.registerEffect('changeEmail', (em, params, ctx) =>
     subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
@@ -99,6 +105,7 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  const optOut = new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -113,7 +120,8 @@ export function createServices(deps: ServiceDeps) {
     policyVersions,
     consent,
     subjectAges,
-    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
+    optOut,
+    optOutByEmail: new OptOutByEmailService(config, rateLimits, addressJobs, optOut),
     processing: new ProcessingService(db, clock, policy, subjectAges),
     ageGate,
     passwords,
@@ -122,6 +130,8 @@ export function createServices(deps: ServiceDeps) {
     serviceKeys: new ServiceKeyService(db, clock, audit, deriveSecret(deps.appSecret, 'service-keys')),
     mfa,
     subjects,
+    registrations,
+    addressJobs,
     emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     site,
     links,
@@ -131,7 +141,7 @@ export function createServices(deps: ServiceDeps) {
     personalData,
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges, addressJobs).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
   };
 }

@@ -85,18 +85,21 @@ describe('rate limits on sign-in, registration and second-factor checks', () => 
     expect((await signIn(env, { email: uniqueEmail('spray'), password: 'wrong password!' }, from('10.0.3.2'))).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
   });
 
-  it('limits registrations per address and per email, writing nothing when blocked', async () => {
+  it('limits registrations per client and per mailbox (any spelling or +tag of it), writing nothing when blocked', async () => {
     const input = () => ({ email: uniqueEmail('reg'), password: PASSWORD, displayName: 'Reg Istrant', locale: 'en', country: 'US' });
-    for (let i = 0; i < 4; i++) expect((await registerRaw(env, input(), from('10.0.4.1'))).data.registerSubject.__typename).toBe('AuthPayload');
-    const before = await counts(env, ['subject', 'session', 'audit_event']);
+    for (let i = 0; i < 4; i++) expect((await registerRaw(env, input(), from('10.0.4.1'))).data.registerSubject.__typename).toBe('RegistrationPending');
+    const tables = ['subject', 'session', 'audit_event', 'outbox_message'];
+    const before = await counts(env, tables);
     const blocked = await registerRaw(env, input(), from('10.0.4.1'));
     expect(blocked.data.registerSubject).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 3600 });
-    expect(await counts(env, ['subject', 'session', 'audit_event'])).toEqual(before);
+    expect(await counts(env, tables)).toEqual(before);
 
-    const same = input();
-    await registerRaw(env, same, from('10.0.4.2'));
-    expect((await registerRaw(env, same, from('10.0.4.3'))).data.registerSubject.__typename).toBe('EmailTakenError');
-    expect((await registerRaw(env, same, from('10.0.4.4'))).data.registerSubject.__typename).toBe('RateLimitedError');
+    // RATE_LIMIT_REGISTER_ACCOUNT (2/1h) counts the mailbox: case and +tags do not multiply it (issue 11 §8).
+    const [local, domain] = uniqueEmail('box').split('@');
+    const spelled = (email: string, ip: string) => registerRaw(env, { ...input(), email }, from(ip));
+    expect((await spelled(`${local}+a@${domain.toUpperCase()}`, '10.0.4.2')).data.registerSubject.__typename).toBe('RegistrationPending');
+    expect((await spelled(`${local.toUpperCase()}+b@${domain}`, '10.0.4.3')).data.registerSubject.__typename).toBe('RegistrationPending');
+    expect((await spelled(`${local}@${domain}`, '10.0.4.4')).data.registerSubject).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 3600 });
   });
 
   it('limits second-factor checks per account', async () => {

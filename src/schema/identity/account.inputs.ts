@@ -31,6 +31,13 @@ export class RegisterSubjectInput {
 }
 
 @InputType()
+export class ConfirmRegistrationInput {
+  @Field({ description: 'The token of the sign-up link (…/l/<token>) from the registration mail.' }) @IsString() @MaxLength(200) token!: string;
+  @Field({ description: 'The password chosen at registerSubject.' }) @IsString() @PasswordLength() password!: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) deviceName?: string;
+}
+
+@InputType()
 export class SignInInput {
   @Field() @IsEmailAddress() @MaxLength(254) email!: string;
   @Field() @IsString() @PasswordLength() password!: string;

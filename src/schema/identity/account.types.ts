@@ -87,6 +87,15 @@ export class AuthPayload {
   @Field() expiresAt!: Date;
 }
 
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'Registration received: a mail goes to sentTo, the same for every address. For a new address it holds a link that creates the account (confirmRegistration, or the link’s page, with the password chosen); an address that has an account is told so instead. Nobody is signed in yet.',
+})
+export class RegistrationPending {
+  @Field({ description: 'The address the mail goes to.' }) sentTo!: string;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'Scan otpauthUri (as a QR code) or type secret into an authenticator app, then confirmTotp with a code.' })
 export class TotpEnrollment {
   @Field() otpauthUri!: string;

@@ -15,9 +15,6 @@ export class WeakPasswordError extends ErrorResult {
   @Field(() => [String]) reasons!: string[];
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Another account already uses this email address.' })
-export class EmailTakenError extends ErrorResult {}
-
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Another profile already has this username.' })
 export class UsernameTakenError extends ErrorResult {}
 

@@ -127,54 +127,10 @@ export class SubjectService {
     return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD_ERROR, reasons.join(' '), { reasons }) : null;
   }
 
-  /** Creates an active subject with an empty profile and signs them in. */
-  async register(ctx: CallContext, input: RegisterInput): Promise<IssuedSession | DomainError> {
-    const email = normalizeEmail(input.email);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register:account', email), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
-    ]);
-    if (limited) return limited;
-    const weak = this.weakPassword(input.password, { email, displayName: input.displayName });
-    if (weak) return weak;
-    const passwordHash = await this.hasher.hash(input.password);
-    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'An account with this email already exists. Sign in instead, or use another address.');
-    try {
-      return await this.db.transaction(async (em) => {
-        if (await em.existsBy(Subject, { email })) return taken();
-        const now = this.clock.now();
-        const subject = await this.insertAccount(em, {
-          email,
-          passwordHash,
-          passwordChangedAt: now,
-          roles: Role.SUBJECT,
-          displayName: input.displayName.trim(),
-          locale: input.locale,
-          country: input.country.toUpperCase(),
-        });
-        await this.audit.append(em, {
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          actorId: subject.id,
-          actorRole: Role.SUBJECT,
-          action: 'account.create',
-          subjectId: subject.id,
-          categories: ['account', 'preference', 'service'],
-          fields: ['email', 'displayName', 'locale', 'country', 'passwordHash'],
-          operation: 'registerSubject',
-        });
-        return this.sessions.issue(em, ctx, subject.id, { password: true, secondFactor: false, deviceName: input.deviceName });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return taken();
-      throw error;
-    }
-  }
-
-    /** Inserts an active subject with default settings and an empty profile. */
-  private async insertAccount(
+  /** Inserts an active subject with default settings and an empty profile, in the caller's transaction (registration, admin:create). */
+  async insertAccount(
     em: EntityManager,
-    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'setupTokenHash' | 'setupTokenExpiresAt'>>,
+    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'id' | 'setupTokenHash' | 'setupTokenExpiresAt'>>,
   ): Promise<Subject> {
     const now = this.clock.now();
     const subject = newSubjectRow(now, { id: randomUUID(), status: 'active', ...fields });
