@@ -61,14 +61,12 @@ export class RegistrationService {
     private readonly outbox: OutboxService,
     private readonly runtime: WorkflowRuntime,
     private readonly links: ActionLinkService,
-    jobs: AddressJobService,
+    private readonly jobs: AddressJobService,
   ) {
-    this.jobs = jobs.register(REGISTRATION_JOB, (em, job) => this.registrationJob(em, job.address, job.params, job.ctx));
+    jobs.register(REGISTRATION_JOB, (em, job) => this.registrationJob(em, job.address, job.params, job.ctx));
     runtime.registry.registerEffect('createAccount', (em, params, ctx) => this.createAccount(em, params as unknown as CreateAccountParams, ctx));
     runtime.registry.registerForm(REGISTRATION_LINK, this.passwordForm());
   }
-
-  private readonly jobs: AddressJobService;
 
   /** The request: the same answer, statements and work for any address (the lookup is the job's). */
   async register(ctx: CallContext, input: RegisterInput): Promise<RegistrationPending | DomainError> {
