@@ -134,6 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const timerWorker = new TimerWorker(db, clock, services.workflows, logger, config.TIMER_POLL_INTERVAL);
   const outboxWorker = new OutboxWorker(services.outbox, services.workflows.registry, overrides.mailer ?? createMailer(config, logger), config, services.site, logger);
   outboxWorker.registerChannel('webhook', webhookSender(services.recipients, clock, config.WEBHOOK_TIMEOUT));
+  outboxWorker.registerChannel('job', services.addressJobs.sender());
   const gpcDigestWorker = new DeviceOptOutDigestWorker(services.deviceOptOuts, config.GPC_DIGEST_INTERVAL, logger);
   const workers: BackgroundWorker[] = [timerWorker, outboxWorker, gpcDigestWorker];
   let stopping: Promise<void> | undefined;

@@ -95,6 +95,7 @@ export const configSchema = z.object({
   MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
   RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_SIGN_IN_SLOWDOWN: rateLimit('RATE_LIMIT_SIGN_IN_SLOWDOWN').default({ limit: 10, windowMs: 15 * 60_000 }),
   RATE_LIMIT_REGISTER_ACCOUNT: rateLimit('RATE_LIMIT_REGISTER_ACCOUNT').default({ limit: 3, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_IP: rateLimit('RATE_LIMIT_REGISTER_IP').default({ limit: 20, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_CHILD_DEVICE: rateLimit('RATE_LIMIT_REGISTER_CHILD_DEVICE').default({ limit: 5, windowMs: 15 * 60_000 }),
@@ -126,6 +127,7 @@ export const configSchema = z.object({
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
   EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
+  REGISTRATION_LINK_TTL: duration('REGISTRATION_LINK_TTL').default(86_400_000),
   RATE_LIMIT_EMAIL_CHANGE_ACCOUNT: rateLimit('RATE_LIMIT_EMAIL_CHANGE_ACCOUNT').default({ limit: 5, windowMs: 60 * 60_000 }),
   // Erasure (GDPR Art 17, CCPA delete): step-up window, confirmation link lifetime, cancel window.
   ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),

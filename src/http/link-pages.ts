@@ -146,6 +146,11 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
       const parsed = form.parse(fields, formView, files);
       if (!parsed) return again(400, form.incomplete(preview.locale));
       if (isLinkFormRefusal(parsed)) return again(parsed.status, parsed.refused);
+      const problem = form.check ? await form.check(fields, formView) : undefined;
+      if (problem) {
+        await links.recordWrongAttempt(token);
+        return again(400, problem);
+      }
       payload = parsed;
       if (form.done) done = (locale) => form.done!(parsed, locale);
     }

@@ -42,6 +42,14 @@ export interface EnqueueWebhookInput {
   subjectId?: string | null;
 }
 
+export interface EnqueueJobInput {
+  /** What to do (the registered handler's name), shown to staff like a mail's template. */
+  kind: string;
+  /** The address the work is for. */
+  address: string;
+  params: Record<string, unknown>;
+}
+
 /** Called inside the transaction that marks a message sent. */
 export type SentHook = (em: EntityManager, row: OutboxMessage) => Promise<void>;
 
@@ -123,6 +131,34 @@ export class OutboxService {
       workflowId: input.workflowId ?? null,
       subjectId: input.subjectId ?? null,
     }));
+  }
+
+  /**
+   * Work on behalf of an address, done by the outbox worker's `job` channel after commit: a request
+   * that must answer the same, in the same time, whether or not the address is known writes only
+   * this row (issue 11 §10).
+   */
+  async enqueueJob(em: EntityManager, input: EnqueueJobInput): Promise<OutboxMessage> {
+    return this.enqueue(em, (id) => ({
+      channel: 'job',
+      recipient: input.address,
+      template: input.kind,
+      locale: 'en',
+      params: JSON.stringify(input.params),
+      messageId: id,
+      workflowId: null,
+      subjectId: null,
+    }));
+  }
+
+  /**
+   * Deletes a claimed job row in the transaction that did its work, so the work and its completion
+   * commit together (exactly once) and no address stays behind. False when this claim no longer
+   * holds the row (its lease ran out and another process took it): the caller rolls back.
+   */
+  async completeJob(em: EntityManager, row: OutboxMessage): Promise<boolean> {
+    const result = await em.delete(OutboxMessage, { id: row.id, status: 'sending', attempts: row.attempts });
+    return (result.affected ?? 0) === 1;
   }
 
   /** One queued row, due now, in the caller's transaction. */

@@ -6,6 +6,7 @@ import { insertRow, selectOne, selectRows } from '../db/statements';
 import { AgeGateCheck } from '../entities';
 import { DomainError, ErrorCode } from '../errors';
 import { checkBirthDate, decideAge, type AgeOutcome, type CalendarDate, type TeenLimit, ageOn } from '../policy';
+import { canonicalEmail } from '../util/email';
 import type { Keyring } from '../util/keyring';
 import type { EffectiveJurisdiction, PolicyService } from './policy.service';
 
@@ -126,9 +127,14 @@ export class AgeGateService {
     return [...new Set([decision, ...rows].map((r) => r.identifierKey).filter((k): k is string => !!k))];
   }
 
-  /** The keyed hash an email or username tried at the gate is stored and matched as. */
+  /**
+   * The keyed hash an email or username tried at the gate is stored and matched as. An email is
+   * keyed by its canonical form (src/util/email.ts), so `"x"@d` or `X@D` cannot dodge the answer
+   * given for `x@d`; anything else (a username) by its trimmed lower case.
+   */
   identifierKey(identifier: string): string {
-    return this.keyring.key('age-gate-identifier', identifier.trim().toLowerCase());
+    const text = identifier.trim();
+    return this.keyring.key('age-gate-identifier', (text.includes('@') ? canonicalEmail(text) : null) ?? text.toLowerCase());
   }
 
   birthDateKey(date: CalendarDate): string {

@@ -28,11 +28,14 @@ import { PasswordHasher } from './identity/password-hasher';
 import { SessionService } from './identity/session.service';
 import { ServiceKeyService } from './identity/service-key.service';
 import { SubjectService } from './identity/subject.service';
+import { RegistrationService } from './identity/registration.service';
+import { AddressJobService } from './address-job/address-job.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
 import { OptOutService } from './opt-out/opt-out.service';
 import { DeviceOptOutService } from './opt-out/device-opt-out.service';
+import { OptOutByEmailService } from './opt-out/opt-out-by-email.service';
 import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
@@ -78,6 +81,9 @@ export function createServices(deps: ServiceDeps) {
   const links = new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows);
   const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
   const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions, recipientNotices);
+  // Work for an address that a request must not wait for (issue 11 §10): the outbox's `job` channel.
+  const addressJobs = new AddressJobService(db, outbox);
+  const registrations = new RegistrationService(db, clock, config, audit, passwords, rateLimits, sessions, subjects, outbox, workflows, links, addressJobs);
   // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
   registry.registerEffect('changeEmail', (em, params, ctx) =>
     subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
@@ -128,6 +134,7 @@ export function createServices(deps: ServiceDeps) {
     subjectAges,
     deviceOptOuts,
     optOut,
+    optOutByEmail: new OptOutByEmailService(config, rateLimits, addressJobs, optOut),
     processing,
     ageGate,
     passwords,
@@ -136,6 +143,8 @@ export function createServices(deps: ServiceDeps) {
     serviceKeys: new ServiceKeyService(db, clock, audit, deriveSecret(deps.appSecret, 'service-keys')),
     mfa,
     subjects,
+    registrations,
+    addressJobs,
     emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     site,
     links,
@@ -145,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
     personalData,
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges, childErasure).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges, childErasure, addressJobs).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
     externalIds,
     /** What the federation subgraph serves: a subject's privacy state, for a service key or the subject. */

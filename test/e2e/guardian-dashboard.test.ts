@@ -126,6 +126,34 @@ describe('guardian dashboard (GraphQL)', () => {
     expect((await env.gql('{ guardian { children { childId } } }', {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('answers me, updateProfile and changePassword properly for a parent signed in with the link (issue 11 §13)', async () => {
+    const { parentEmail } = await activeChild();
+    const parent = await signIn(parentEmail);
+    const me = await env.gql('{ me { id email roles displayName profile { username interests professionalCredentials } mfaEnabled sessions { assurance current } saleShare { optedOut } } }', {}, { token: parent.token });
+    expect(me.errors).toBeUndefined();
+    expect(me.data.me).toMatchObject({
+      id: parent.subjectId,
+      email: parentEmail,
+      roles: ['GUARDIAN'],
+      profile: { username: null, interests: [], professionalCredentials: [] },
+      mfaEnabled: false,
+      sessions: [{ assurance: 'EMAIL_LINK', current: true }],
+    });
+    const before = await rowCounts(env);
+    const profile = await m().countBy(Profile, { subjectId: parent.subjectId });
+    const update = await env.gql('mutation { updateProfile(input: { displayName: "Mum", bio: "hello" }) { __typename ... on ErrorResult { errorCode message } } }', {}, { token: parent.token });
+    expect(update.errors).toBeUndefined();
+    expect(update.data.updateProfile).toMatchObject({ __typename: 'ParentLinkAccessError', errorCode: 'PARENT_LINK_ACCESS_ERROR', message: expect.stringMatching(/linkGuardianAccount/) });
+    const change = await env.gql('mutation { changePassword(input: { currentPassword: "whatever it was", newPassword: "a brand new passphrase" }) { __typename ... on ErrorResult { errorCode } } }', {}, { token: parent.token });
+    expect(change.errors).toBeUndefined();
+    expect(change.data.changePassword).toEqual({ __typename: 'ParentLinkAccessError', errorCode: 'PARENT_LINK_ACCESS_ERROR' });
+    expect(await rowCounts(env)).toEqual(before);
+    expect(await m().countBy(Profile, { subjectId: parent.subjectId })).toBe(profile);
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ displayName: 'Parent', passwordHash: null });
+    // The session still works: nothing was ended.
+    expect((await env.gql(CHILDREN, {}, { token: parent.token })).errors).toBeUndefined();
+  });
+
   it('shows the child’s permissions, consents and actual data, audited as the guardian’s read', async () => {
     const { childId, parentEmail } = await activeChild();
     const { token } = await signIn(parentEmail);

@@ -28,7 +28,7 @@ describe('outbox for staff', () => {
       ip: '127.0.0.1',
       services: env.app.services,
       clock: env.clock,
-      actor: actor ? { subjectId: 'staff-1', sessionId: 's', roles: [], mfaEnabled: true, ...actor } : undefined,
+      actor: actor ? { subjectId: 'staff-1', sessionId: 's', roles: [], mfaEnabled: true, assurance: 'second_factor', ...actor } : undefined,
     };
     return graphql({ schema: await buildGraphQLSchema(), source, contextValue, variableValues });
   };

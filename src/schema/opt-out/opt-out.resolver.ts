@@ -21,7 +21,7 @@ import {
 const OptInToSaleResult = resultUnion('OptInToSaleResult', SaleShareStateView, [SaleOptInNotAllowedError]);
 export const ProcessingAllowedResult = resultUnion('ProcessingAllowedResult', ProcessingDecisionView, [InvalidProcessingPurposeError]);
 
-const BY_EMAIL_ANSWER = 'Received. If an account uses this address, sale and sharing of its personal information is now off, and a notice was sent to the address.';
+const BY_EMAIL_ANSWER = 'Received. If an account uses this address, sale and sharing of its personal information is turned off right away, and a notice is sent to the address.';
 
 @Resolver()
 export class OptOutResolver {
@@ -33,7 +33,7 @@ export class OptOutResolver {
 
   @Mutation(() => OptOutByEmailReceipt, { description: 'Opt-out of sale and sharing without signing in: the account that uses the address is opted out and told by mail. No proof of identity is asked (11 CCR 7060(b)); the answer is the same for any address.' })
   async optOutOfSaleByEmail(@Arg('input') input: OptOutByEmailInput, @Ctx() ctx: RequestContext): Promise<OptOutByEmailReceipt> {
-    await ctx.services.optOut.optOutByEmail(ctx, input.email);
+    await ctx.services.optOutByEmail.request(ctx, input.email);
     return { received: true, message: BY_EMAIL_ANSWER };
   }
 

@@ -18,7 +18,7 @@ export class OutboxMessageView {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'email, or webhook' })
+  @Field({ description: 'email, webhook, or job (work for an address, done by the outbox worker: its recipient is the address, its template the kind of work)' })
   channel!: string;
 
   @Field({ description: 'Email address or webhook URL.' })

@@ -147,6 +147,11 @@ export class ActionLinkService {
     if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, form.incomplete(preview.locale));
     // A form's own refusal (e.g. a call request without a contact) is answered like an incomplete one: nothing happens.
     if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, payload.refused);
+    const problem = form.check ? await form.check(fields, { locale: preview.locale, context: await this.workflowContext(preview) }) : undefined;
+    if (problem) {
+      await this.recordWrongAttempt(token);
+      return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, problem);
+    }
     const result = await this.confirm(token, client, by, payload);
     if (!isDomainError(result) && form.done) result.done = form.done(payload, result.locale);
     return result;

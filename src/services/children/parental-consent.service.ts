@@ -29,11 +29,12 @@ import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
 import type { ConsentService } from '../consent/consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
-import { normalizeEmail } from '../identity/session.service';
+import { mailboxKey, normalizeEmail } from '../../util/email';
+import type { AddressJobService } from '../address-job/address-job.service';
+import { ipGroup } from '../../util/ip-group';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
-import { ipGroup } from '../../util/ip-group';
 import type { ChildErasureService } from './child-erasure.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
@@ -86,6 +87,9 @@ export interface VerificationCase {
 
 /** A workflow whose consent is joint (the child agreed at registration; the parent's record completes it). */
 const isJoint = (workflow: Workflow) => (JSON.parse(workflow.snapshot) as { context?: ParentalConsentContext }).context?.jointConsent === true;
+/** The address job of requestParentDashboard. */
+export const PARENT_DASHBOARD_JOB = 'parent-dashboard';
+
 const noticeLocale = (locale: string): 'en' | 'de' => (locale.toLowerCase().startsWith('de') ? 'de' : 'en');
 const birthDateText = (d: CalendarDate) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
@@ -109,11 +113,13 @@ export class ParentalConsentService {
     private readonly rateLimits: RateLimitService,
     private readonly subjectAges: SubjectAgeService,
     private readonly childErasure: ChildErasureService,
+    private readonly jobs: AddressJobService,
   ) {}
 
   /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
   install(): this {
     const registry = this.runtime.registry;
+    this.jobs.register(PARENT_DASHBOARD_JOB, (em, job) => this.parentDashboardJob(em, job.address, job.ctx));
     registry.registerEffect('recordParentalConsent', this.recordConsentEffect);
     registry.registerEffect('setGuardianStatus', this.setGuardianStatusEffect);
     registry.registerEffect('eraseChild', this.eraseChildEffect);
@@ -144,7 +150,7 @@ export class ParentalConsentService {
     const parentEmail = normalizeEmail(input.parentEmail);
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register-child:parent', mailboxKey(parentEmail)), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
       { key: RateLimitService.key('register:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
@@ -269,20 +275,27 @@ export class ParentalConsentService {
   /**
    * The parent dashboard's sign-in: a one-use link (PARENT_DASHBOARD_LINK_TTL) to the verified
    * parent email for each child whose consent is active, or revoked and not yet erased (COPPA
-   * §312.6(a)(2): the parent may still review and have the data deleted). Always the same answer, known or not.
+   * §312.6(a)(2): the parent may still review and have the data deleted). Always the same answer,
+   * known or not, in the same time: the request only queues an address job (issue 11 §10); the
+   * lookup and the links are the job's, after the answer.
    */
   async requestParentDashboard(ctx: CallContext, email: string): Promise<DomainError | true> {
     const parentEmail = normalizeEmail(email);
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('parent-dashboard:email', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('parent-dashboard:email', mailboxKey(parentEmail)), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
       { key: RateLimitService.key('parent-dashboard:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
-    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });
-    for (const link of links) {
-      await this.runtime.deliver(link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
-    }
+    await this.jobs.enqueue(PARENT_DASHBOARD_JOB, parentEmail, {}, ctx);
     return true;
+  }
+
+  /** The job: a dashboard link for each child of the address (none for an unknown address). */
+  private async parentDashboardJob(em: EntityManager, parentEmail: string, ctx: CallContext): Promise<void> {
+    const links = await em.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });
+    for (const link of links) {
+      await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
+    }
   }
 
   /** A child account's status for the site's apps, with whether the settings await the teen's confirmation (the handover after the age-up). */

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, Not, type EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -9,8 +9,8 @@ import { RecoveryCode, Session, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ipGroup } from '../../util/ip-group';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SecretBox } from '../../util/secret-box';
 import { SessionService } from './session.service';
 
@@ -157,7 +157,7 @@ export class MfaService {
     });
   }
 
-  /** Confirms enrolment with a first code: MFA is on, and the recovery codes are returned (shown once). */
+  /** Confirms enrolment with a first code: MFA is on, this session is upgraded, the account's other sessions end, and the recovery codes are returned (shown once). */
   async confirm(ctx: CallContext, code: string): Promise<{ recoveryCodes: string[] } | DomainError> {
     const actor = SessionService.actorOf(ctx);
     const limited = await this.limits(ctx, actor.subjectId);
@@ -174,9 +174,13 @@ export class MfaService {
       }
       const now = this.clock.now();
       await em.update(Subject, { id: subject.id }, { mfaEnabledAt: now, totpLastStep: step, updatedAt: now });
-      await em.update(Session, { id: actor.sessionId }, { secondFactorVerifiedAt: now });
+      // This session just proved the second factor: it is upgraded. Every other session proved only
+      // the password (two-factor was off when they opened): they end, so none of them acts with the
+      // assurance the account now promises (issue 11 §6).
+      await em.update(Session, { id: actor.sessionId }, { secondFactorVerifiedAt: now, assurance: 'second_factor' });
+      const ended = await em.update(Session, { subjectId: subject.id, id: Not(actor.sessionId), revokedAt: IsNull() }, { revokedAt: now, revokedReason: 'second_factor_changed' });
       const recoveryCodes = await this.replaceRecoveryCodes(em, subject.id);
-      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enable', subjectId: subject.id, categories: ['service'], fields: ['mfaEnabledAt', 'recoveryCodes'], operation: 'confirmTotp' });
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enable', subjectId: subject.id, categories: ['service'], fields: ['mfaEnabledAt', 'recoveryCodes'], operation: 'confirmTotp', details: { sessionsRevoked: ended.affected ?? 0 } });
       return { recoveryCodes };
     });
   }

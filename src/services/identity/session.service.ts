@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { Role, type Actor } from '../../auth/roles';
 import type { Clock } from '../../clock';
-import type { Config } from '../../config';
+import type { Config, RateLimitRule } from '../../config';
 import type { Database } from '../../db/database';
 import { selectOne, updateRows } from '../../db/statements';
 import { Session, Subject } from '../../entities';
+import type { SessionAssurance } from '../../entities/session.entity';
 import { DomainError, ErrorCode, RequestError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ipGroup } from '../../util/ip-group';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { MfaService } from './mfa.service';
 import type { PasswordHasher } from './password-hasher';
 import { newToken, TOKEN_FORMAT, tokenHash } from './tokens';
+import { normalizeEmail } from '../../util/email';
 
 /** Last-use times are written at most this often, so most requests cost one indexed read and no write. */
 export const LAST_USE_THROTTLE_MS = 60_000;
@@ -37,9 +39,8 @@ export type Factor = 'password' | 'second_factor';
 
 const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'The email or password is not right.');
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** Addresses as keys: see src/util/email.ts (re-exported here for the services that import it from identity). */
+export { normalizeEmail };
 
 export function rolesOf(subject: Pick<Subject, 'roles'>): Role[] {
   return subject.roles
@@ -63,9 +64,15 @@ export class SessionService {
     private readonly mfa: () => MfaService,
   ) {}
 
-  /** Creates a session inside the caller's transaction and returns its token (shown once). */
-  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean; deviceName?: string }): Promise<IssuedSession> {
+  /**
+   * Creates a session inside the caller's transaction and returns its token (shown once). Its
+   * assurance is what it proved: the second factor (now, or carried over as the time it was proved
+   * in the session this one replaces), else the password, else only a parent's email link.
+   */
+  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean | Date; deviceName?: string }): Promise<IssuedSession> {
     const now = this.clock.now();
+    const secondFactorVerifiedAt = proof.secondFactor instanceof Date ? proof.secondFactor : proof.secondFactor ? now : null;
+    const assurance: SessionAssurance = secondFactorVerifiedAt ? 'second_factor' : proof.password ? 'password' : 'email_link';
     const token = newToken();
     const session = Object.assign(new Session(), {
       id: randomUUID(),
@@ -80,7 +87,8 @@ export class SessionService {
       userAgent: ctx.userAgent?.slice(0, 512) ?? null,
       deviceName: proof.deviceName ?? null,
       passwordVerifiedAt: proof.password ? now : null,
-      secondFactorVerifiedAt: proof.secondFactor ? now : null,
+      secondFactorVerifiedAt,
+      assurance,
     });
     await em.insert(Session, session);
     await this.audit.append(em, {
@@ -93,23 +101,35 @@ export class SessionService {
       categories: ['technical'],
       fields: ['ip', 'userAgent', 'deviceName'],
       operation: 'session',
-      details: { sessionId: session.id, secondFactor: proof.secondFactor },
+      details: { sessionId: session.id, secondFactor: !!secondFactorVerifiedAt, assurance },
     });
     return { token, session };
   }
 
+  /**
+   * Password attempts are limited per account and client (IPv4 address or IPv6 /64) and per client,
+   * never per account alone: nobody elsewhere can lock the owner out (issue 11 §9). Across all
+   * clients, an account's failures slow further attempts down (RATE_LIMIT_SIGN_IN_SLOWDOWN), except
+   * from a client the account has signed in from before.
+   */
   async signIn(ctx: CallContext, input: SignInInput): Promise<IssuedSession | DomainError> {
     const email = normalizeEmail(input.email);
+    const client = ipGroup(ctx.ip);
+    const accountClient = RateLimitService.key('sign_in:account_client', `${email}|${client}`);
+    const slowdownKey = RateLimitService.key('sign_in:slowdown', email);
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', email), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+      { key: accountClient, rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', client), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
     ]);
     if (limited) return limited;
 
     const subject = await this.db.manager.findOneBy(Subject, { email });
     const usable = subject && subject.status !== 'erased' && subject.passwordHash ? subject : null;
+    const slowed = await this.rateLimits.slowdown(slowdownKey, this.config.RATE_LIMIT_SIGN_IN_SLOWDOWN, () => this.knownClient(usable?.id ?? null, client));
+    if (slowed) return slowed;
     const passwordOk = usable ? await this.hasher.verify(input.password, usable.passwordHash) : (await this.hasher.verifyDummy(input.password), false);
     if (!usable || !passwordOk) {
+      await this.rateLimits.recordFailure(slowdownKey, this.config.RATE_LIMIT_SIGN_IN_SLOWDOWN);
       await this.audit.record({
         ...auditOrigin(ctx, 'anonymous'),
         action: 'session.sign_in_failed',
@@ -131,13 +151,29 @@ export class SessionService {
       secondFactor = true;
     }
 
-    await this.rateLimits.reset(RateLimitService.key('sign_in:account', email));
+    await this.rateLimits.reset(accountClient);
+    await this.rateLimits.reset(slowdownKey);
     return this.db.transaction(async (em) => {
       if (this.hasher.needsRehash(usable.passwordHash!)) {
         await em.update(Subject, { id: usable.id }, { passwordHash: await this.hasher.hash(input.password) });
       }
       return this.issue(em, ctx, usable.id, { password: true, secondFactor, deviceName: input.deviceName });
     });
+  }
+
+  /**
+   * Whether the account has had a session from this client within the session lifetime (its owner's
+   * usual device or network). The same statement runs for an unknown account (no subject id).
+   */
+  private async knownClient(subjectId: string | null, client: string): Promise<boolean> {
+    const since = new Date(this.clock.now().getTime() - this.config.SESSION_TTL);
+    const rows = await this.db.manager.getRepository(Session).find({
+      select: { ip: true },
+      where: { subjectId: subjectId ?? '00000000-0000-0000-0000-000000000000', createdAt: MoreThan(since) },
+      order: { createdAt: 'DESC' },
+      take: 50,
+    });
+    return rows.some((row) => ipGroup(row.ip) === client);
   }
 
   /**
@@ -165,6 +201,7 @@ export class SessionService {
         roles: rolesOf(subject),
         passwordVerifiedAt: row.passwordVerifiedAt ? new Date(row.passwordVerifiedAt) : undefined,
         secondFactorVerifiedAt: row.secondFactorVerifiedAt ? new Date(row.secondFactorVerifiedAt) : undefined,
+        assurance: row.assurance,
         mfaEnabled: !!subject.mfaEnabledAt,
       },
     };
@@ -225,13 +262,19 @@ export class SessionService {
     return active;
   }
 
+  /** The limits of a password check by a signed-in subject (reauthenticate, changePassword): per account and client, and per client. */
+  passwordCheckLimits(ctx: CallContext, subjectId: string): { key: string; rule: RateLimitRule }[] {
+    const client = ipGroup(ctx.ip);
+    return [
+      { key: RateLimitService.key('sign_in:account_client', `${subjectId}|${client}`), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', client), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+    ];
+  }
+
   /** Proves the password (and the second factor, when given) again for this session: step-up. */
   async reauthenticate(ctx: CallContext, password: string, codes: { totpCode?: string; recoveryCode?: string }): Promise<Session | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
-    ]);
+    const limited = await this.rateLimits.consume(this.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const subject = await this.db.manager.findOneByOrFail(Subject, { id: actor.subjectId });
     if (!(await this.hasher.verify(password, subject.passwordHash))) {
@@ -247,7 +290,8 @@ export class SessionService {
     }
     return this.db.transaction(async (em) => {
       const now = this.clock.now();
-      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now } : {}) });
+      // A second factor proved in this session raises its assurance (staff may then act through it).
+      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now, assurance: 'second_factor' as const } : {}) });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.reauthenticate', subjectId: actor.subjectId, categories: ['technical'], operation: 'reauthenticate', details: { secondFactor } });
       return em.findOneByOrFail(Session, { id: actor.sessionId });
     });

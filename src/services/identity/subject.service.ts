@@ -9,8 +9,8 @@ import { Profile, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
-import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ipGroup } from '../../util/ip-group';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { RecipientNoticeService } from '../webhooks/recipient-notice.service';
 import type { PasswordHasher } from './password-hasher';
 import { passwordProblems, type PasswordContext } from './password-policy';
@@ -63,6 +63,8 @@ export interface ProfileChanges {
 export interface Account {
   subject: Subject;
   profile: Profile;
+  /** False for a parent's link access (signInAsParent): no profile row, nothing to edit. */
+  profileRow: boolean;
   postalAddress: PostalAddress | null;
   accountSettings: AccountSettings;
   interests: string[];
@@ -128,54 +130,10 @@ export class SubjectService {
     return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD_ERROR, reasons.join(' '), { reasons }) : null;
   }
 
-  /** Creates an active subject with an empty profile and signs them in. */
-  async register(ctx: CallContext, input: RegisterInput): Promise<IssuedSession | DomainError> {
-    const email = normalizeEmail(input.email);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register:account', email), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
-    ]);
-    if (limited) return limited;
-    const weak = this.weakPassword(input.password, { email, displayName: input.displayName });
-    if (weak) return weak;
-    const passwordHash = await this.hasher.hash(input.password);
-    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'An account with this email already exists. Sign in instead, or use another address.');
-    try {
-      return await this.db.transaction(async (em) => {
-        if (await em.existsBy(Subject, { email })) return taken();
-        const now = this.clock.now();
-        const subject = await this.insertAccount(em, {
-          email,
-          passwordHash,
-          passwordChangedAt: now,
-          roles: Role.SUBJECT,
-          displayName: input.displayName.trim(),
-          locale: input.locale,
-          country: input.country.toUpperCase(),
-        });
-        await this.audit.append(em, {
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          actorId: subject.id,
-          actorRole: Role.SUBJECT,
-          action: 'account.create',
-          subjectId: subject.id,
-          categories: ['account', 'preference', 'service'],
-          fields: ['email', 'displayName', 'locale', 'country', 'passwordHash'],
-          operation: 'registerSubject',
-        });
-        return this.sessions.issue(em, ctx, subject.id, { password: true, secondFactor: false, deviceName: input.deviceName });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return taken();
-      throw error;
-    }
-  }
-
-    /** Inserts an active subject with default settings and an empty profile. */
-  private async insertAccount(
+  /** Inserts an active subject with default settings and an empty profile, in the caller's transaction (registration, admin:create). */
+  async insertAccount(
     em: EntityManager,
-    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'setupTokenHash' | 'setupTokenExpiresAt'>>,
+    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'id' | 'setupTokenHash' | 'setupTokenExpiresAt'>>,
   ): Promise<Subject> {
     const now = this.clock.now();
     const subject = newSubjectRow(now, { id: randomUUID(), status: 'active', ...fields });
@@ -188,14 +146,16 @@ export class SubjectService {
     const subject = await selectOne(em, Subject, { id: subjectId });
     if (!subject || subject.status === 'erased') return null;
     const profile = await selectOne(em, Profile, { subjectId });
-    if (!profile) throw new Error(`Subject ${subjectId} has no profile row`);
     return {
       subject,
-      profile,
+      // A parent who signed in with a dashboard link (signInAsParent) is a passwordless subject
+      // without a profile row: the account is shown with an empty profile.
+      profile: profile ?? Object.assign(new Profile(), { subjectId, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: subject.createdAt }),
+      profileRow: !!profile,
       postalAddress: subject.postalAddress ? JSON.parse(subject.postalAddress) : null,
       accountSettings: { ...DEFAULT_ACCOUNT_SETTINGS, ...JSON.parse(subject.accountSettings) },
-      interests: JSON.parse(profile.interests),
-      professionalCredentials: JSON.parse(profile.professionalCredentials),
+      interests: profile ? JSON.parse(profile.interests) : [],
+      professionalCredentials: profile ? JSON.parse(profile.professionalCredentials) : [],
     };
   }
 
@@ -215,6 +175,7 @@ export class SubjectService {
     try {
       return await this.db.transaction(async (em) => {
         const current = (await this.load(em, actor.subjectId))!;
+        if (!current.profileRow) return parentLinkAccess('no profile to edit');
         const username = changes.username === undefined ? undefined : changes.username === null ? null : changes.username.toLowerCase();
         if (username && (await em.existsBy(Profile, { username, subjectId: Not(actor.subjectId) }))) return taken();
         const now = this.clock.now();
@@ -277,12 +238,10 @@ export class SubjectService {
   /** Changes the password after proving the current one; every session is revoked and a new one issued for this device. */
   async changePassword(ctx: CallContext, currentPassword: string, newPassword: string): Promise<IssuedSession | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
-    ]);
+    const limited = await this.rateLimits.consume(this.sessions.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const account = (await this.load(this.db.manager, actor.subjectId))!;
+    if (account.subject.passwordHash === null) return parentLinkAccess('no password to change');
     if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
       return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'Your current password is not right.');
     }
@@ -294,7 +253,8 @@ export class SubjectService {
       await em.update(Subject, { id: actor.subjectId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
       const revoked = await this.sessions.revokeAll(em, actor.subjectId, 'password_changed');
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.password_change', subjectId: actor.subjectId, categories: ['service'], fields: ['passwordHash'], operation: 'changePassword', details: { sessionsRevoked: revoked } });
-      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: false });
+      // The new session replaces this one on the same device: it keeps the second factor this session proved.
+      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: actor.assurance === 'second_factor' ? (actor.secondFactorVerifiedAt ?? now) : false });
     });
   }
 
@@ -360,6 +320,14 @@ export class SubjectService {
       return next;
     });
   }
+}
+
+/** The answer to a parent's link access (a passwordless guardian subject) asking for what only accounts have. */
+function parentLinkAccess(what: string): DomainError {
+  return new DomainError(
+    ErrorCode.PARENT_LINK_ACCESS_ERROR,
+    `You are signed in with a parent’s dashboard link: it has ${what}. To keep a profile and a password, sign up with your own account and link it to your children (linkGuardianAccount).`,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -90,18 +90,18 @@ export class OptOutService {
   }
 
   /**
-   * Opt-out by email address, without signing in and without verification (11 CCR 7060(b)). When an
-   * account uses the address it is opted out and a notice goes to the address; otherwise nothing is
-   * written or sent. The caller gets the same answer either way.
+   * Opt-out by email address, without signing in and without verification (11 CCR 7060(b)), in the
+   * caller's transaction: the address job of optOutOfSaleByEmail (OptOutByEmailService), run after
+   * the request has answered, so neither the answer nor its time shows whether the address is known
+   * (issue 11 §10). When an account uses the address it is opted out and a notice goes to the
+   * address; otherwise nothing is written or sent.
    */
-  async optOutByEmail(ctx: GpcCallContext, email: string): Promise<void> {
+  async optOutByEmailIn(em: EntityManager, ctx: GpcCallContext, email: string): Promise<void> {
     const address = normalizeEmail(email);
-    const done = await this.db.transaction(async (em) => {
-      const subject = await em.getRepository(Subject).findOne({ where: { email: address }, select: { id: true, status: true, locale: true } });
-      if (!subject || subject.status === 'erased') return [];
-      return this.optOutIn(em, ctx, { subjectId: subject.id }, 'email_link', { email: address, locale: subject.locale });
-    });
-    this.remember(done);
+    const subject = await em.getRepository(Subject).findOne({ where: { email: address }, select: { id: true, status: true, locale: true } });
+    if (!subject || subject.status === 'erased') return;
+    // Not remembered in the GPC cache: this runs in a worker, before its transaction commits.
+    await this.optOutIn(em, ctx, { subjectId: subject.id }, 'email_link', { email: address, locale: subject.locale });
   }
 
   /**
