@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOLIDAY_CALENDARS } from './policy/calendar';
 import { parseDuration } from './util/duration';
 
 /**
@@ -61,16 +62,24 @@ export const configSchema = z.object({
   PUBLIC_URL: httpUrl('PUBLIC_URL').optional(),
   DATABASE_URL: databaseUrl.default('sqlite:var/consentry.sqlite'),
   MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+  // MySQL/MariaDB: how long a statement waits for a row lock (then its transaction is retried), and
+  // how long a connection may sit idle inside a transaction before MariaDB closes it (a frozen process).
+  DB_LOCK_WAIT_TIMEOUT: duration('DB_LOCK_WAIT_TIMEOUT').default(5000),
+  DB_IDLE_TRANSACTION_TIMEOUT: duration('DB_IDLE_TRANSACTION_TIMEOUT').default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   POLICY_FILE: z.string().min(1).optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'BODY_LIMIT must be a size like 100kb or 1mb' }).default('100kb'),
   GRAPHQL_MAX_DEPTH: int('GRAPHQL_MAX_DEPTH', 2, 100).default(12),
   GRAPHQL_MAX_COST: int('GRAPHQL_MAX_COST', 10, 1_000_000).default(5000),
+  GRAPHQL_MAX_ALIASES: int('GRAPHQL_MAX_ALIASES', 1, 1000).default(30),
+  GRAPHQL_MAX_TOKENS: int('GRAPHQL_MAX_TOKENS', 100, 100_000).default(1000),
   SHUTDOWN_TIMEOUT: duration('SHUTDOWN_TIMEOUT').default(10_000),
+  // After SIGTERM: /readyz answers 503 and requests are still served this long (the balancer takes us out), then the port closes.
+  SHUTDOWN_DRAIN: duration('SHUTDOWN_DRAIN').default(5_000),
   TRUST_PROXY: z.string().default('false'),
   APP_SECRET: z.string().min(32, { error: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
   AGE_GATE_RETRY_WINDOW: duration('AGE_GATE_RETRY_WINDOW').default(30 * 86_400_000),
-  BUSINESS_CALENDAR: z.enum(['us-federal', 'none'], { error: 'BUSINESS_CALENDAR must be us-federal or none' }).default('us-federal'),
+  BUSINESS_CALENDAR: z.enum(HOLIDAY_CALENDARS, { error: `BUSINESS_CALENDAR must be one of ${HOLIDAY_CALENDARS.join(', ')}` }).default('us-federal'),
   BUSINESS_CLOSED_DAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, { error: 'BUSINESS_CLOSED_DAYS must be dates like 2026-12-24,2026-12-31' })
@@ -86,11 +95,14 @@ export const configSchema = z.object({
   MFA_ISSUER: z.string().min(1).max(64).default('Consentry'),
   RATE_LIMIT_SIGN_IN_ACCOUNT: rateLimit('RATE_LIMIT_SIGN_IN_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SIGN_IN_IP: rateLimit('RATE_LIMIT_SIGN_IN_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  RATE_LIMIT_SIGN_IN_SLOWDOWN: rateLimit('RATE_LIMIT_SIGN_IN_SLOWDOWN').default({ limit: 10, windowMs: 15 * 60_000 }),
   RATE_LIMIT_REGISTER_ACCOUNT: rateLimit('RATE_LIMIT_REGISTER_ACCOUNT').default({ limit: 3, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_IP: rateLimit('RATE_LIMIT_REGISTER_IP').default({ limit: 20, windowMs: 60 * 60_000 }),
   RATE_LIMIT_REGISTER_CHILD_DEVICE: rateLimit('RATE_LIMIT_REGISTER_CHILD_DEVICE').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: rateLimit('RATE_LIMIT_SECOND_FACTOR_ACCOUNT').default({ limit: 5, windowMs: 15 * 60_000 }),
   RATE_LIMIT_SECOND_FACTOR_IP: rateLimit('RATE_LIMIT_SECOND_FACTOR_IP').default({ limit: 50, windowMs: 15 * 60_000 }),
+  // Global Privacy Control: new devices recorded as opted out per client IP (over it the request still succeeds, unrecorded).
+  RATE_LIMIT_GPC_DEVICE_IP: rateLimit('RATE_LIMIT_GPC_DEVICE_IP').default({ limit: 50, windowMs: 60 * 60_000 }),
   // Mail, outbox, timers and email links (workflow runtime)
   PRODUCT_NAME: z.string().min(1).max(80).default('Consentry'),
   SMTP_URL: z
@@ -99,7 +111,11 @@ export const configSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   MAIL_DIR: z.string().min(1).default('var/mail'),
+  // Production without SMTP_URL refuses to start unless this says mail files are wanted.
+  ALLOW_FILE_MAIL: bool('ALLOW_FILE_MAIL').default(false),
   TIMER_POLL_INTERVAL: duration('TIMER_POLL_INTERVAL').default(1000),
+  // How often each process sends the recipients one digest of the devices newly opted out by GPC.
+  GPC_DIGEST_INTERVAL: duration('GPC_DIGEST_INTERVAL').default(60_000),
   OUTBOX_POLL_INTERVAL: duration('OUTBOX_POLL_INTERVAL').default(1000),
   OUTBOX_MAX_ATTEMPTS: int('OUTBOX_MAX_ATTEMPTS', 1, 100).default(8),
   OUTBOX_RETRY_BASE: duration('OUTBOX_RETRY_BASE').default(30_000),
@@ -111,6 +127,7 @@ export const configSchema = z.object({
   LINK_MAX_WRONG_ATTEMPTS: int('LINK_MAX_WRONG_ATTEMPTS', 1, 100).default(5),
   LINK_RATE_LIMIT: int('LINK_RATE_LIMIT', 1, 100_000).default(30),
   EMAIL_CHANGE_LINK_TTL: duration('EMAIL_CHANGE_LINK_TTL').default(86_400_000),
+  REGISTRATION_LINK_TTL: duration('REGISTRATION_LINK_TTL').default(86_400_000),
   RATE_LIMIT_EMAIL_CHANGE_ACCOUNT: rateLimit('RATE_LIMIT_EMAIL_CHANGE_ACCOUNT').default({ limit: 5, windowMs: 60 * 60_000 }),
   // Erasure (GDPR Art 17, CCPA delete): step-up window, confirmation link lifetime, cancel window.
   ERASURE_REAUTH_WINDOW: duration('ERASURE_REAUTH_WINDOW').default(10 * 60_000),
@@ -168,12 +185,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${name}: ${issue.message}${got}`);
   }
   const raw = parsed.data;
+  if (raw.NODE_ENV === 'production') checkProduction(raw);
   return {
     ...raw,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     isProduction: raw.NODE_ENV === 'production',
     ...overrides,
   };
+}
+
+/** Settings that are fine on a developer's machine and dangerous in production: refused there, with the way out. */
+function checkProduction(raw: RawConfig): void {
+  if (!raw.SMTP_URL && !raw.ALLOW_FILE_MAIL) {
+    throw new ConfigError(
+      'Invalid setting SMTP_URL: production needs SMTP_URL; without it mails, with their live one-use links, are written as files to MAIL_DIR (set ALLOW_FILE_MAIL=true if that is what you want)',
+    );
+  }
+  if (raw.PASSWORD_HASH_COST < 15) {
+    throw new ConfigError(`Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production (got "${raw.PASSWORD_HASH_COST}")`);
+  }
 }
 
 /** Never echo a password from a URL back into a log line. */

@@ -18,12 +18,12 @@ async function main() {
       process.exit(1);
     }
     signalled = true;
-    logger.info({ signal }, 'stopping: no new requests, finishing in-flight ones');
+    logger.info({ signal, drainMs: config.SHUTDOWN_DRAIN }, 'stopping: /readyz answers 503, serving for SHUTDOWN_DRAIN, then finishing in-flight requests');
     // A hard bound above the graceful one, so a stuck close can never keep the process alive.
     setTimeout(() => {
       logger.error('graceful stop took too long: exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT + 5_000).unref();
+    }, config.SHUTDOWN_DRAIN + config.SHUTDOWN_TIMEOUT + 5_000).unref();
     app.stop().then(
       () => {
         logger.info('stopped');

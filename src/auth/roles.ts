@@ -1,3 +1,5 @@
+import type { SessionAssurance } from '../entities/session.entity';
+
 /** The roles of the API. A session's actor holds one or more; a service key's actor holds SERVICE only. */
 export enum Role {
   SUBJECT = 'subject',
@@ -40,6 +42,8 @@ export interface Actor {
   /** When this session last proved the password / the second factor (step-up checks). */
   passwordVerifiedAt?: Date;
   secondFactorVerifiedAt?: Date;
+  /** What this session proved (absent for a service key): staff and admin act only through `second_factor` sessions. */
+  assurance?: SessionAssurance;
   mfaEnabled: boolean;
   /** Set when the caller is a service with an API key (roles [SERVICE]). */
   serviceKey?: ServiceKeyRef;

@@ -25,6 +25,8 @@ type Values<T> = Partial<Record<keyof T & string, unknown>>;
 export interface SelectOptions<T> {
   /** `FOR UPDATE` where the database has row locks (MySQL); SQLite transactions are already serial. */
   lock?: boolean;
+  /** With `lock`: `FOR UPDATE SKIP LOCKED`, rows another transaction holds are left out instead of waited for. */
+  skipLocked?: boolean;
   orderBy?: Partial<Record<keyof T & string, 'ASC' | 'DESC'>>;
   limit?: number;
 }
@@ -158,13 +160,14 @@ export async function selectRows<T extends ObjectLiteral>(em: EntityManager, ent
   const conditions = conditionsOf(where);
   const orderProps = Object.entries(options.orderBy ?? {}) as [string, 'ASC' | 'DESC'][];
   const lock = !!options.lock && em.connection.driver.options.type !== 'better-sqlite3';
-  const key = `select|${conditions.shapes.join(',')}|${orderProps.map(([p, d]) => `${p} ${d}`).join(',')}|${options.limit ?? ''}|${lock}`;
+  const skip = lock && !!options.skipLocked;
+  const key = `select|${conditions.shapes.join(',')}|${orderProps.map(([p, d]) => `${p} ${d}`).join(',')}|${options.limit ?? ''}|${lock}|${skip}`;
   const statement = s.get(key, () => {
     const filter = s.where(conditions.shapes);
     const columns = s.metadata.columns;
     const order = orderProps.length ? ` ORDER BY ${orderProps.map(([p, d]) => `${s.escape(s.column(p).databaseName)} ${d === 'DESC' ? 'DESC' : 'ASC'}`).join(', ')}` : '';
     const limit = options.limit === undefined ? '' : ` LIMIT ${Math.floor(options.limit)}`;
-    const sql = `SELECT ${columns.map((c) => s.escape(c.databaseName)).join(', ')} FROM ${s.table}${filter.sql}${order}${limit}${lock ? ' FOR UPDATE' : ''}`;
+    const sql = `SELECT ${columns.map((c) => s.escape(c.databaseName)).join(', ')} FROM ${s.table}${filter.sql}${order}${limit}${lock ? ' FOR UPDATE' : ''}${skip ? ' SKIP LOCKED' : ''}`;
     return { sql, params: filter.params, conditions: filter.params.length, columns };
   });
   const { records } = await s.run(em, statement, conditions.values);

@@ -2,8 +2,15 @@ import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
-/** pending (direct notice sent) → awaiting_verification (stronger method for disclosure, staff) → active; revoked; aged_up (the teen decides now). */
-export type GuardianLinkStatus = 'pending' | 'awaiting_verification' | 'active' | 'revoked' | 'aged_up';
+/**
+ * pending (direct notice sent) → awaiting_verification (stronger method for disclosure, staff) → active;
+ * revoked; aged_up (the teen decides now); erasure_held (the child's erasure is due, but a legal hold
+ * keeps the data until it is released: see `heldErasure`).
+ */
+export type GuardianLinkStatus = 'pending' | 'awaiting_verification' | 'active' | 'revoked' | 'aged_up' | 'erasure_held';
+
+/** Why a child's data is erased: the parent declined, did not answer, asked for it, or the retention after a revocation ended. */
+export type ChildErasureReason = 'declined' | 'expired' | 'parent_request' | 'retention_ended';
 
 /**
  * A parent ↔ child link (COPPA §312.5): the parent's email (the only contact data collected before
@@ -63,6 +70,13 @@ export class GuardianLink {
   @TimeColumn({ nullable: true })
   consentedAt!: Date | null;
 
+  /**
+   * The erasure that came due while a legal hold was in force on the child (status erasure_held):
+   * it runs when the child's last hold is released (ChildErasureService). Null otherwise.
+   */
+  @StringColumn(32, { nullable: true })
+  heldErasure!: ChildErasureReason | null;
+
   @TimeColumn()
   createdAt!: Date;
 
@@ -85,6 +99,7 @@ export const guardianLinkPersonalData = declarePersonalData(GuardianLink, {
     jurisdiction: personal('account'),
     workflowId: notPersonal,
     consentedAt: personal('preference'),
+    heldErasure: personal('preference'),
     createdAt: personal('account'),
     updatedAt: notPersonal,
   },

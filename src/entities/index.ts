@@ -18,6 +18,7 @@ import { SubjectAge } from './subject-age.entity';
 import { GuardianLink } from './guardian-link.entity';
 import { ParentalEvidence, ParentalEvidencePart } from './parental-evidence.entity';
 import { ServiceKey } from './service-key.entity';
+import { DeviceOptOut } from './device-opt-out.entity';
 
 export { AgeGateCheck, AuditEvent, AuditHead, ConsentRecord, LegalHold, PolicyVersion, PrivacyRequest, Recipient };
 export { Profile, RateLimitCounter, RecoveryCode, Session, Subject };
@@ -26,7 +27,8 @@ export type { SubjectStatus } from './subject.entity';
 export { SubjectAge };
 export { GuardianLink };
 export { ServiceKey };
-export type { GuardianLinkStatus } from './guardian-link.entity';
+export { DeviceOptOut };
+export type { ChildErasureReason, GuardianLinkStatus } from './guardian-link.entity';
 export { ParentalEvidence, ParentalEvidencePart };
 export type { ParentalEvidenceMethod } from './parental-evidence.entity';
 
@@ -42,6 +44,7 @@ export const ENTITIES: Function[] = [
   RateLimitCounter,
   AgeGateCheck,
   ConsentRecord,
+  DeviceOptOut,
   LegalHold,
   Recipient,
   ServiceKey,

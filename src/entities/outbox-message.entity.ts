@@ -3,7 +3,8 @@ import { declarePersonalData, notPersonal, personal, subjectLink } from './perso
 import { StringColumn, TextColumn, TimeColumn } from './columns';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'dead';
-export type OutboxChannel = 'email' | 'webhook';
+/** `job`: work on behalf of an address that the request must not wait for (src/services/address-job). */
+export type OutboxChannel = 'email' | 'webhook' | 'job';
 
 /**
  * Something to send, written in the same transaction as the change that caused it and sent by the

@@ -4,7 +4,7 @@ import { declarePersonalData, notPersonal } from './personal-data';
 
 /**
  * A downstream service or processor that receives personal data from the site and must hear of
- * erasures, restrictions, rectifications and opt-outs (GDPR Art 19, CCPA §7026(f)) through a
+ * erasures, rectifications, withdrawn consents and opt-outs (GDPR Art 19, CCPA §7026(f)) through a
  * signed webhook.
  */
 @Entity('recipient')
@@ -26,7 +26,7 @@ export class Recipient {
   @TextColumn()
   sealedSecret!: string;
 
-  /** Event kinds it receives, JSON array: erasure, opt_out, restriction, rectification, consent_withdrawn. */
+  /** Event kinds it receives, JSON array: erasure, opt_out, rectification, consent_withdrawn (RECIPIENT_EVENTS). */
   @TextColumn()
   events!: string;
 

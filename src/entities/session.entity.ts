@@ -3,6 +3,14 @@ import { StringColumn, TimeColumn } from './columns';
 import { declarePersonalData, notPersonal, personal, subjectLink } from './personal-data';
 
 /**
+ * What this session proved about its holder. `second_factor`: the password and the second factor
+ * (at sign-in, when two-factor was turned on in it, or by `reauthenticate` with a code);
+ * `password`: the password only; `email_link`: a parent's one-use dashboard link, no password.
+ * Staff and admin act only through `second_factor` sessions.
+ */
+export type SessionAssurance = 'password' | 'second_factor' | 'email_link';
+
+/**
  * A signed-in session. Only the SHA-256 of the bearer token is stored; the token itself is shown
  * once, at sign-in. The device, IP and user agent are the policy's technical data.
  */
@@ -50,6 +58,9 @@ export class Session {
 
   @TimeColumn({ nullable: true })
   secondFactorVerifiedAt!: Date | null;
+
+  @StringColumn(16, { default: 'password' })
+  assurance!: SessionAssurance;
 }
 
 export const sessionPersonalData = declarePersonalData(Session, {
@@ -68,6 +79,7 @@ export const sessionPersonalData = declarePersonalData(Session, {
     deviceName: personal('technical'),
     passwordVerifiedAt: personal('technical'),
     secondFactorVerifiedAt: personal('technical'),
+    assurance: notPersonal,
   },
   subjectRows: { column: 'subjectId' },
   erasure: { strategy: 'delete' },

@@ -79,6 +79,13 @@ export class Subject {
 
   @TimeColumn({ nullable: true })
   erasedAt!: Date | null;
+
+  /**
+   * The site's own user id for this person (federation: the site's `User @key(fields: "id")`), set
+   * with a service key (ExternalIdService); unique, null until linked and after erasure.
+   */
+  @StringColumn(128, { nullable: true, unique: true })
+  externalId!: string | null;
 }
 
 export const subjectPersonalData = declarePersonalData(Subject, {
@@ -104,6 +111,7 @@ export const subjectPersonalData = declarePersonalData(Subject, {
     createdAt: personal('account'),
     updatedAt: notPersonal,
     erasedAt: notPersonal,
+    externalId: personal('account'),
   },
   subjectRows: { column: 'id' },
   // The row stays as a tombstone (status erased, every personal column blanked) so the id never
@@ -125,6 +133,7 @@ export const subjectPersonalData = declarePersonalData(Subject, {
         mfaEnabledAt: null,
         setupTokenHash: null,
         setupTokenExpiresAt: null,
+        externalId: null,
       });
     },
   },

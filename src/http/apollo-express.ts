@@ -60,6 +60,21 @@ export class ConstantAnswers {
   }
 }
 
+/**
+ * Apollo's own 500 (a plugin hook threw: its requestDidStart hooks never saw the end of the request)
+ * carries no request id; every error body of ours does. Added here, where the id is at hand.
+ */
+function withRequestId(body: string, requestId: string | undefined): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
+    if (!requestId || !Array.isArray(parsed.errors)) return body;
+    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
 function send(res: Response, answer: Answer): void {
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   if (answer.etag) res.setHeader('ETag', answer.etag);
@@ -96,6 +111,7 @@ export function apolloHandler<TContext extends BaseContext>(
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context({ req, res }) });
     if (response.body.kind === 'complete') {
       const answer: Answer = { status: response.status || 200, headers: [...response.headers], body: response.body.string };
+      if (answer.status >= 500) answer.body = withRequestId(answer.body, res.locals.requestId);
       if (key !== undefined && constants.isMarked(httpGraphQLRequest)) {
         // What res.send computes for a string body (it hashes the body's bytes when no ETag is set).
         const etagOf = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string | undefined) | undefined;

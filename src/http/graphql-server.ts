@@ -2,19 +2,21 @@ import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
-import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
+import { unavailableAnswer } from '../db/errors';
 import { RequestError } from '../errors';
-import { PROCESS_CONSTANT_QUERIES } from '../schema/build-schema';
+import type { Logger } from '../logger';
+import { PROCESS_CONSTANT_QUERIES, SERVICE_KEY_MUTATIONS } from '../schema/build-schema';
 import type { RequestContext } from '../schema/context';
 import type { ConstantAnswers } from './apollo-express';
+import { operationCost } from './query-cost';
 
 /** Codes whose GraphQL errors are the client's own doing and safe to show as they are. */
 const CLIENT_ERROR_CODES = new Set([
@@ -77,16 +79,37 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const message = code === 'UNAUTHORIZED' ? 'You are not allowed to do this.' : formatted.message;
     return { message, locations, path, extensions };
   }
+  // A lost lock race or database connection, after the transaction's retries: the client may try again.
+  const unavailable = unavailableAnswer(original);
+  if (unavailable) return { message: unavailable.message, locations, path, extensions: { code: unavailable.code, retryAfterSeconds: unavailable.retryAfterSeconds } };
   return { message: 'Internal error', locations, path, extensions: INTERNAL };
+}
+
+/**
+ * graphql-js's "Did you mean …?" names fields, arguments, types and enum values the caller did not
+ * ask for: in production, where introspection is off, they are taken out of every client error
+ * (validation errors, and variable coercion errors, which Apollo's hideSchemaDetailsFromClientErrors
+ * does not cover).
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(/ ?Did you mean [^?]*\?/g, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
 }
 
 /** Logs unexpected errors with their request id and tags every error of a response with it. */
 const errorsPlugin: ApolloServerPlugin<RequestContext> = {
+  // A plugin hook that threw (Apollo answers 500 "Internal server error"): logged with the request id.
+  async unexpectedErrorProcessingRequest({ requestContext, error }) {
+    requestContext.contextValue?.logger?.error({ err: error }, 'unexpected error processing a graphql request');
+  },
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          if (!isClientError(error)) contextValue.logger.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
+          if (isClientError(error)) continue;
+          const original = unwrapResolverError(error);
+          if (unavailableAnswer(original)) contextValue.logger.warn({ err: original, path: error.path }, 'database unavailable: the client was asked to try again');
+          else contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');
         }
       },
       async willSendResponse({ contextValue, response }) {
@@ -101,7 +124,8 @@ const errorsPlugin: ApolloServerPlugin<RequestContext> = {
 
 /**
  * A service key only reads: every mutation, public ones too (nothing a backend does with its key
- * may change anyone's data), is FORBIDDEN for it. Other callers get no hooks at all.
+ * may change anyone's data), is FORBIDDEN for it, except an operation made only of the mutations
+ * named in SERVICE_KEY_MUTATIONS (linking a subject to the site's user id). Other callers get no hooks at all.
  */
 const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart({ contextValue }) {
@@ -109,7 +133,8 @@ const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
     return {
       async didResolveOperation({ operation }) {
         if (operation?.operation === 'query') return;
-        throw new GraphQLError('A service key may not change anything: it can only ask (processingAllowed).', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        if (operation?.operation === 'mutation' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && (SERVICE_KEY_MUTATIONS.has(s.name.value) || s.name.value === '__typename'))) return;
+        throw new GraphQLError('A service key may not change anything but a subject’s externalId (setSubjectExternalId): it can only ask (processingAllowed).', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       },
     };
   },
@@ -118,38 +143,42 @@ const serviceKeyReadOnlyPlugin: ApolloServerPlugin<RequestContext> = {
 /** How many (operation, variables) costs one document keeps: enough for a query's usual variable sets, bounded against junk. */
 const COSTS_PER_DOCUMENT = 32;
 
+/** A cache key for a request's variables; undefined (not cached) when they cannot be written as JSON. */
+function variablesKey(variables: Record<string, unknown> | undefined | null): string | undefined {
+  if (!variables || !Object.keys(variables).length) return '';
+  try {
+    return JSON.stringify(variables);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Refuses operations whose estimated cost (fields × list sizes) exceeds GRAPHQL_MAX_COST.
+ * Refuses operations whose estimated cost (fields × page sizes, query-cost.ts) exceeds GRAPHQL_MAX_COST.
  * The cost depends only on the document, the operation and the variables, and Apollo's document
  * cache hands the same DocumentNode to every request of the same query, so it is computed once per
  * (document, operation, variables) and remembered beside the document (gone when Apollo evicts it).
  */
 function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
-  const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const costOf = (document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown> | undefined | null): number => {
-    const key = `${operationName ?? ''}\u0000${variables && Object.keys(variables).length ? JSON.stringify(variables) : ''}`;
+  const costOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined | null): number => {
+    const vars = variablesKey(variables);
+    const key = vars === undefined ? undefined : `${operation.name?.value ?? ''}\u0000${vars}`;
     let known = costs.get(document);
-    const cached = known?.get(key);
+    const cached = key === undefined ? undefined : known?.get(key);
     if (cached !== undefined) return cached;
-    const cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });
+    const cost = operationCost(schema, document, operation, variables);
     if (!known) costs.set(document, (known = new Map()));
-    if (known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
+    if (key !== undefined && known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
     return cost;
   };
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = costOf(document, request.operationName, request.variables);
-          } catch (error) {
-            // The estimate coerces the variables first; a value that does not fit its type (an unknown
-            // enum value) is the client's mistake, which Apollo would report the same way a step later.
-            if (error instanceof GraphQLError && !error.extensions?.code) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-            throw error;
-          }
+        async didResolveOperation({ request, document, operation }) {
+          // Without an operation Apollo answers "operation not found" itself, right after this hook.
+          if (!operation) return;
+          const cost = costOf(document, operation, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`Query is too complex: its cost is ${cost}, the maximum is ${maxCost}. Ask for fewer fields or smaller pages.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },
@@ -199,16 +228,21 @@ function constantResultPlugin(constantFields: ReadonlySet<string>, answers: Cons
   };
 }
 
-export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers): ApolloServer<RequestContext> {
+export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers, logger: Logger): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
+    // Apollo's own lines (a plugin hook that threw, a cache warning) as JSON lines of the service's log.
+    logger,
     introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal mid-stop.
     stopOnTerminationSignals: false,
-    formatError,
-    validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
+    // The document limits (depth, aliases, …) are checked before Apollo (document-guard.ts, in http-app.ts);
+    // the token limit is applied again to anything Apollo parses.
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT }),
       ApolloServerPluginCacheControlDisabled(),
@@ -218,6 +252,36 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
       serviceKeyReadOnlyPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
       constantResultPlugin(PROCESS_CONSTANT_QUERIES, constantAnswers),
+    ],
+  });
+}
+
+/**
+ * The federation subgraph's server (/subgraph): the same hardening as /graphql (masking, request ids,
+ * document limits, cost limit, CSRF prevention, read-only service keys), no result cache, and no inline
+ * traces (they would hand the router timings and unmasked errors). The HTTP server is drained by
+ * the main server's plugin; app.ts stops this one after it.
+ */
+export function createSubgraphServer(schema: GraphQLSchema, config: Config, logger: Logger): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema,
+    logger,
+    introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
+    // Depth and aliases are checked before Apollo (document-guard.ts, in front of /subgraph too).
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      errorsPlugin,
+      serviceKeyReadOnlyPlugin,
+      costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
     ],
   });
 }

@@ -4,11 +4,13 @@ import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { unavailableAnswer } from '../db/errors';
 import type { Logger } from '../logger';
 import type { RequestContext } from '../schema/context';
 import type { Services } from '../services';
 import { createLinkPages } from './link-pages';
-import { apolloHandler, type ConstantAnswers } from './apollo-express';
+import { apolloHandler, ConstantAnswers } from './apollo-express';
+import { DocumentGuard } from './document-guard';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../schema/common/device-id';
 import { isServiceKeyToken } from '../services/identity/service-key.service';
 
@@ -23,6 +25,19 @@ declare module 'express-serve-static-core' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
+/** How long /readyz waits for a database connection and `SELECT 1`. */
+export const READY_DEADLINE_MS = 1000;
+
+/** The promise's outcome, or a rejection once `ms` have passed (the work itself goes on and is ignored). */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 export interface HttpAppDeps {
   config: Config;
   logger: Logger;
@@ -30,13 +45,55 @@ export interface HttpAppDeps {
   dataSource: DataSource;
   services: Services;
   apollo: ApolloServer<RequestContext>;
+  /** The federation subgraph's server (/subgraph). */
+  subgraph: ApolloServer<RequestContext>;
   /** The answers of process-constant documents, shared with the server's constantResultPlugin. */
   constantAnswers: ConstantAnswers;
+  /** Set when a graceful stop begins (App.stop). */
+  shutdown: ShutdownState;
+}
+
+/** A graceful stop in progress: /readyz answers 503 and every response closes its connection, while requests are still served. */
+export interface ShutdownState {
+  draining: boolean;
 }
 
 /** One JSON error body for every failure outside GraphQL execution, in GraphQL's error shape. */
 function sendError(res: Response, status: number, code: string, message: string) {
   res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
+}
+
+/**
+ * How deep JSON in a /graphql body may nest. Real variables nest a few levels; thousands of levels
+ * (a 5,000-deep array fits in 20 kB) overflow the stack of every recursive walk after the parser
+ * (JSON.stringify, variable coercion).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Does this parsed JSON nest deeper than `max` (the top value is level 1)? Iterative: any depth is safe to ask about. */
+export function jsonDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** The GraphQL document of a request, where Apollo will look for it: a POST body's `query`, a GET's `?query=`. */
+function documentOf(req: Request): string | undefined {
+  if (req.method === 'GET') {
+    const query: unknown = req.query.query;
+    return typeof query === 'string' ? query : undefined;
+  }
+  const body: unknown = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const query = (body as { query?: unknown }).query;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; '' (never valid) for any other scheme, undefined without the header. */
@@ -70,12 +127,14 @@ export function parseTrustProxy(value: string): boolean | number | string {
 }
 
 /**
- * The HTTP surface: /graphql for apps and services, /healthz and /readyz for orchestrators.
+ * The HTTP surface: /graphql for apps and services, /subgraph for a site's federation router,
+ * /healthz and /readyz for orchestrators.
  * Every request gets a request id (its own X-Request-Id if sane, else a new one) that is on
  * every log line of the request and in every error body.
  */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { config, logger, dataSource, services, clock, apollo, constantAnswers } = deps;
+  const { config, logger, dataSource, services, clock, apollo, subgraph, constantAnswers, shutdown } = deps;
+  const documents = new DocumentGuard({ maxTokens: config.GRAPHQL_MAX_TOKENS, maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -87,6 +146,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.locals.logger = lazyLogger(() => logger.child({ requestId }));
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Stopping: serve, but end each keep-alive connection after its response, so clients reconnect to another process
+    // before the port closes (instead of sending on a socket that is then closed under them).
+    if (shutdown.draining) res.setHeader('Connection', 'close');
     // The access line is a debug line: time the request only when it will be written.
     if (logger.isLevelEnabled('debug')) {
       const started = process.hrtime.bigint();
@@ -116,59 +178,90 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     };
   }
 
-  app.use(
-    '/graphql',
-    (req, res, next) => {
-      const device = req.get('x-consentry-device');
-      if (device !== undefined && !DEVICE_ID.test(device)) return sendError(res, 400, 'BAD_USER_INPUT', `X-Consentry-Device: ${DEVICE_ID_MESSAGE}`);
-      next();
-    },
-    express.json({ limit: config.BODY_LIMIT }),
-    apolloHandler(
-      apollo,
-      async ({ req, res }): Promise<RequestContext> => {
-        const token = bearerToken(req.get('authorization'));
-        if (isServiceKeyToken(token)) {
-          // One of the site's other services, never a person: its key's public prefix goes on every
-          // log line of the request (the access line too); a backend is not a browser, so Global
-          // Privacy Control and the device header do not apply.
-          const { actor, failure } = await services.serviceKeys.authenticate(token);
-          const { requestId } = res.locals;
-          if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
-          return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
-        }
-        const { actor, failure } = await services.sessions.authenticate(token);
-        // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
-        const gpc = req.get('sec-gpc')?.trim() === '1';
-        const deviceId = req.get('x-consentry-device');
-        if (gpc) {
-          await services.optOut.applyGpc({ gpc, deviceId, actor, requestId: res.locals.requestId, ip: req.ip }).catch((error: unknown) => {
-            // The request goes on; the signal is applied on the next request that carries it.
-            res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
-          });
-        }
-        return requestContext(req, res, actor, failure, gpc, deviceId);
-      },
-      constantAnswers,
-    ),
-  );
+  /** Who is asking, from a service key or a session (the same for /graphql and the subgraph). */
+  async function graphqlContext({ req, res }: { req: Request; res: Response }): Promise<RequestContext> {
+    const token = bearerToken(req.get('authorization'));
+    if (isServiceKeyToken(token)) {
+      // One of the site's other services, never a person: its key's public prefix goes on every
+      // log line of the request (the access line too); a backend is not a browser, so Global
+      // Privacy Control and the device header do not apply.
+      const { actor, failure } = await services.serviceKeys.authenticate(token);
+      const { requestId } = res.locals;
+      if (actor) res.locals.logger = lazyLogger(() => logger.child({ requestId, serviceKey: actor.serviceKey!.prefix }));
+      return requestContext(req, res, actor, failure && SERVICE_KEY_FAILURE[failure]);
+    }
+    const { actor, failure } = await services.sessions.authenticate(token);
+    // Global Privacy Control (11 CCR 7025): `Sec-GPC: 1` opts out the device and the signed-in subject.
+    const gpc = req.get('sec-gpc')?.trim() === '1';
+    const deviceId = req.get('x-consentry-device');
+    if (gpc) {
+      await services.optOut.applyGpc({ gpc, deviceId, actor, requestId: res.locals.requestId, ip: req.ip }).catch((error: unknown) => {
+        // The request goes on; the signal is applied on the next request that carries it.
+        res.locals.logger.error({ err: error }, 'applying a Global Privacy Control signal failed');
+      });
+    }
+    return requestContext(req, res, actor, failure, gpc, deviceId);
+  }
+
+  const checkDeviceHeader = (req: Request, res: Response, next: NextFunction) => {
+    const device = req.get('x-consentry-device');
+    if (device !== undefined && !DEVICE_ID.test(device)) return sendError(res, 400, 'BAD_USER_INPUT', `X-Consentry-Device: ${DEVICE_ID_MESSAGE}`);
+    next();
+  };
+
+  // Bounds on what Apollo gets, before it parses or validates anything (see DocumentGuard).
+  const guardDocument = (req: Request, res: Response, next: NextFunction) => {
+    if (jsonDeeperThan(req.body, MAX_JSON_DEPTH)) {
+      res.locals.logger.info({ code: 'BAD_REQUEST' }, 'graphql request refused: JSON nested too deep');
+      return sendError(res, 400, 'BAD_REQUEST', `The JSON in the request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+    }
+    const document = documentOf(req);
+    const refusal = document === undefined ? undefined : documents.check(document);
+    if (refusal) {
+      res.locals.logger.info({ code: refusal.code }, `graphql request refused: ${refusal.message}`);
+      return sendError(res, 400, refusal.code, refusal.message);
+    }
+    next();
+  };
+
+  app.use('/graphql', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), guardDocument, apolloHandler(apollo, graphqlContext, constantAnswers));
+
+  // The Federation 2 subgraph, for a site's router: the same callers (a service key, or the person's
+  // session forwarded by the router), its own schema (src/schema/federation/subgraph.schema.ts).
+  app.use('/subgraph', checkDeviceHeader, express.json({ limit: config.BODY_LIMIT }), guardDocument, apolloHandler(subgraph, graphqlContext, new ConstantAnswers()));
 
   // After /graphql: every API request would otherwise be matched against these two routes first.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
+  // Ready means able to serve now: a connection (from the pool, or a new one) and a trivial query
+  // within a second. A process whose connections are all stuck (a frozen link, an exhausted pool)
+  // goes unready, so the load balancer stops sending it requests. Applied migrations stay applied:
+  // once none is pending that is not asked again.
+  let migrated = false;
   app.get('/readyz', async (_req, res) => {
+    if (shutdown.draining) {
+      res.status(503).json({ status: 'unavailable', reason: 'shutting down' });
+      return;
+    }
     try {
-      await dataSource.query('SELECT 1');
-      if (await dataSource.showMigrations()) {
+      await withinDeadline(dataSource.query('SELECT 1'), READY_DEADLINE_MS);
+    } catch (error) {
+      res.locals.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: `the database does not answer within ${READY_DEADLINE_MS} ms` });
+      return;
+    }
+    try {
+      if (!migrated && (await withinDeadline(dataSource.showMigrations(), READY_DEADLINE_MS))) {
         res.status(503).json({ status: 'unavailable', reason: 'database migrations are pending' });
         return;
       }
+      migrated = true;
       res.json({ status: 'ready' });
     } catch (error) {
       res.locals.logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
+      res.status(503).json({ status: 'unavailable', reason: 'the database does not answer' });
     }
   });
 
@@ -180,6 +273,12 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     if (error.type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: the limit is ${config.BODY_LIMIT}.`);
     if (error.type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'Malformed JSON in the request body.');
     if (error.status && error.status >= 400 && error.status < 500) return sendError(res, error.status, 'BAD_REQUEST', error.message);
+    const unavailable = unavailableAnswer(error);
+    if (unavailable) {
+      res.locals.logger.warn({ err: error }, 'database unavailable: the client was asked to try again');
+      res.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
+      return sendError(res, 503, unavailable.code, unavailable.message);
+    }
     res.locals.logger.error({ err: error }, 'unexpected error');
     return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');
   });

@@ -26,11 +26,11 @@ function readCookie(req: Request, name: string): string | undefined {
 /** Which error page (and HTTP status) a failed lookup or use gets. */
 function errorKind(error: DomainError): { kind: ErrorPageKind; status: number } {
   switch (error.errorCode) {
-    case ErrorCode.ACTION_TOKEN_EXPIRED_ERROR:
+    case ErrorCode.ACTION_TOKEN_EXPIRED:
       return { kind: 'expired', status: 410 };
-    case ErrorCode.ACTION_TOKEN_USED_ERROR:
+    case ErrorCode.ACTION_TOKEN_USED:
       return { kind: 'used', status: 410 };
-    case ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR:
+    case ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED:
       return { kind: 'notPossible', status: 409 };
     default:
       return (error as { reason?: string }).reason === 'locked' ? { kind: 'locked', status: 410 } : { kind: 'unknown', status: 404 };
@@ -55,6 +55,7 @@ export interface LinkPagesDeps {
 export function createLinkPages(deps: LinkPagesDeps): Router {
   const { config, links, site } = deps;
   const secret = deps.secret;
+  const secureCookies = config.publicUrl.startsWith('https:');
   const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${hashToken(token)}.${nonce}`).digest('base64url');
   const router = express.Router();
 
@@ -92,7 +93,8 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
     if (isDomainError(view)) return fail(req, res, view);
     const existing = readCookie(req, NONCE_COOKIE);
     const nonce = existing && NONCE_FORMAT.test(existing) ? existing : randomBytes(16).toString('base64url');
-    res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/l/' });
+    // Secure whenever the public address is https, also when TLS ends at a proxy and TRUST_PROXY is unset (req.secure false).
+    res.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: secureCookies || req.secure, path: '/l/' });
     const csrf = csrfFor(token, nonce);
     const form = links.formOf(view.purpose);
     if (form) return send(res, 200, formPage({ ...pageOf(view), body: await form.render({ locale: view.locale, context: await links.workflowContext(view) }), csrf, multipart: !!form.upload }));
@@ -144,6 +146,11 @@ export function createLinkPages(deps: LinkPagesDeps): Router {
       const parsed = form.parse(fields, formView, files);
       if (!parsed) return again(400, form.incomplete(preview.locale));
       if (isLinkFormRefusal(parsed)) return again(parsed.status, parsed.refused);
+      const problem = form.check ? await form.check(fields, formView) : undefined;
+      if (problem) {
+        await links.recordWrongAttempt(token);
+        return again(400, problem);
+      }
       payload = parsed;
       if (form.done) done = (locale) => form.done!(parsed, locale);
     }

@@ -51,7 +51,9 @@ export class SmtpMailer implements Mailer {
 
 /**
  * No SMTP configured: each mail becomes `<MAIL_DIR>/<outbox id>.eml` (written whole, then renamed into
- * place; a resend overwrites the same file) and its links go to the log.
+ * place; a resend overwrites the same file). The files hold live one-use links, so the directory is
+ * created 0700 and every file 0600. Outside production the links also go to the log, so a bare machine
+ * can follow them; in production (ALLOW_FILE_MAIL=true) they never do.
  */
 export class FileMailer implements Mailer {
   readonly kind = 'file';
@@ -61,21 +63,28 @@ export class FileMailer implements Mailer {
   constructor(
     dir: string,
     private readonly logger: Logger,
+    private readonly logLinks = true,
   ) {
     this.dir = resolve(dir);
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const info = (await this.transport.sendMail(message(mail))) as unknown as { message: Buffer };
     const file = join(this.dir, `${mail.outboxId}.eml`);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, info.message);
+    writeFileSync(tmp, info.message, { mode: 0o600 });
     renameSync(tmp, file);
-    this.logger.info({ outboxId: mail.outboxId, file, links: mail.links }, 'mail written to file (no SMTP_URL set)');
+    if (this.logLinks) this.logger.info({ outboxId: mail.outboxId, file, links: mail.links }, 'mail written to file (no SMTP_URL set)');
+    else this.logger.info({ outboxId: mail.outboxId, file }, 'mail written to file (no SMTP_URL set)');
   }
 }
 
 export function createMailer(config: Config, logger: Logger): Mailer {
-  return config.SMTP_URL ? new SmtpMailer(config.SMTP_URL) : new FileMailer(config.MAIL_DIR, logger);
+  if (config.SMTP_URL) return new SmtpMailer(config.SMTP_URL);
+  if (config.isProduction) {
+    // Only reached with ALLOW_FILE_MAIL=true (config refuses production without SMTP_URL otherwise).
+    logger.warn({ mailDir: resolve(config.MAIL_DIR) }, 'NO MAIL IS SENT: SMTP_URL is not set and ALLOW_FILE_MAIL=true, so every mail (with its one-use links) is only written to MAIL_DIR; set SMTP_URL');
+  }
+  return new FileMailer(config.MAIL_DIR, logger, !config.isProduction);
 }

@@ -6,3 +6,5 @@ export * from './age';
 export * from './calendar';
 export * from './consent-purposes';
 export * from './processing-purposes';
+export * from './request-clock';
+export * from './verification';

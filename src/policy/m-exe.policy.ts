@@ -1,4 +1,4 @@
-import type { PolicyInput } from './policy.schema';
+import type { PolicyInput, StepCondition } from './policy.schema';
 
 /**
  * The privacy policy of m-exe.com (shared/policy/m-exe-privacy-policy.txt) as data.
@@ -16,6 +16,39 @@ const ACCOUNT_RETENTION: PolicyInput['dataCategories'][number]['retention'] = {
 
 /** The policy names no period for this category; it belongs to the account, so the account period applies. */
 const INFERRED_ACCOUNT_RETENTION = { ...ACCOUNT_RETENTION, inferred: true };
+
+type RightInput = PolicyInput['rights'][number];
+type StepInput = NonNullable<RightInput['verificationSteps']>[number];
+
+const step = (name: StepInput['step'], assurance: StepInput['assurance'], required: boolean, when: StepCondition[] = [], note?: string): StepInput => ({
+  step: name,
+  assurance,
+  required,
+  when,
+  ...(note ? { note } : {}),
+});
+
+// Verification per right. Signed in with the password entered again ("account verification") is
+// how an account holder proves who they are; documents and data points are for people without an
+// account, or on reasonable doubt; never more than the right needs (11 CCR 7060–7062, EDPB
+// Guidelines 01/2022 §3.3).
+const ACCOUNT = step('account_verification', 'reasonably_high', true, ['account_holder'], 'Signed in, with the password entered again just before (11 CCR 7061(a)).');
+const SECOND_FACTOR_WHERE_ON = step('second_factor', 'reasonably_high', true, ['second_factor_enabled']);
+const ID_DOCUMENTS = [step('government_id', 'reasonably_high', true, ['no_account', 'reasonable_doubt']), step('proof_of_address', 'reasonable', true, ['no_account', 'reasonable_doubt'])];
+const ID_ON_DOUBT = step('government_id', 'reasonably_high', false, ['reasonable_doubt']);
+const TWO_DATA_POINTS = step('data_points_2', 'reasonable', true, ['no_account']);
+const THREE_DATA_POINTS = [step('data_points_3', 'reasonably_high', true, ['no_account']), step('signed_declaration', 'none', true, ['no_account'])];
+const EXPLICIT_CONFIRMATION = step('explicit_confirmation', 'none', true);
+const CORRECTION_DETAILS = step('correction_details', 'none', true);
+const SUPPORTING_DOCUMENTS = step('supporting_documentation', 'none', false);
+const PROCESSING_ACTIVITY = step('processing_activity', 'none', true);
+const AGENT = step('agent_permission', 'none', true, ['agent'], 'Signed permission from the person, who also verifies directly (11 CCR 7063).');
+const GUARDIAN = step('guardian_verification', 'reasonably_high', true, ['parent']);
+const ANYONE: RightInput['requesters'] = ['self_signed_in', 'email_verified', 'staff_on_behalf', 'parent', 'authorized_agent'];
+const ALL_CHANNELS: NonNullable<RightInput['channels']> = ['api', 'email_link', 'staff', 'agent'];
+const DISCLOSURE_BASIS = 'GDPR Art 12(6); EDPB Guidelines 01/2022 §3.3: proportionate to the harm of disclosing to the wrong person';
+const CHANGE_BASIS = 'GDPR Art 12(6); EDPB Guidelines 01/2022 §3.3: proportionate to the harm of a change the person did not ask for';
+const LIMIT_BASIS = 'GDPR Art 12(6): a restriction or objection made by mistake limits processing and harms no one, so less is asked';
 
 export const mExePolicy: PolicyInput = {
   id: 'm_exe',
@@ -164,94 +197,203 @@ export const mExePolicy: PolicyInput = {
       key: 'access',
       name: 'Right to Access',
       regime: 'gdpr',
+      kind: 'access',
       article: 'GDPR Art 15',
       description: 'You can request and receive a comprehensive copy of all personal information we hold about you.',
       includes: ['verify the data we process', 'understand how we use it', 'confirm its accuracy'],
       howToExercise: ['submit a formal data access request through our website', 'contact our privacy team directly'],
       responseDeadline: { amount: 30, unit: 'day' },
       verification: ['government_id', 'proof_of_address', 'account_verification'],
+      assurance: 'reasonably_high',
+      assuranceBasis: DISCLOSURE_BASIS,
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, ...ID_DOCUMENTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
     },
     {
       key: 'rectification',
       name: 'Right to Rectification',
       regime: 'gdpr',
+      kind: 'rectification',
       article: 'GDPR Art 16',
       description: 'You can request corrections or updates to any inaccurate or incomplete personal data we hold about you.',
       includes: ['update contact information', 'correct profile details', 'modify account preferences'],
       howToExercise: ['use our account settings interface', 'submit a formal correction request'],
       responseDeadline: { amount: 15, unit: 'day' },
       verification: ['account_verification', 'supporting_documentation', 'correction_details'],
+      assurance: 'reasonably_high',
+      assuranceBasis: CHANGE_BASIS,
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, CORRECTION_DETAILS, SUPPORTING_DOCUMENTS, ...ID_DOCUMENTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
     },
     {
       key: 'erasure',
       name: 'Right to Erasure',
       regime: 'gdpr',
+      kind: 'erasure',
       article: 'GDPR Art 17',
       description: 'You can request the deletion of your personal data from our systems when there is no compelling reason for continued processing.',
       includes: ['delete your account', 'remove specific data points', 'withdraw processing consent'],
       howToExercise: ['submit an erasure request through our dedicated form', 'contact our privacy team'],
       responseDeadline: { amount: 30, unit: 'day' },
       verification: ['password_confirmation', 'identity_verification', 'explicit_confirmation'],
+      assurance: 'reasonably_high',
+      assuranceBasis: CHANGE_BASIS,
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, EXPLICIT_CONFIRMATION, ...ID_DOCUMENTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
     },
     {
       key: 'restriction',
       name: 'Right to Restrict Processing',
       regime: 'gdpr',
+      kind: 'restriction',
       article: 'GDPR Art 18',
       description: 'You can limit the way we use your personal data while we still retain it.',
       includes: ['pause processing activities', 'limit data usage to specific purposes', 'temporarily disable account features'],
       howToExercise: ['submit a processing restriction request through our privacy settings', 'contact our support team'],
       responseDeadline: { amount: 7, unit: 'day' },
       verification: ['account_ownership_verification', 'restriction_parameters', 'processing_activity_identification'],
+      assurance: 'reasonable',
+      assuranceBasis: LIMIT_BASIS,
+      verificationSteps: [ACCOUNT, TWO_DATA_POINTS, ID_ON_DOUBT, step('restriction_parameters', 'none', true), PROCESSING_ACTIVITY, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
     },
     {
       key: 'portability',
       name: 'Right to Data Portability',
       regime: 'gdpr',
+      kind: 'portability',
       article: 'GDPR Art 20',
       description: 'You can receive your personal data in a structured, commonly used format and transmit it to another service provider.',
       includes: ['export your data', 'transfer information between platforms', 'receive data in machine-readable format'],
       howToExercise: ['use our data export tool', 'submit a portability request'],
       responseDeadline: { amount: 30, unit: 'day' },
       verification: ['two_factor_authentication', 'format_specification', 'destination_details'],
+      assurance: 'reasonably_high',
+      assuranceBasis: `${DISCLOSURE_BASIS}; the policy asks for two-factor authentication`,
+      verificationSteps: [
+        ACCOUNT,
+        step('second_factor', 'reasonably_high', true, [], 'A TOTP code, or a code mailed to the account’s address for people without an authenticator.'),
+        step('format_choice', 'none', true),
+        step('destination', 'none', false, [], 'Only for a direct transfer to another provider, where technically feasible (GDPR Art 20(2)).'),
+      ],
+      // Art 20 covers data the person provided under consent or contract: their own account.
+      requesters: ['self_signed_in'],
+      channels: ['api'],
     },
     {
-      key: 'ccpa_know',
-      name: 'Right to Know',
+      key: 'objection',
+      name: 'Right to Object',
+      regime: 'gdpr',
+      kind: 'objection',
+      article: 'GDPR Art 21',
+      description: 'You can object to processing based on our legitimate interests; we then stop unless we have compelling legitimate grounds. An objection to direct marketing always stops it.',
+      includes: ['object to processing based on legitimate interests', 'stop direct marketing at any time'],
+      howToExercise: ['submit an objection through our privacy settings', 'contact our privacy team'],
+      verification: ['account_verification', 'processing_activity_identification'],
+      assurance: 'reasonable',
+      assuranceBasis: LIMIT_BASIS,
+      verificationSteps: [ACCOUNT, TWO_DATA_POINTS, ID_ON_DOUBT, PROCESSING_ACTIVITY, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
+      // The policy's rights table does not list it; GDPR Art 21 grants it.
+      inferred: true,
+    },
+    {
+      key: 'ccpa_know_categories',
+      name: 'Right to Know: categories',
       regime: 'ccpa',
-      article: 'Cal. Civ. Code 1798.110; 11 CCR 7021',
-      description: 'California residents can learn what personal information is collected about them and access the records of it.',
-      includes: ['knowledge about personal information collection', 'access to collected information records'],
+      kind: 'know_categories',
+      article: 'Cal. Civ. Code 1798.110; 11 CCR 7021, 7024',
+      description: 'California residents can learn which categories of personal information we collect about them, from which sources, for which purposes, and to whom we disclose them.',
+      includes: ['knowledge about personal information collection'],
       howToExercise: ['submit a privacy request through our website', 'contact our privacy team'],
       responseDeadline: { amount: 45, unit: 'day' },
       verification: ['identity_verification'],
+      assurance: 'reasonable',
+      assuranceBasis: '11 CCR 7062(b): a reasonable degree of certainty (two data points matched); 7061(a): an account holder through the account',
+      verificationSteps: [ACCOUNT, TWO_DATA_POINTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
+    },
+    {
+      key: 'ccpa_know_specific',
+      name: 'Right to Know: specific pieces',
+      regime: 'ccpa',
+      kind: 'know_specific',
+      article: 'Cal. Civ. Code 1798.110; 11 CCR 7021, 7024',
+      description: 'California residents can receive the specific pieces of personal information we hold about them.',
+      includes: ['access to collected information records'],
+      howToExercise: ['submit a privacy request through our website', 'contact our privacy team'],
+      responseDeadline: { amount: 45, unit: 'day' },
+      verification: ['identity_verification'],
+      assurance: 'reasonably_high',
+      assuranceBasis: '11 CCR 7062(c): a reasonably high degree of certainty (three data points and a signed declaration); 7061(a): re-authentication before disclosing',
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, ...THREE_DATA_POINTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
     },
     {
       key: 'ccpa_delete',
       name: 'Right to Delete',
       regime: 'ccpa',
-      article: 'Cal. Civ. Code 1798.105; 11 CCR 7021',
+      kind: 'delete',
+      article: 'Cal. Civ. Code 1798.105; 11 CCR 7021, 7022',
       description: 'California residents can request the deletion of their personal information.',
       includes: ['personal data deletion requests'],
       howToExercise: ['submit an erasure request through our dedicated form', 'contact our privacy team'],
       responseDeadline: { amount: 45, unit: 'day' },
       verification: ['password_confirmation', 'identity_verification', 'explicit_confirmation'],
+      assurance: 'reasonably_high',
+      assuranceBasis: '11 CCR 7062(d): by the sensitivity of the data and the harm of a wrongful deletion (here the whole account); 7061(a): re-authentication before deleting',
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, EXPLICIT_CONFIRMATION, ...THREE_DATA_POINTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
+    },
+    {
+      key: 'ccpa_correct',
+      name: 'Right to Correct',
+      regime: 'ccpa',
+      kind: 'correct',
+      article: 'Cal. Civ. Code 1798.106; 11 CCR 7021, 7023',
+      description: 'California residents can request the correction of inaccurate personal information we hold about them.',
+      includes: ['correct inaccurate personal information'],
+      howToExercise: ['submit a correction request through our website', 'contact our privacy team'],
+      responseDeadline: { amount: 45, unit: 'day' },
+      verification: ['identity_verification', 'supporting_documentation', 'correction_details'],
+      assurance: 'reasonably_high',
+      assuranceBasis: '11 CCR 7062(d) by the sensitivity of the data; 7061(a): re-authentication before correcting; verified with other data than the data to be corrected',
+      verificationSteps: [ACCOUNT, SECOND_FACTOR_WHERE_ON, CORRECTION_DETAILS, SUPPORTING_DOCUMENTS, ...THREE_DATA_POINTS, AGENT, GUARDIAN],
+      requesters: ANYONE,
+      channels: ALL_CHANNELS,
+      // The policy's CCPA list predates the right to correct (CPRA); the law grants it.
+      inferred: true,
     },
     {
       key: 'ccpa_opt_out',
       name: 'Right to Opt Out of Sale or Sharing',
       regime: 'ccpa',
+      kind: 'opt_out',
       article: 'Cal. Civ. Code 1798.120; 11 CCR 7025, 7026',
       description: 'California residents can opt out of the sale or sharing of their personal information, including by a Global Privacy Control signal.',
       includes: ['data sales opt-out options'],
       howToExercise: ['use the opt-out link or setting', 'send a Global Privacy Control signal from your browser'],
       responseDeadline: { amount: 15, unit: 'business_day' },
       verification: [],
+      assurance: 'none',
+      assuranceBasis: '11 CCR 7060(b): a request to opt out needs no verification',
+      verificationSteps: [{ ...AGENT, note: 'Signed permission from the consumer (11 CCR 7026(j)); never their identity.' }],
+      requesters: ['self_signed_in', 'email_verified', 'staff_on_behalf', 'authorized_agent', 'device'],
+      channels: [...ALL_CHANNELS, 'gpc'],
     },
     {
       key: 'ccpa_non_discrimination',
       name: 'Right to Non-Discrimination',
       regime: 'ccpa',
+      kind: 'non_discrimination',
       article: 'Cal. Civ. Code 1798.125',
       description: 'We do not deny, charge differently for, or degrade the service for anyone who exercises their privacy rights.',
       includes: ['protection against discrimination'],
@@ -262,11 +404,17 @@ export const mExePolicy: PolicyInput = {
       key: 'coppa_parental_review',
       name: 'Parental Access and Control',
       regime: 'coppa',
+      kind: 'parental_review',
       article: '16 CFR 312.6',
       description: 'Parents of children under 13 can review the data collected from their child, refuse further collection or use, and have it deleted at any time.',
       includes: ['review the types of data collected and the child’s actual data', 'refuse further collection or use', 'direct deletion', 'revoke consent'],
       howToExercise: ['use the parent dashboard reached through the link we mail you', 'contact our privacy team'],
       verification: ['identity_verification'],
+      assurance: 'reasonably_high',
+      assuranceBasis: '16 CFR 312.6(a)(3): reasonable procedures to ensure the requester is the child’s parent',
+      verificationSteps: [GUARDIAN],
+      requesters: ['parent'],
+      channels: ['email_link', 'api', 'staff'],
     },
   ],
   retentionDeterminants: ['Legal requirements', 'Business purposes', 'Technical necessities', 'User preferences'],

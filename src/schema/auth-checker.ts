@@ -17,7 +17,8 @@ const AUTH_FAILURE_MESSAGE = {
 /**
  * `@Authorized()` needs a signed-in person; `@Authorized(Role.STAFF, …)` one of the roles; a service
  * key reaches only fields that name Role.SERVICE. Staff and admin act only with a second factor
- * enabled: without it their privileged roles do not count.
+ * enabled on the account and proved in this session (its assurance): otherwise their privileged
+ * roles do not count.
  * Anonymous → UNAUTHENTICATED; signed in without the role → FORBIDDEN.
  */
 export const authChecker: AuthCheckerFn<RequestContext, Role> = ({ context }, roles) => {
@@ -33,10 +34,14 @@ export const authChecker: AuthCheckerFn<RequestContext, Role> = ({ context }, ro
   }
   if (roles.length === 0) return true;
   // The service role counts only with a service key, never on a person's session.
-  const effective = actor.roles.filter((r) => r !== Role.SERVICE && (!PRIVILEGED.has(r) || actor.mfaEnabled));
+  // Staff power needs two-factor on the account and proved in this session: a session opened with the
+  // password only (e.g. before two-factor was turned on) never acts as staff.
+  const privileged = actor.mfaEnabled && actor.assurance === 'second_factor';
+  const effective = actor.roles.filter((r) => r !== Role.SERVICE && (!PRIVILEGED.has(r) || privileged));
   if (roles.some((r) => effective.includes(r))) return true;
   if (roles.some((r) => PRIVILEGED.has(r) && actor.roles.includes(r))) {
-    throw new RequestError('FORBIDDEN', 'Staff and admin accounts must enable two-factor authentication before they can act.');
+    if (!actor.mfaEnabled) throw new RequestError('FORBIDDEN', 'Staff and admin accounts must enable two-factor authentication before they can act.');
+    throw new RequestError('FORBIDDEN', 'This session was opened without the second factor: sign in again with a code from your authenticator app (or reauthenticate with one) before acting as staff or admin.');
   }
   return false;
 };

@@ -19,6 +19,7 @@ import { GuardianAccountResolver } from './parental-consent/guardian-account.res
 import { GuardianResolver } from './parental-consent/guardian.resolver';
 import { ParentalConsentResolver } from './parental-consent/parental-consent.resolver';
 import { ServiceKeyResolver } from './service-key/service-key.resolver';
+import { ExternalIdResolver, MeExternalIdResolver } from './external-id/external-id.resolver';
 
 /** Every resolver of the API. A new resolver is added here (and its operations to the authorization matrix test). */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -44,6 +45,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   GuardianResolver,
   GuardianAccountResolver,
   ServiceKeyResolver,
+  ExternalIdResolver,
+  MeExternalIdResolver,
 ];
 
 /**
@@ -53,6 +56,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
  * reads anything else (the caller, stored data, time) must never be listed here.
  */
 export const PROCESS_CONSTANT_QUERIES: ReadonlySet<string> = new Set(['privacyPolicy', 'dataCategory', '__typename']);
+
+/**
+ * The only mutations a service key may call (every other mutation is FORBIDDEN for a key, see
+ * serviceKeyReadOnlyPlugin): each also names Role.SERVICE in its @Authorized, and is audited.
+ */
+export const SERVICE_KEY_MUTATIONS: ReadonlySet<string> = new Set(['setSubjectExternalId']);
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -6,6 +6,7 @@ import { insertRow, selectOne, selectRows } from '../db/statements';
 import { AgeGateCheck } from '../entities';
 import { DomainError, ErrorCode } from '../errors';
 import { checkBirthDate, decideAge, type AgeOutcome, type CalendarDate, type TeenLimit, ageOn } from '../policy';
+import { canonicalEmail } from '../util/email';
 import type { Keyring } from '../util/keyring';
 import type { EffectiveJurisdiction, PolicyService } from './policy.service';
 
@@ -53,7 +54,7 @@ export class AgeGateService {
   async check(request: AgeGateRequest): Promise<AgeGateAnswer | DomainError> {
     const now = this.clock.now();
     const problem = checkBirthDate(request.dateOfBirth, now);
-    if (problem) return new DomainError(ErrorCode.INVALID_DATE_OF_BIRTH_ERROR, BIRTH_DATE_MESSAGES[problem], { reason: problem });
+    if (problem) return new DomainError(ErrorCode.INVALID_DATE_OF_BIRTH, BIRTH_DATE_MESSAGES[problem], { reason: problem });
 
     const jurisdiction = this.policy.jurisdiction(request.country ?? request.requestCountry ?? 'ZZ', request.country ? request.region : undefined);
     const decision = decideAge(ageOn(request.dateOfBirth, now), jurisdiction);
@@ -126,9 +127,14 @@ export class AgeGateService {
     return [...new Set([decision, ...rows].map((r) => r.identifierKey).filter((k): k is string => !!k))];
   }
 
-  /** The keyed hash an email or username tried at the gate is stored and matched as. */
+  /**
+   * The keyed hash an email or username tried at the gate is stored and matched as. An email is
+   * keyed by its canonical form (src/util/email.ts), so `"x"@d` or `X@D` cannot dodge the answer
+   * given for `x@d`; anything else (a username) by its trimmed lower case.
+   */
   identifierKey(identifier: string): string {
-    return this.keyring.key('age-gate-identifier', identifier.trim().toLowerCase());
+    const text = identifier.trim();
+    return this.keyring.key('age-gate-identifier', (text.includes('@') ? canonicalEmail(text) : null) ?? text.toLowerCase());
   }
 
   birthDateKey(date: CalendarDate): string {

@@ -7,11 +7,11 @@ import type { Policy } from '../policy';
 import { deriveSecret, Keyring } from '../util/keyring';
 import { AgeGateService } from './age-gate.service';
 import { AuditService } from './audit/audit.service';
-import { ConsentService } from './consent.service';
-import { LegalHoldService } from './legal-hold.service';
+import { ConsentService } from './consent/consent.service';
+import { LegalHoldService } from './legal-hold/legal-hold.service';
 import { PrivacyRequestService } from './privacy-request.service';
 import { BusinessCalendar } from '../policy';
-import { RecipientService } from './recipient.service';
+import { RecipientService } from './webhooks/recipient.service';
 import { RecipientNoticeService } from './webhooks/recipient-notice.service';
 import { SecretBox } from '../util/secret-box';
 import { ActionTokenService } from './action-token/action-token.service';
@@ -28,18 +28,25 @@ import { PasswordHasher } from './identity/password-hasher';
 import { SessionService } from './identity/session.service';
 import { ServiceKeyService } from './identity/service-key.service';
 import { SubjectService } from './identity/subject.service';
+import { RegistrationService } from './identity/registration.service';
+import { AddressJobService } from './address-job/address-job.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { PersonalDataService } from './personal-data/personal-data.service';
 import { EmailChangeService } from './email-change/email-change.service';
 import { OptOutService } from './opt-out/opt-out.service';
+import { DeviceOptOutService } from './opt-out/device-opt-out.service';
+import { OptOutByEmailService } from './opt-out/opt-out-by-email.service';
 import { optOutEffects } from './opt-out/opt-out.effects';
 import { SubjectAgeService } from './opt-out/subject-age.service';
 import { ProcessingService } from './processing/processing.service';
 import { SYSTEM } from '../workflows/runtime/workflow-runtime';
 import { ErasureService } from './erasure/erasure.service';
+import { ChildErasureService } from './children/child-erasure.service';
 import { GuardianService } from './children/guardian.service';
 import { ParentalConsentService } from './children/parental-consent.service';
 import { ParentalEvidenceService } from './children/parental-evidence.service';
+import { ExternalIdService } from './external-id/external-id.service';
+import { PrivacyViewService } from './federation/privacy-view.service';
 
 /** What every service may use from outside the domain. */
 export interface ServiceDeps {
@@ -72,14 +79,17 @@ export function createServices(deps: ServiceDeps) {
   const recipients = new RecipientService(deps.db, deps.clock, new SecretBox(deps.appSecret, 'recipient-secrets'), !deps.config.isProduction);
   const workflows = new WorkflowRuntime({ db: deps.db, clock: deps.clock, config: deps.config, audit, registry, tokens, outbox });
   const links = new ActionLinkService(deps.db, deps.clock, deps.config, tokens, workflows);
-  const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions);
+  const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
+  const subjects = new SubjectService(db, clock, config, audit, passwords, rateLimits, sessions, recipientNotices);
+  // Work for an address that a request must not wait for (issue 11 §10): the outbox's `job` channel.
+  const addressJobs = new AddressJobService(db, outbox);
+  const registrations = new RegistrationService(db, clock, config, audit, passwords, rateLimits, sessions, subjects, outbox, workflows, links, addressJobs);
   // The email-change workflow's domain write: the subject's email, once the link to the new address is used.
   registry.registerEffect('changeEmail', (em, params, ctx) =>
     subjects.changeEmail(em, String(params.subjectId), String(params.newEmail), { requestId: ctx.by.requestId ?? undefined, ip: ctx.by.ip ?? undefined }),
   );
   const privacyRequests = new PrivacyRequestService(deps.db, deps.clock, audit, policy, calendar);
-  const recipientNotices = new RecipientNoticeService(recipients, outbox, clock);
-  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit);
+  const consent = new ConsentService(deps.db, deps.clock, keyring, policy, policyVersions, deps.config.COOKIE_CONSENT_LIFETIME, audit, recipientNotices);
   const ageGate = new AgeGateService(deps.db, deps.clock, keyring, policy, deps.config.AGE_GATE_RETRY_WINDOW);
   const personalData = new PersonalDataService(deps.dataSource, clock, policy, audit);
   const subjectAges = new SubjectAgeService(db, clock, policy);
@@ -99,6 +109,14 @@ export function createServices(deps: ServiceDeps) {
     recipientNotices,
   });
   erasure.register(registry);
+  const legalHolds = new LegalHoldService(deps.db, deps.clock, audit, policy);
+  // Every erasure of a child's data (parental-consent effects, a released legal hold).
+  const childErasure = new ChildErasureService({ clock, policy, audit, consent, personalData, recipientNotices, outbox, legalHolds }).install();
+  // Global Privacy Control from devices: one record per device, recipients told in a periodic digest.
+  const deviceOptOuts = new DeviceOptOutService(db, clock, consent, rateLimits, recipientNotices, audit, config.RATE_LIMIT_GPC_DEVICE_IP, deps.logger);
+  const optOut = new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar, deviceOptOuts);
+  const processing = new ProcessingService(db, clock, policy, subjectAges);
+  const externalIds = new ExternalIdService(db, clock, audit);
   const site: SiteInfo = { productName: deps.config.PRODUCT_NAME, siteName: deps.policy.site.name, siteUrl: deps.policy.site.url, policyUrl: deps.policy.site.policyUrl };
   return {
     /** Keys the CSRF tokens of the email-link pages (the same in every process). */
@@ -107,14 +125,17 @@ export function createServices(deps: ServiceDeps) {
     privacyRequests,
     policy,
     audit,
-    legalHolds: new LegalHoldService(deps.db, deps.clock, audit, policy),
+    legalHolds,
+    childErasure,
     recipients,
     recipientNotices,
     policyVersions,
     consent,
     subjectAges,
-    optOut: new OptOutService(db, clock, consent, privacyRequests, workflows, recipients, subjectAges, audit, calendar),
-    processing: new ProcessingService(db, clock, policy, subjectAges),
+    deviceOptOuts,
+    optOut,
+    optOutByEmail: new OptOutByEmailService(config, rateLimits, addressJobs, optOut),
+    processing,
     ageGate,
     passwords,
     rateLimits,
@@ -122,6 +143,8 @@ export function createServices(deps: ServiceDeps) {
     serviceKeys: new ServiceKeyService(db, clock, audit, deriveSecret(deps.appSecret, 'service-keys')),
     mfa,
     subjects,
+    registrations,
+    addressJobs,
     emailChange: new EmailChangeService(db, clock, config, sessions, workflows, rateLimits),
     site,
     links,
@@ -131,8 +154,11 @@ export function createServices(deps: ServiceDeps) {
     personalData,
     erasure,
     guardians: new GuardianService(db, clock, policy, consent, personalData, audit, workflows, links, sessions),
-    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges).install(),
+    parentalConsent: new ParentalConsentService(db, clock, config, policy, ageGate, consent, personalData, audit, workflows, rateLimits, subjectAges, childErasure, addressJobs).install(),
     parentalEvidence: new ParentalEvidenceService(db, config, policy, audit, workflows, new SecretBox(deps.appSecret, 'parental-evidence'), links).install(),
+    externalIds,
+    /** What the federation subgraph serves: a subject's privacy state, for a service key or the subject. */
+    privacyView: new PrivacyViewService({ db, clock, audit, externalIds, consent, optOut, subjectAges, processing }),
   };
 }
 

@@ -3,7 +3,7 @@ import { In, LessThan, type EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { PrivacyRequest } from '../entities';
-import { REGULATORY_DEADLINES, type BusinessCalendar, type Right } from '../policy';
+import { BusinessCalendars, REGULATORY_DEADLINES, requestClockSpec, requestDueDate, type BusinessCalendar, type Right } from '../policy';
 import type { AuditService } from './audit/audit.service';
 import type { PolicyService } from './policy.service';
 
@@ -28,6 +28,8 @@ export interface OpenRequestInput {
  * deadline where that is stricter; the clock and the business calendar decide the date.
  */
 export class PrivacyRequestService {
+  private calendars?: BusinessCalendars;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -42,16 +44,12 @@ export class PrivacyRequestService {
     return right;
   }
 
-  /** When a request of this type received at `receivedAt` must be answered. */
+  /** When a request of this type received at `receivedAt` must be answered (src/policy/request-clock.ts). */
   dueDate(type: string, receivedAt: Date): Date {
     const right = this.right(type);
-    const legal = right.regime === 'ccpa' ? (type === 'ccpa_opt_out' ? 'ccpa_opt_out' : 'ccpa_response') : right.regime === 'gdpr' ? 'gdpr_response' : undefined;
-    const candidates: Date[] = [];
-    if (right.responseDeadline) candidates.push(this.calendar.addPeriod(receivedAt, right.responseDeadline));
-    const law = REGULATORY_DEADLINES.find((d) => d.key === legal);
-    if (law) candidates.push(this.calendar.addPeriod(receivedAt, law.period));
-    if (!candidates.length) candidates.push(this.calendar.addPeriod(receivedAt, this.policy.policy.contact.inquiryResponse));
-    return new Date(Math.min(...candidates.map((d) => d.getTime())));
+    this.calendars ??= new BusinessCalendars(this.calendar);
+    const calendar = this.calendars.for(null, right.regime);
+    return requestDueDate(requestClockSpec({ right, calendar, inquiryResponse: this.policy.policy.contact.inquiryResponse }), receivedAt);
   }
 
   /** Opens a request inside the caller's transaction, audited. */

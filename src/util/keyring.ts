@@ -24,7 +24,7 @@ export function resolveAppSecret(configured: string | undefined, isProduction: b
   if (configured) return configured;
   if (isProduction) throw new Error('APP_SECRET must be set in production: the same long random value in every process');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

@@ -2,6 +2,7 @@ import type { WorkflowDefinition } from './runtime/workflow-registry';
 import { ccpaOptOutV1 } from './ccpa-opt-out/ccpa-opt-out.workflow';
 import { emailChangeV1 } from './email-change/email-change.workflow';
 import { erasureWorkflow } from './erasure/erasure.workflow';
+import { registrationV1 } from './registration/registration.workflow';
 import { parentalConsentMachine } from './parental-consent/parental-consent.machine';
 import { parentalConsentMachineV1 } from './parental-consent/parental-consent.machine.v1';
 import {
@@ -15,6 +16,7 @@ import {
   parentalVerificationReminderTemplate,
   parentalVerificationRequestTemplate,
   parentalConsentRevokedTemplate,
+  parentalDataDeletedTemplate,
 } from './parental-consent/parental-consent.templates';
 
 /**
@@ -22,6 +24,7 @@ import {
  * workflows. `npm run docs:workflows` draws them into docs/workflows.md.
  */
 export const WORKFLOWS: WorkflowDefinition[] = [
+  registrationV1,
   emailChangeV1,
   erasureWorkflow,
   ccpaOptOutV1,
@@ -46,6 +49,8 @@ export const WORKFLOWS: WorkflowDefinition[] = [
       parentalVerificationReminderTemplate,
       parentalVerificationExpiredTemplate,
       parentalConsentRevokedTemplate,
+      // Sent by the eraseChild effect (ChildErasureService), not by a machine action: both versions use it.
+      parentalDataDeletedTemplate,
     ],
     links: PARENTAL_CONSENT_LINKS,
   },

@@ -83,7 +83,7 @@ describe('age gate', () => {
     [{ day: 1, month: 1, year: 1850 }, 'TOO_OLD'],
   ])('answers %j with a typed error and records nothing', async (dateOfBirth, reason) => {
     const before = await checks();
-    expect(await ageGate({ dateOfBirth, country: 'US', deviceId: newDevice() })).toMatchObject({ __typename: 'InvalidDateOfBirthError', errorCode: 'INVALID_DATE_OF_BIRTH_ERROR', reason });
+    expect(await ageGate({ dateOfBirth, country: 'US', deviceId: newDevice() })).toMatchObject({ __typename: 'InvalidDateOfBirthError', errorCode: 'INVALID_DATE_OF_BIRTH', reason });
     expect(await checks()).toBe(before);
   });
 

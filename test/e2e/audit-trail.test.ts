@@ -49,7 +49,7 @@ describe('audit trail: own view, staff search, chain verification', () => {
     }
     // Reads made while paging (each page also reads `me`) come after the cursor and never shift it;
     // the staff member's own events (role grant, MFA) never appear.
-    expect(all).toEqual(['account.read', 'audit.read', 'account.update', 'session.create', 'account.create']);
+    expect(all).toEqual(['account.read', 'audit.read', 'account.update', 'session.create', 'workflow.transition', 'account.create', 'workflow.start']);
   });
 
   it('lets staff filter a subject’s trail by action and time, paginated, and audits the search', async () => {

@@ -1,7 +1,7 @@
 import { IsNull } from 'typeorm';
 import { OutboxMessage, PrivacyRequest, Profile, Session, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { testDialect } from '../helpers/database';
 import { counts, enableMfa, register, totpCode, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
@@ -163,7 +163,7 @@ describe('erasure confirmation over HTTP', () => {
     expect(outbox.data.outbox.nodes).toEqual(expect.arrayContaining([{ channel: 'webhook', template: 'erasure', status: 'SENT', recipient: receiver.url, workflowId: wf.id }]));
     // Nothing can be cancelled any more.
     const cancel = await env.gql(CANCEL, { id: asked.id }, { token: (await user(false)).token });
-    expect(cancel.data.cancelErasure.errorCode).toBe('NOT_FOUND_ERROR');
+    expect(cancel.data.cancelErasure.errorCode).toBe('NOT_FOUND');
   });
 
   it('erases only the chosen categories: the account stays', async () => {
@@ -225,7 +225,7 @@ describe('erasure confirmation over HTTP', () => {
     const cancelled = (await env.gql(CANCEL, { id: first.id }, { token: a.token })).data.cancelErasure;
     expect(cancelled).toMatchObject({ __typename: 'ErasureRequest', status: 'cancelled' });
     const again = (await env.gql(CANCEL, { id: first.id }, { token: a.token })).data.cancelErasure;
-    expect(again).toMatchObject({ errorCode: 'ERASURE_NOT_CANCELLABLE_ERROR', status: 'cancelled' });
+    expect(again).toMatchObject({ errorCode: 'ERASURE_NOT_CANCELLABLE', status: 'cancelled' });
     // The confirmation link of a cancelled request no longer works.
     const firstLink = await mailLink(a.email, 'erasure-confirm');
     expect((await press(firstLink)).status).toBe(410);
@@ -239,7 +239,7 @@ describe('erasure confirmation over HTTP', () => {
     env.clock.advance('6d');
     // Without an id: the request in progress (an app on another device does not know the id).
     expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure).toMatchObject({ id: second.id, status: 'cancelled' });
-    expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
     env.clock.advance('2d');
     await env.workers.drain();
     expect((await ds().findOneByOrFail(Subject, { id: a.subjectId })).status).toBe('active');
@@ -335,7 +335,7 @@ describe('erasure confirmation over HTTP', () => {
       expect(await ds().countBy(OutboxMessage, { channel: 'webhook' })).toBe(webhooksBefore);
       // The subject sees it is not done; a new request waits for this one.
       await stepUp(u);
-      expect((await requestErasure(u)).errorCode).toBe('ERASURE_ALREADY_REQUESTED_ERROR');
+      expect((await requestErasure(u)).errorCode).toBe('ERASURE_ALREADY_REQUESTED');
       // A failed request is still unanswered: it turns up as overdue at its deadline.
       expect((await env.app.services.privacyRequests.overdue()).map((r) => r.id)).not.toContain(asked.id);
       env.clock.advance('24d');
@@ -353,14 +353,14 @@ describe('erasure confirmation over HTTP', () => {
     expect((await requestRow(asked.id)).status).toBe('completed');
     expect((await ds().findOneByOrFail(Subject, { id: u.subjectId })).status).toBe('erased');
     await env.mail.expectOne({ to: u.email, template: 'erasure-completed' });
-    expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE_ERROR', status: 'completed' });
+    expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'completed' });
   });
 
   it('needs a recent password, and the second factor when it is on; otherwise nothing is written', async () => {
     const u = await user(false);
     env.clock.advance('11m');
     const before = await counts(env, TABLES);
-    expect(await requestErasure(u)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'PASSWORD', maxAgeMinutes: 10 });
+    expect(await requestErasure(u)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'PASSWORD', maxAgeMinutes: 10 });
     expect(await counts(env, TABLES)).toEqual(before);
 
     await enableMfa(env, u);
@@ -369,7 +369,7 @@ describe('erasure confirmation over HTTP', () => {
     env.clock.advance('11m');
     await env.gql('mutation($p: String!) { reauthenticate(input: { password: $p }) { __typename } }', { p: u.password }, { token: u.token });
     const before2 = await counts(env, TABLES);
-    expect(await requestErasure(u)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'SECOND_FACTOR' });
+    expect(await requestErasure(u)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'SECOND_FACTOR' });
     expect(await counts(env, TABLES)).toEqual(before2);
 
     env.clock.advance('1m');
@@ -386,12 +386,12 @@ describe('erasure confirmation over HTTP', () => {
     const theirs = await requestErasure(other);
     const before = await counts(env, TABLES);
     const bad: [Record<string, unknown>, string][] = [
-      [{ scope: 'ACCOUNT', categories: ['profile'] }, 'INVALID_ERASURE_CATEGORIES_ERROR'],
-      [{ scope: 'CATEGORIES' }, 'INVALID_ERASURE_CATEGORIES_ERROR'],
-      [{ scope: 'CATEGORIES', categories: [] }, 'INVALID_ERASURE_CATEGORIES_ERROR'],
+      [{ scope: 'ACCOUNT', categories: ['profile'] }, 'INVALID_ERASURE_CATEGORIES'],
+      [{ scope: 'CATEGORIES' }, 'INVALID_ERASURE_CATEGORIES'],
+      [{ scope: 'CATEGORIES', categories: [] }, 'INVALID_ERASURE_CATEGORIES'],
     ];
     for (const [input, code] of bad) expect(await requestErasure(u, input)).toMatchObject({ errorCode: code });
-    expect(await requestErasure(u, { scope: 'CATEGORIES', categories: ['profile', 'secrets'] })).toMatchObject({ errorCode: 'INVALID_ERASURE_CATEGORIES_ERROR', unknown: ['secrets'] });
+    expect(await requestErasure(u, { scope: 'CATEGORIES', categories: ['profile', 'secrets'] })).toMatchObject({ errorCode: 'INVALID_ERASURE_CATEGORIES', unknown: ['secrets'] });
     // Malformed values never reach the service.
     for (const input of [{ scope: 'CATEGORIES', categories: ['Profile; DROP TABLE subject'] }, { scope: 'CATEGORIES', categories: Array(21).fill('profile') }]) {
       expect((await env.gql(REQUEST, { input }, { token: u.token })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -400,13 +400,13 @@ describe('erasure confirmation over HTTP', () => {
     expect((await env.gql(`mutation { requestErasure(input: { scope: EVERYTHING }) { __typename } }`, {}, { token: u.token })).errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await env.gql(REQUEST, { input: { scope: 'ACCOUNT' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await env.gql(CANCEL, { id: 'bad id!' }, { token: u.token })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await env.gql(CANCEL, { id: 'no-such-request' }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(CANCEL, { id: 'no-such-request' }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
     // Someone else's request is "not found" to me, and untouched.
-    expect((await env.gql(CANCEL, { id: theirs.id }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND_ERROR');
-    expect((await env.gql(RETRY, { id: theirs.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE_ERROR', status: 'awaiting_confirmation' });
-    expect((await env.gql(RETRY, { id: 'no-such-request' }, { token: staff.token })).data.retryErasure.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(CANCEL, { id: theirs.id }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
+    expect((await env.gql(RETRY, { id: theirs.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'awaiting_confirmation' });
+    expect((await env.gql(RETRY, { id: 'no-such-request' }, { token: staff.token })).data.retryErasure.errorCode).toBe('NOT_FOUND');
     expect((await env.gql(RETRY, { id: theirs.id }, { token: u.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect(await requestErasure(other)).toMatchObject({ errorCode: 'ERASURE_ALREADY_REQUESTED_ERROR', requestId: theirs.id });
+    expect(await requestErasure(other)).toMatchObject({ errorCode: 'ERASURE_ALREADY_REQUESTED', requestId: theirs.id });
     expect(await counts(env, TABLES)).toEqual(before);
     expect((await requestRow(theirs.id)).status).toBe('awaiting_confirmation');
   });

@@ -24,3 +24,28 @@ describe('graceful stop', () => {
     expect(app.dataSource.isInitialized).toBe(false);
   });
 });
+
+describe('graceful stop behind a load balancer', () => {
+  it('answers 503 on /readyz at once, keeps serving for SHUTDOWN_DRAIN, then closes the port', async () => {
+    const env = await createTestEnv({ env: { SHUTDOWN_DRAIN: '1500ms' } });
+    const readyz = () => fetch(`${env.url}/readyz`);
+    expect((await readyz()).status).toBe(200);
+    const began = Date.now();
+    const stopping = env.stop();
+    const notReady = await readyz();
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: 'unavailable', reason: 'shutting down' });
+    // Still alive, and still serving the API while the balancer takes the process out.
+    expect((await fetch(`${env.url}/healthz`)).status).toBe(200);
+    const served = await env.gql('{ privacyPolicy { id } }');
+    expect(served.data).toEqual({ privacyPolicy: { id: 'm_exe' } });
+    // Each response ends its keep-alive connection, so clients reconnect elsewhere before the port closes.
+    expect(served.headers.get('connection')).toBe('close');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await env.gql('{ privacyPolicy { id } }')).data).toEqual({ privacyPolicy: { id: 'm_exe' } });
+    await stopping;
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1400);
+    await expect(fetch(`${env.url}/healthz`)).rejects.toThrow();
+    expect(env.app.dataSource.isInitialized).toBe(false);
+  });
+});

@@ -1,6 +1,8 @@
-import { AuditEvent, ConsentRecord, GuardianLink, Profile, Subject } from '../../src/entities';
+import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Session, Subject } from '../../src/entities';
 import { register } from '../helpers/identity';
+import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename } }`;
@@ -15,6 +17,11 @@ const DELETE = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ..
 const LINK = `mutation($token: String!) { linkGuardianAccount(token: $token) { __typename ... on GuardianAccountLinked { childIds } ... on ErrorResult { errorCode message } } }`;
 const UNLINK = `mutation { unlinkGuardianAccount { __typename ... on GuardianAccountUnlinked { childIds } ... on ErrorResult { errorCode } } }`;
 const CHILDREN = '{ guardian { children { childId } } }';
+const DELETE_HELD = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId keptForLegalHold } ... on ErrorResult { errorCode } } }`;
+const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
+const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt } } }`;
+const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { reason releasedAt waiting } }`;
+const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) { ... on ProcessingDecision { allowed reason } } }`;
 
 /**
  * The parent dashboard over GraphQL: sign-in with the one-use dashboard link mailed to the verified
@@ -24,24 +31,39 @@ const CHILDREN = '{ guardian { children { childId } } }';
 describe('guardian dashboard (GraphQL)', () => {
   let env: TestEnv;
   let n = 0;
+  let receiver: RegisteredReceiver;
   beforeAll(async () => {
     env = await createTestEnv();
+    receiver = await startRegisteredReceiver(env, ['erasure', 'consent_withdrawn']);
   });
-  afterAll(() => env?.stop());
+  afterAll(async () => {
+    await env?.stop();
+    await receiver?.close();
+  });
+  /** The webhooks delivered from now on (what earlier steps queued is delivered and dropped first). */
+  async function webhooksFrom() {
+    await env.workers.sendMail();
+    receiver.received.length = 0;
+    return async () => {
+      await env.workers.sendMail();
+      return receiver.notices();
+    };
+  }
   const m = () => env.app.dataSource.manager;
   const local = (link: string) => link.replace(env.app.config.publicUrl, env.url);
   const childDob = { day: 5, month: 6, year: 2016 };
 
   /** A child with an active consent (email plus, personalized content) and the parent's address. */
-  async function activeChild(parentEmail = `gparent-${n + 1}@example.test`) {
+  async function activeChild(parentEmail = `gparent-${n + 1}@example.test`, locale = 'en') {
     const i = ++n;
     const deviceId = `guardian-flow-device-${String(i).padStart(6, '0')}`;
     await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId } });
-    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `gkid_${i}`, parentEmail, dateOfBirth: childDob, locale: 'en' } });
+    const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `gkid_${i}`, parentEmail, dateOfBirth: childDob, locale } });
     const childId = res.data.registerChild.childId as string;
     await env.workers.sendMail();
-    const notices = await env.mail.find({ to: parentEmail, template: 'parental-consent-request' });
-    const link = local(env.mail.linkIn(notices[notices.length - 1]));
+    // Mails are files named by outbox id (random): this child's notice is the one naming it.
+    const notice = (await env.mail.find({ to: parentEmail, template: 'parental-consent-request' })).find((mail) => new RegExp(`gkid_${i}(?!\\d)`).test(mail.text))!;
+    const link = local(env.mail.linkIn(notice));
     const page = await fetch(link);
     const body = await page.text();
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
@@ -83,8 +105,8 @@ describe('guardian dashboard (GraphQL)', () => {
     const parent = await m().findOneByOrFail(Subject, { id: parentId });
     expect(parent).toMatchObject({ email: parentEmail, roles: 'guardian', passwordHash: null, status: 'active' });
     expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ parentSubjectId: parentId });
-    expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
-    expect((await env.gql(SIGN_IN, { token: 'x'.repeat(43) })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+    expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED');
+    expect((await env.gql(SIGN_IN, { token: 'x'.repeat(43) })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_INVALID');
 
     // A second sign-in reuses the parent subject.
     const again = await signIn(parentEmail);
@@ -102,6 +124,34 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(await m().findOneByOrFail(Subject, { id: account.subjectId })).toMatchObject({ roles: 'subject' });
     expect((await m().findOneByOrFail(Subject, { id: parent.subjectId })).email).toMatch(/^guardian\+.*@parents\.invalid$/);
     expect((await env.gql('{ guardian { children { childId } } }', {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers me, updateProfile and changePassword properly for a parent signed in with the link (issue 11 §13)', async () => {
+    const { parentEmail } = await activeChild();
+    const parent = await signIn(parentEmail);
+    const me = await env.gql('{ me { id email roles displayName profile { username interests professionalCredentials } mfaEnabled sessions { assurance current } saleShare { optedOut } } }', {}, { token: parent.token });
+    expect(me.errors).toBeUndefined();
+    expect(me.data.me).toMatchObject({
+      id: parent.subjectId,
+      email: parentEmail,
+      roles: ['GUARDIAN'],
+      profile: { username: null, interests: [], professionalCredentials: [] },
+      mfaEnabled: false,
+      sessions: [{ assurance: 'EMAIL_LINK', current: true }],
+    });
+    const before = await rowCounts(env);
+    const profile = await m().countBy(Profile, { subjectId: parent.subjectId });
+    const update = await env.gql('mutation { updateProfile(input: { displayName: "Mum", bio: "hello" }) { __typename ... on ErrorResult { errorCode message } } }', {}, { token: parent.token });
+    expect(update.errors).toBeUndefined();
+    expect(update.data.updateProfile).toMatchObject({ __typename: 'ParentLinkAccessError', errorCode: 'PARENT_LINK_ACCESS', message: expect.stringMatching(/linkGuardianAccount/) });
+    const change = await env.gql('mutation { changePassword(input: { currentPassword: "whatever it was", newPassword: "a brand new passphrase" }) { __typename ... on ErrorResult { errorCode } } }', {}, { token: parent.token });
+    expect(change.errors).toBeUndefined();
+    expect(change.data.changePassword).toEqual({ __typename: 'ParentLinkAccessError', errorCode: 'PARENT_LINK_ACCESS' });
+    expect(await rowCounts(env)).toEqual(before);
+    expect(await m().countBy(Profile, { subjectId: parent.subjectId })).toBe(profile);
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ displayName: 'Parent', passwordHash: null });
+    // The session still works: nothing was ended.
+    expect((await env.gql(CHILDREN, {}, { token: parent.token })).errors).toBeUndefined();
   });
 
   it('shows the child’s permissions, consents and actual data, audited as the guardian’s read', async () => {
@@ -140,9 +190,9 @@ describe('guardian dashboard (GraphQL)', () => {
     const before = await rowCounts(env);
     const audits = await m().count(AuditEvent);
     const disclosing = await env.gql(SET_FEATURE, { c: childId, f: 'public_profile', g: true }, { token });
-    expect(disclosing.data.setChildFeature.errorCode).toBe('FEATURE_NEEDS_VERIFICATION_ERROR');
+    expect(disclosing.data.setChildFeature.errorCode).toBe('FEATURE_NEEDS_VERIFICATION');
     const unknown = await env.gql(SET_FEATURE, { c: childId, f: 'sell_everything', g: true }, { token });
-    expect(unknown.data.setChildFeature.errorCode).toBe('UNKNOWN_CHILD_FEATURE_ERROR');
+    expect(unknown.data.setChildFeature.errorCode).toBe('UNKNOWN_CHILD_FEATURE');
     const badId = await env.gql(SET_FEATURE, { c: 'not-a-uuid', f: 'personalized_content', g: true }, { token });
     expect(badId.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const badFeature = await env.gql(SET_FEATURE, { c: childId, f: 'Robert"); DROP TABLE', g: true }, { token });
@@ -158,9 +208,9 @@ describe('guardian dashboard (GraphQL)', () => {
     await signIn(theirs.parentEmail);
     const before = await rowCounts(env);
     const audits = await m().count(AuditEvent);
-    expect((await env.gql(SET_FEATURE, { c: theirs.childId, f: 'personalized_content', g: false }, { token })).data.setChildFeature.errorCode).toBe('NOT_FOUND_ERROR');
-    expect((await env.gql(REVOKE, { c: theirs.childId }, { token })).data.revokeChildConsent.errorCode).toBe('NOT_FOUND_ERROR');
-    expect((await env.gql(DELETE, { c: theirs.childId }, { token })).data.deleteChildData.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(SET_FEATURE, { c: theirs.childId, f: 'personalized_content', g: false }, { token })).data.setChildFeature.errorCode).toBe('NOT_FOUND');
+    expect((await env.gql(REVOKE, { c: theirs.childId }, { token })).data.revokeChildConsent.errorCode).toBe('NOT_FOUND');
+    expect((await env.gql(DELETE, { c: theirs.childId }, { token })).data.deleteChildData.errorCode).toBe('NOT_FOUND');
     expect(await rowCounts(env)).toEqual(before);
     expect(await m().count(AuditEvent)).toBe(audits);
     expect(await m().findOneByOrFail(Subject, { id: theirs.childId })).toMatchObject({ status: 'active' });
@@ -176,7 +226,37 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(res.data.revokeChildConsent.consents.every((c: { granted: boolean }) => !c.granted)).toBe(true);
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
     expect(await m().countBy(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toBe(1);
-    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED_ERROR');
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED');
+  });
+
+  it('a parent’s withdrawals reach recipients subscribed to consent_withdrawn: a feature switched off, then the revocation (one signed notice each)', async () => {
+    const { childId, parentEmail } = await activeChild();
+    const { token } = await signIn(parentEmail);
+    const webhooks = await webhooksFrom();
+    expect((await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: false }, { token })).data.setChildFeature.__typename).toBe('GuardianChild');
+    expect(await webhooks()).toEqual([
+      expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.feature.personalized_content'], givenBy: 'parent', method: 'email_link' } }),
+    ]);
+    const next = await webhooksFrom();
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.consentStatus).toBe('revoked');
+    expect(await next()).toEqual([expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.collection'], givenBy: 'parent', method: 'email_link' } })]);
+  });
+
+  it('after a revocation processingAllowed answers CONSENT_REVOKED for every purpose (the account too) but keeping what the law requires', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) { __typename ... on ProcessingDecision { allowed reason explanation } } }`;
+    const decide = async (s: string, p: string) => (await env.gql(ALLOWED, { s, p }, { token: staff.token })).data.processingAllowed;
+    const { childId, parentEmail } = await activeChild();
+    expect(await decide(childId, 'account')).toMatchObject({ allowed: true, reason: 'CONTRACT' });
+    const { token } = await signIn(parentEmail);
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'revoked' });
+    const purposes = env.app.services.processing.list().map((p) => p.key);
+    expect(purposes).toEqual(expect.arrayContaining(['account', 'security', 'marketing.email', 'sale_share', 'transaction_records']));
+    for (const purpose of purposes) {
+      const decision = await decide(childId, purpose);
+      if (purpose === 'transaction_records') expect(decision).toMatchObject({ allowed: true, reason: 'LEGAL_OBLIGATION' });
+      else expect({ purpose, ...decision }).toMatchObject({ purpose, allowed: false, reason: 'CONSENT_REVOKED', explanation: expect.stringContaining('only kept until it is erased') });
+    }
   });
 
   it('after a revocation: the parent signs in again, sees the data and only DELETE with the scheduled date; feature changes are refused; deleteChildData erases', async () => {
@@ -191,10 +271,10 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(child.data.length).toBeGreaterThan(0);
     const before = await rowCounts(env);
     const refused = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: true }, { token });
-    expect(refused.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
+    expect(refused.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED', message: expect.stringContaining('your child needs to register again') });
     const disclosing = await env.gql(SET_FEATURE, { c: childId, f: 'public_profile', g: true }, { token });
-    expect(disclosing.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR', message: expect.stringContaining('your child needs to register again') });
-    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
+    expect(disclosing.data.setChildFeature).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED', message: expect.stringContaining('your child needs to register again') });
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED' });
     expect(await rowCounts(env)).toEqual(before);
     const res = await env.gql(DELETE, { c: childId }, { token });
     expect(res.data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId });
@@ -227,6 +307,114 @@ describe('guardian dashboard (GraphQL)', () => {
     expect((await env.gql(DELETE, { c: childId }, { token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  /** Presses a button of a link page like a browser (the form's fields, the CSRF cookie and field). */
+  async function press(link: string, fields: [string, string][]) {
+    const page = await fetch(link);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const body = new URLSearchParams([['csrf', csrf], ...fields]).toString();
+    return fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] }, body });
+  }
+  const erasureOf = (subjectId: string, reason: string) => expect.objectContaining({ type: 'erasure', subjectId, data: { scope: 'account', categories: null, reason } });
+
+  it('the dashboard page’s delete erases the parent’s passwordless subject and its session too, tells recipients, and mails a confirmation in the parent’s language that forgets the address once sent', async () => {
+    const { childId, parentEmail } = await activeChild(undefined, 'de');
+    const parent = await signIn(parentEmail);
+    const { link } = await dashboardToken(parentEmail);
+    const webhooks = await webhooksFrom();
+    expect((await press(link, [['action', 'delete']])).status).toBe(200);
+
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'erased', roles: '' });
+    expect(await m().countBy(Subject, { email: parentEmail })).toBe(0);
+    expect(await m().countBy(Session, { subjectId: parent.subjectId })).toBe(0);
+    expect((await env.gql(CHILDREN, {}, { token: parent.token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // Until it is sent, the confirmation is the one row that still holds the address (and no subject).
+    expect((await m().findBy(OutboxMessage, { recipient: parentEmail })).map((r) => [r.template, r.subjectId])).toEqual([['parental-data-deleted', null]]);
+
+    expect(await webhooks()).toEqual(expect.arrayContaining([erasureOf(childId, 'parent_request'), erasureOf(parent.subjectId, 'guardian_without_children')]));
+    const mail = await env.mail.expectOne({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(mail.subject).toBe('Wir haben die Daten Ihres Kindes bei m-exe.com gelöscht');
+    expect(mail.text).toContain(`Wie gewünscht haben wir alles gelöscht, was wir über das Konto Ihres Kindes „gkid_${n}“ bei m-exe.com gespeichert hatten, und Ihre E-Mail-Adresse dazu.`);
+    expect(mail.text).toContain('Ihre Anmeldung in der Elternübersicht ist ebenfalls beendet.');
+    expect(mail.text).toContain('Dies ist die letzte E-Mail an diese Adresse');
+    expect(await m().findOneByOrFail(OutboxMessage, { id: mail.outboxId })).toMatchObject({ status: 'sent', recipient: '[erased]', params: '{}', subjectId: null });
+    expect(await m().countBy(OutboxMessage, { recipient: parentEmail })).toBe(0);
+  });
+
+  it('keeps the parent’s subject while it guards another child of the address; the last deletion erases it', async () => {
+    const parentEmail = `gparent-two-${n}@example.test`;
+    const first = await activeChild(parentEmail);
+    const second = await activeChild(parentEmail);
+    const parent = await signIn(parentEmail);
+    expect((await env.gql(DELETE_HELD, { c: first.childId }, { token: parent.token })).data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId: first.childId, keptForLegalHold: false });
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'active', email: parentEmail });
+    expect((await env.gql(CHILDREN, {}, { token: parent.token })).data.guardian.children).toEqual([{ childId: second.childId }]);
+    await env.workers.sendMail();
+    const kept = await env.mail.expectOne({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(kept.text).toContain('We keep your email address only for your other child’s account.');
+    expect(kept.text).not.toContain('last mail');
+
+    expect((await env.gql(DELETE_HELD, { c: second.childId }, { token: parent.token })).data.deleteChildData.keptForLegalHold).toBe(false);
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'erased' });
+    expect(await m().countBy(Session, { subjectId: parent.subjectId })).toBe(0);
+  });
+
+  it('a legal hold on the child keeps everything when the parent deletes: restricted, CONSENT_REVOKED, the parent told the hold’s reason, staff see what waits; releasing the hold erases it, tells recipients and the parent', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail } = await activeChild();
+    const parent = await signIn(parentEmail);
+    const hold = (await env.gql(PLACE_HOLD, { input: { subjectId: childId, reason: 'dispute_resolution', note: 'Case 77: complaint about a post' } }, { token: staff.token })).data.placeLegalHold;
+    const webhooks = await webhooksFrom();
+
+    const res = await env.gql(DELETE_HELD, { c: childId }, { token: parent.token });
+    expect(res.data.deleteChildData).toEqual({ __typename: 'ChildDataDeleted', childId, keptForLegalHold: true });
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(1);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'erasure_held', heldErasure: 'parent_request', parentEmail });
+    expect((await env.gql(ALLOWED, { s: childId, p: 'account' }, { token: staff.token })).data.processingAllowed).toEqual({ allowed: false, reason: 'CONSENT_REVOKED' });
+    expect(await m().countBy(AuditEvent, { action: 'child.erasure_held', subjectId: childId })).toBe(1);
+    // Nothing was erased: no erasure notice; the consents the deletion ended are withdrawn.
+    expect(await webhooks()).toEqual([expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: expect.objectContaining({ purposes: ['child.collection', 'child.feature.personalized_content'] }) })]);
+    const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(told.subject).toBe('Your child’s data on m-exe.com is kept for now');
+    expect(told.text).toContain('Kept: Dispute resolution');
+    expect(told.text).not.toContain('Case 77');
+    // The parent still sees the child (nothing left to do); staff see what the hold keeps waiting.
+    const VIEW = '{ guardian { children { childId status consentStatus allowedActions } } }';
+    expect((await env.gql(VIEW, {}, { token: parent.token })).data.guardian.children).toEqual([{ childId, status: 'restricted', consentStatus: 'erasure_held', allowedActions: [] }]);
+    expect((await env.gql(DELETE_HELD, { c: childId }, { token: parent.token })).data.deleteChildData.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED');
+    expect((await env.gql(HOLDS, { id: childId, all: false }, { token: staff.token })).data.legalHolds).toEqual([{ reason: 'dispute_resolution', releasedAt: null, waiting: ['child_erasure:parent_request'] }]);
+
+    const after = await webhooksFrom();
+    expect((await env.gql(RELEASE_HOLD, { id: hold.id }, { token: staff.token })).data.releaseLegalHold.__typename).toBe('LegalHold');
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+    expect(await m().countBy(GuardianLink, { childId })).toBe(0);
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(0);
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'erased' });
+    expect(await after()).toEqual(expect.arrayContaining([erasureOf(childId, 'parent_request'), erasureOf(parent.subjectId, 'guardian_without_children')]));
+    const done = (await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).filter((mail) => mail.outboxId !== told.outboxId);
+    expect(done).toHaveLength(1);
+    expect(done[0].text).toContain('The legal hold that kept it has ended: we have now deleted everything we held about');
+    expect(await m().countBy(OutboxMessage, { recipient: parentEmail })).toBe(0);
+    expect((await env.gql(HOLDS, { id: childId, all: true }, { token: staff.token })).data.legalHolds).toEqual([expect.objectContaining({ waiting: [] })]);
+  });
+
+  it('a legal hold on the parent’s passwordless subject keeps it after its last child is erased, until the hold is released', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail } = await activeChild();
+    const parent = await signIn(parentEmail);
+    const hold = (await env.gql(PLACE_HOLD, { input: { subjectId: parent.subjectId, reason: 'security_investigation', note: 'Account takeover report' } }, { token: staff.token })).data.placeLegalHold;
+    expect((await env.gql(DELETE_HELD, { c: childId }, { token: parent.token })).data.deleteChildData.keptForLegalHold).toBe(false);
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'erased' });
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'active', email: parentEmail });
+    expect((await env.gql(HOLDS, { id: parent.subjectId, all: false }, { token: staff.token })).data.legalHolds).toEqual([expect.objectContaining({ waiting: ['guardian_erasure'] })]);
+    const webhooks = await webhooksFrom();
+    await env.gql(RELEASE_HOLD, { id: hold.id }, { token: staff.token });
+    expect(await m().findOneByOrFail(Subject, { id: parent.subjectId })).toMatchObject({ status: 'erased' });
+    expect(await m().countBy(Session, { subjectId: parent.subjectId })).toBe(0);
+    expect(await webhooks()).toEqual([erasureOf(parent.subjectId, 'guardian_without_children')]);
+  });
+
   describe('a parent’s own account, linked', () => {
     const linkState = async (childId: string) => (await m().findOneByOrFail(GuardianLink, { childId })).guardianAccountId;
     const rolesOf = async (subjectId: string) => (await m().findOneByOrFail(Subject, { id: subjectId })).roles;
@@ -246,8 +434,8 @@ describe('guardian dashboard (GraphQL)', () => {
       expect(await m().countBy(AuditEvent, { action: 'guardian.account_link', subjectId: childId, actorId: account.subjectId })).toBe(1);
       expect(await m().countBy(AuditEvent, { action: 'guardian.account_link', subjectId: account.subjectId })).toBe(1);
       // The link was used: once only, for linking or for signing in.
-      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
-      expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+      expect((await env.gql(LINK, { token }, { token: account.token })).data.linkGuardianAccount.errorCode).toBe('ACTION_TOKEN_USED');
+      expect((await env.gql(SIGN_IN, { token })).data.signInAsParent.errorCode).toBe('ACTION_TOKEN_USED');
 
       // The same session, no new sign-in: roles are read per request.
       expect((await env.gql(CHILDREN, {}, { token: account.token })).data.guardian.children).toEqual([{ childId }]);
@@ -262,7 +450,7 @@ describe('guardian dashboard (GraphQL)', () => {
       expect(await m().countBy(AuditEvent, { action: 'guardian.account_unlink', subjectId: childId })).toBe(1);
       expect((await env.gql(CHILDREN, {}, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
       expect((await env.gql(DELETE, { c: childId }, { token: account.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      expect((await env.gql(UNLINK, {}, { token: account.token })).data.unlinkGuardianAccount.errorCode).toBe('NOT_FOUND_ERROR');
+      expect((await env.gql(UNLINK, {}, { token: account.token })).data.unlinkGuardianAccount.errorCode).toBe('NOT_FOUND');
     });
 
     it('a further child of the same address joins the linked account once the parent consents for it, not before', async () => {
@@ -322,9 +510,9 @@ describe('guardian dashboard (GraphQL)', () => {
 
       const before = { ...(await rowCounts(env)), links: JSON.stringify(await m().find(GuardianLink, { order: { id: 'ASC' } })), roles: await rolesOf(account.subjectId) };
       const cases: [string, string, string][] = [
-        [consentToken, account.token, 'ACTION_TOKEN_INVALID_ERROR'],
-        ['z'.repeat(43), account.token, 'ACTION_TOKEN_INVALID_ERROR'],
-        [token, parent.token, 'GUARDIAN_ACCOUNT_NOT_ELIGIBLE_ERROR'],
+        [consentToken, account.token, 'ACTION_TOKEN_INVALID'],
+        ['z'.repeat(43), account.token, 'ACTION_TOKEN_INVALID'],
+        [token, parent.token, 'GUARDIAN_ACCOUNT_NOT_ELIGIBLE'],
       ];
       for (const [given, session, code] of cases) {
         expect((await env.gql(LINK, { token: given }, { token: session })).data.linkGuardianAccount.errorCode).toBe(code);

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { testDialect } from '../helpers/database';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('the HTTP service', () => {
@@ -25,7 +26,7 @@ describe('the HTTP service', () => {
   it('answers one category, or a typed NotFoundError', async () => {
     const q = 'query($key: String!) { dataCategory(key: $key) { __typename ... on DataCategory { name legalBases } ... on ErrorResult { errorCode message } } }';
     expect((await env.gql(q, { key: 'account' })).data.dataCategory).toEqual({ __typename: 'DataCategory', name: 'Account data', legalBases: ['CONTRACT'] });
-    expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
+    expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND' });
   });
 
   it('answers a repeated policy query with the same bytes (the constant-result cache), per variables', async () => {
@@ -76,6 +77,38 @@ describe('the HTTP service', () => {
     const ready = await fetch(`${env.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready while the database does not answer within a second', async () => {
+    const query = jest.spyOn(env.app.dataSource, 'query').mockImplementation(() => new Promise(() => undefined));
+    try {
+      const started = Date.now();
+      const ready = await fetch(`${env.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/within 1000 ms/) });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      query.mockRestore();
+    }
+    expect((await fetch(`${env.url}/readyz`)).status).toBe(200);
+  });
+
+  (testDialect === 'mysql' ? it : it.skip)('is not ready while no pooled connection can be had (MySQL)', async () => {
+    // Every connection of the pool held (as by transactions stuck on a frozen link): no request could be served.
+    const runners = [];
+    const poolSize = (env.app.dataSource.options as { poolSize?: number }).poolSize ?? 10;
+    for (let i = 0; i < poolSize; i++) {
+      const runner = env.app.dataSource.createQueryRunner();
+      await runner.connect();
+      runners.push(runner);
+    }
+    try {
+      const ready = await fetch(`${env.url}/readyz`);
+      expect(ready.status).toBe(503);
+    } finally {
+      for (const runner of runners) await runner.release();
+    }
+    expect((await fetch(`${env.url}/readyz`)).status).toBe(200);
   });
 
   it('records the policy version it serves, once', async () => {
@@ -129,7 +162,7 @@ describe('the HTTP service', () => {
 describe('query limits', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '200' } });
+    env = await createTestEnv({ env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '200', GRAPHQL_MAX_ALIASES: '100' } });
   });
   afterAll(() => env?.stop());
 
@@ -161,7 +194,8 @@ describe('query limits', () => {
 describe('in production', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ env: { NODE_ENV: 'production' } });
+    // Production refuses mail files and cheap password hashes unless told (test/unit/config.test.ts).
+    env = await createTestEnv({ env: { NODE_ENV: 'production', ALLOW_FILE_MAIL: 'true', PASSWORD_HASH_COST: '15' } });
   });
   afterAll(() => env?.stop());
 

@@ -1,7 +1,9 @@
 import { AuditEvent, LegalHold, Recipient } from '../../src/entities';
-import { register, type SignedIn } from '../helpers/identity';
+import { RECIPIENT_EVENTS, SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
+import { register, uniqueEmail, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 const PLACE = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id subjectId reason placedBy releasedAt } ... on ErrorResult { errorCode message } } }`;
 const RELEASE = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt releasedBy } ... on ErrorResult { errorCode } } }`;
@@ -30,7 +32,7 @@ describe('legal holds and recipients through the API', () => {
     expect(released).toMatchObject({ releasedBy: staff.subjectId, releasedAt: env.clock.now().toISOString() });
     expect((await env.gql(HOLDS, { id: person.subjectId, all: false }, { token: staff.token })).data.legalHolds).toHaveLength(0);
     expect((await env.gql(HOLDS, { id: person.subjectId, all: true }, { token: staff.token })).data.legalHolds).toHaveLength(1);
-    expect((await env.gql(RELEASE, { id: placed.id }, { token: staff.token })).data.releaseLegalHold.errorCode).toBe('HOLD_ALREADY_RELEASED_ERROR');
+    expect((await env.gql(RELEASE, { id: placed.id }, { token: staff.token })).data.releaseLegalHold.errorCode).toBe('HOLD_ALREADY_RELEASED');
     const audit = await env.app.dataSource.getRepository(AuditEvent).find({ where: { action: 'legal_hold.place' } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorRole: 'staff' });
@@ -38,8 +40,8 @@ describe('legal holds and recipients through the API', () => {
   });
 
   it.each([
-    [{ reason: 'because' }, 'INVALID_HOLD_REASON_ERROR'],
-    [{ subjectId: 'no-such-subject' }, 'NOT_FOUND_ERROR'],
+    [{ reason: 'because' }, 'INVALID_HOLD_REASON'],
+    [{ subjectId: 'no-such-subject' }, 'NOT_FOUND'],
   ])('refuses a hold with %j and writes nothing', async (bad, code) => {
     const before = await env.app.dataSource.getRepository(LegalHold).count();
     const res = (await env.gql(PLACE, { input: { subjectId: person.subjectId, reason: 'legal_obligation', note: 'tax audit', ...bad } }, { token: staff.token })).data.placeLegalHold;
@@ -64,10 +66,44 @@ describe('legal holds and recipients through the API', () => {
     const listed = (await env.gql('{ recipients { name webhookUrl } }', {}, { token: staff.token })).data.recipients;
     expect(listed).toEqual([{ name: 'CRM', webhookUrl: 'https://crm.example.com/hooks' }]);
     expect(JSON.stringify(listed)).not.toContain(registered.secret);
-    expect((await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient.errorCode).toBe('DUPLICATE_RECIPIENT_ERROR');
-    expect((await env.gql(REGISTER, { input: { ...input, name: 'X', events: ['all'] } }, { token: admin.token })).data.registerRecipient.errorCode).toBe('INVALID_RECIPIENT_EVENTS_ERROR');
+    expect((await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient.errorCode).toBe('DUPLICATE_RECIPIENT');
+    expect((await env.gql(REGISTER, { input: { ...input, name: 'X', events: ['all'] } }, { token: admin.token })).data.registerRecipient.errorCode).toBe('INVALID_RECIPIENT_EVENTS');
     const malformed = await env.gql(REGISTER, { input: { ...input, name: 'Y', webhookUrl: 'not a url' } }, { token: admin.token });
     expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await env.app.dataSource.getRepository(Recipient).count()).toBe(1);
+  });
+
+  it('offers only events that are sent: restriction (not built yet) is refused, rectification goes out when a person corrects their profile or email', async () => {
+    expect([...RECIPIENT_EVENTS]).toEqual(['erasure', 'opt_out', 'rectification', 'consent_withdrawn']);
+    const receiver = await startWebhookReceiver();
+    try {
+      const input = { name: 'Mailing list', description: 'Sends the newsletter', webhookUrl: receiver.url, events: ['erasure', 'restriction'] };
+      expect((await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient).toMatchObject({ errorCode: 'INVALID_RECIPIENT_EVENTS', message: expect.stringContaining('unknown: restriction') });
+      const registered = (await env.gql(REGISTER, { input: { ...input, events: ['rectification'] } }, { token: admin.token })).data.registerRecipient;
+      expect(registered.__typename).toBe('RegisteredRecipient');
+      const user = await register(env);
+      await env.gql('mutation { updateProfile(input: { displayName: "Erika M.", bio: "Maps" }) { __typename } }', {}, { token: user.token });
+      // The email change: confirmed through the link mailed to the new address.
+      const newEmail = uniqueEmail('rectified');
+      await env.gql('mutation($e: String!) { requestEmailChange(input: { newEmail: $e }) { __typename } }', { e: newEmail }, { token: user.token });
+      await env.workers.sendMail();
+      const link = env.mail.linkIn(await env.mail.expectOne({ to: newEmail, template: 'email-change-confirm' })).replace(env.app.config.publicUrl, env.url);
+      const page = await fetch(link);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1];
+      const confirmed = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] }, body: new URLSearchParams({ csrf }).toString() });
+      expect(confirmed.status).toBe(200);
+      await env.workers.sendMail();
+      const bodies = receiver.received.map((hook) => {
+        expect(verifyWebhook(registered.secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000))).toBe(true);
+        return JSON.parse(hook.body);
+      });
+      expect(bodies).toEqual([
+        expect.objectContaining({ type: 'rectification', subjectId: user.subjectId, data: { fields: ['displayName', 'bio'], categories: ['account', 'profile'] } }),
+        expect.objectContaining({ type: 'rectification', subjectId: user.subjectId, data: { fields: ['email'], categories: ['account'] } }),
+      ]);
+      expect(JSON.stringify(bodies)).not.toMatch(/Erika|Maps|rectified/);
+    } finally {
+      await receiver.close();
+    }
   });
 });

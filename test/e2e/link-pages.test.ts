@@ -169,11 +169,11 @@ describe('email link pages', () => {
       const ok = await env.gql(CONFIRM, { token });
       expect(ok.data.confirmActionLink).toEqual({ __typename: 'ActionLink', title: 'Testadresse bestätigen', message: 'Die Adresse ist bestätigt.' });
       expect(await state(id)).toBe('confirmed');
-      expect((await env.gql(CONFIRM, { token })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
-      expect((await env.gql(CONFIRM, { token: 'B'.repeat(43) })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+      expect((await env.gql(CONFIRM, { token })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_USED');
+      expect((await env.gql(CONFIRM, { token: 'B'.repeat(43) })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_INVALID');
       const old = await flowWithLink('en', '1h');
       env.clock.advance('2h');
-      expect((await env.gql(CONFIRM, { token: old.link.split('/l/')[1] })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_EXPIRED_ERROR');
+      expect((await env.gql(CONFIRM, { token: old.link.split('/l/')[1] })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_EXPIRED');
       expect(await state(old.id)).toBe('waiting');
     });
   });

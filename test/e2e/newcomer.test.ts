@@ -32,7 +32,10 @@ describe('a newcomer’s first visit', () => {
     expect(trail.data.me.mfaEnabled).toBe(true);
     const actions = trail.data.me.auditTrail.nodes.map((n: { action: string }) => n.action).reverse();
     expect(actions).toEqual([
+      // The registration (issue 11 §10): its workflow, the account created when its link was used, the first session.
+      'workflow.start',
       'account.create',
+      'workflow.transition',
       'session.create',
       'session.create',
       'mfa.enroll',

@@ -1,6 +1,7 @@
 import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
 import { rowCounts } from '../helpers/workflow-fixtures';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename ... on AgeGateDecision { outcome } } }`;
@@ -18,10 +19,17 @@ const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(in
 describe('parental consent', () => {
   let env: TestEnv;
   let n = 0;
+  let receiver: RegisteredReceiver;
   beforeAll(async () => {
     env = await createTestEnv(); // clock: 2026-03-02
+    receiver = await startRegisteredReceiver(env, ['erasure', 'consent_withdrawn']);
   });
-  afterAll(() => env?.stop());
+  afterAll(async () => {
+    await env?.stop();
+    await receiver?.close();
+  });
+  /** The signed erasure notices delivered so far about a subject. */
+  const erasureNotices = (subjectId: string) => receiver.notices().filter((body) => body.type === 'erasure' && body.subjectId === subjectId);
 
   const m = () => env.app.dataSource.manager;
   const childDob = { day: 5, month: 6, year: 2016 };
@@ -143,8 +151,27 @@ describe('parental consent', () => {
     expect((await submit(link, [['account', 'yes'], ['decision', 'consent']])).status).toBe(200);
   });
 
-  /** Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. */
+  /**
+   * Nothing about the child or the parent remains but the tombstone and the pseudonymous audit. A
+   * deletion the parent asked for (or the end of the retention they were told of) leaves one row with
+   * the address: the confirmation mail, which forgets it once sent.
+   */
   async function expectErased(childId: string, parentEmail: string, operation = /^parental-consent\.(declined|expired)$/) {
+    const mailed = /parent_request|retention_ended/.test(operation.source);
+    const queued = await m().findBy(OutboxMessage, { recipient: parentEmail });
+    expect(queued.map((r) => [r.template, r.subjectId, r.status])).toEqual(mailed ? [['parental-data-deleted', null, 'queued']] : []);
+    await env.workers.sendMail();
+    // Every path tells the recipients subscribed to erasure, once, signed.
+    const notices = erasureNotices(childId);
+    expect(notices).toHaveLength(1);
+    expect(`parental-consent.${notices[0].data.reason}`).toMatch(operation);
+    const confirmations = (await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).filter((mail) => mail.subject.startsWith('We deleted'));
+    expect(confirmations).toHaveLength(mailed ? 1 : 0);
+    if (mailed) {
+      expect(confirmations[0].subject).toBe('We deleted your child’s data on m-exe.com');
+      expect(confirmations[0].text).toContain('This is the last mail we send to this address');
+      expect(await m().findOneByOrFail(OutboxMessage, { id: confirmations[0].outboxId })).toMatchObject({ status: 'sent', recipient: '[erased]', params: '{}' });
+    }
     const child = await m().findOneByOrFail(Subject, { id: childId });
     expect(child).toMatchObject({ status: 'erased', displayName: '' });
     expect(await m().countBy(GuardianLink, { childId })).toBe(0);
@@ -190,6 +217,61 @@ describe('parental consent', () => {
     expect((await fetch(local(env.mail.linkIn(reminder)))).status).toBe(404);
   });
 
+  const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
+  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id } } }`;
+  async function placeHold(staffToken: string, subjectId: string) {
+    const hold = (await env.gql(PLACE_HOLD, { input: { subjectId, reason: 'legal_obligation', note: 'Regulator inquiry 2026-17' } }, { token: staffToken })).data.placeLegalHold;
+    expect(hold.__typename).toBe('LegalHold');
+    return hold.id as string;
+  }
+
+  it('a legal hold on the child keeps everything when the parent declines: no erasure, no notice; releasing the hold erases it', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail, link } = await registerChild();
+    const holdId = await placeHold(staff.token, childId);
+    expect((await submit(link, [['decision', 'decline']])).status).toBe(200);
+    expect((await workflowOf(childId)).stateValue).toBe('deleted');
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
+    expect(await m().countBy(Profile, { subjectId: childId })).toBe(1);
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'erasure_held', heldErasure: 'declined', parentEmail });
+    expect(JSON.parse((await m().findOneByOrFail(AuditEvent, { action: 'child.erasure_held', subjectId: childId })).details)).toEqual({ reason: 'declined', holds: ['legal_obligation'] });
+    await env.workers.sendMail();
+    expect(erasureNotices(childId)).toHaveLength(0);
+    // A decline is not mailed about (the parent said no; the address may not even be theirs).
+    expect(await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).toHaveLength(0);
+    const ALLOWED = 'query($s: ID!) { processingAllowed(subjectId: $s, purpose: "account") { ... on ProcessingDecision { allowed reason } } }';
+    expect((await env.gql(ALLOWED, { s: childId }, { token: staff.token })).data.processingAllowed).toEqual({ allowed: false, reason: 'PENDING_PARENTAL_CONSENT' });
+
+    expect((await env.gql(RELEASE_HOLD, { id: holdId }, { token: staff.token })).data.releaseLegalHold.__typename).toBe('LegalHold');
+    await expectErased(childId, parentEmail);
+  });
+
+  it('the end of the retention under a legal hold: the parent is told the data is kept and why; when the hold is released it is erased and confirmed', async () => {
+    const staff = await createStaff(env, await createAdmin(env));
+    const { childId, parentEmail, link } = await registerChild();
+    await consentAndActivate(link, []);
+    expect((await submit(local(env.mail.linkIn(await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-confirmation' }))), [])).status).toBe(200);
+    const holdId = await placeHold(staff.token, childId);
+    env.clock.advance('30d');
+    await env.workers.fireTimers();
+    await env.workers.sendMail();
+    expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
+    expect(await m().findOneByOrFail(GuardianLink, { childId })).toMatchObject({ status: 'erasure_held', heldErasure: 'retention_ended' });
+    expect(erasureNotices(childId)).toHaveLength(0);
+    const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-data-deleted' });
+    expect(told.subject).toBe('Your child’s data on m-exe.com is kept for now');
+    expect(told.text).toContain('The date on which we were to delete everything we hold about');
+    expect(told.text).toContain('Kept: Legal obligation');
+    expect(told.text).not.toContain('Regulator inquiry');
+
+    // 30 days on, the first staff session has ended: another staff member releases the hold.
+    const later = await createStaff(env, await createAdmin(env));
+    expect((await env.gql(RELEASE_HOLD, { id: holdId }, { token: later.token })).data.releaseLegalHold.__typename).toBe('LegalHold');
+    await expectErased(childId, parentEmail, /^parental-consent\.retention_ended$/);
+    const [done] = (await env.mail.find({ to: parentEmail, template: 'parental-data-deleted' })).filter((mail) => mail.outboxId !== told.outboxId);
+    expect(done.text).toContain('The legal hold that kept it has ended');
+  });
+
   it('disclosing features are never granted by email plus: staff verify and approve with a note', async () => {
     const admin = await createAdmin(env);
     const staff = await createStaff(env, admin);
@@ -217,7 +299,7 @@ describe('parental consent', () => {
     const records = await consentsOf(childId);
     expect(records[2]).toMatchObject({ purpose: 'child.feature.public_profile', decision: 'granted', method: 'staff_verified', givenBy: 'parent', evidence: { workflowId: wf.id, verifiedBy: staff.subjectId } });
     const again = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'second try' } }, { token: staff.token });
-    expect(again.data.decideParentalVerification).toEqual({ __typename: 'WorkflowEventNotAcceptedError', errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
+    expect(again.data.decideParentalVerification).toEqual({ __typename: 'WorkflowEventNotAcceptedError', errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED' });
 
     env.clock.advance('24h');
     await env.workers.fireTimers();
@@ -435,6 +517,10 @@ describe('parental consent', () => {
     expect(own.every((r) => r.evidence.via === 'teen-handover')).toBe(true);
     expect(await m().countBy(ConsentRecord, { subjectId: childId, givenBy: 'self', givenBySubjectId: childId })).toBe(4);
     expect(await m().countBy(AuditEvent, { action: 'child.teen_confirm', subjectId: childId })).toBe(1);
+    // The teen's own withdrawal reaches the recipients subscribed to consent_withdrawn.
+    await env.workers.sendMail();
+    const withdrawn = receiver.notices().filter((b) => b.type === 'consent_withdrawn' && b.subjectId === childId);
+    expect(withdrawn).toEqual([expect.objectContaining({ data: { purposes: ['child.feature.personalized_content'], givenBy: 'self', method: 'email_link' } })]);
     expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toMatchObject({ awaitingTeenConfirmation: false, teenConfirmationDueAt: null });
     expect((await submit(handover, [['decision', 'confirm']])).status).toBe(410);
   });
@@ -447,7 +533,7 @@ describe('parental consent', () => {
     const before = await rowCounts(env);
     const records = await m().count(ConsentRecord);
     const incomplete = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['sell_everything'] }] });
-    expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE_ERROR' });
+    expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE' });
     const badName = await env.gql(CONFIRM, { t: token, f: [{ name: 'Robert"); DROP', values: [] }] });
     expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await rowCounts(env)).toEqual(before);
@@ -502,10 +588,10 @@ describe('parental consent', () => {
     const before = { ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) };
     const input = { username: 'newkid', parentEmail: 'p@example.test', dateOfBirth: childDob, locale: 'en' };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...input, deviceId: 'never-seen-device-000001' }, 'AGE_GATE_DECISION_MISSING_ERROR'],
-      [{ ...input, deviceId: adultDevice, dateOfBirth: { day: 1, month: 1, year: 1990 } }, 'AGE_GATE_DECISION_MISSING_ERROR'],
-      [{ ...input, deviceId: childDevice, dateOfBirth: { day: 6, month: 6, year: 2016 } }, 'DATE_OF_BIRTH_MISMATCH_ERROR'],
-      [{ ...input, deviceId: childDevice, username: taken }, 'USERNAME_TAKEN_ERROR'],
+      [{ ...input, deviceId: 'never-seen-device-000001' }, 'AGE_GATE_DECISION_MISSING'],
+      [{ ...input, deviceId: adultDevice, dateOfBirth: { day: 1, month: 1, year: 1990 } }, 'AGE_GATE_DECISION_MISSING'],
+      [{ ...input, deviceId: childDevice, dateOfBirth: { day: 6, month: 6, year: 2016 } }, 'DATE_OF_BIRTH_MISMATCH'],
+      [{ ...input, deviceId: childDevice, username: taken }, 'USERNAME_TAKEN'],
     ];
     for (const [given, code] of cases) {
       const res = await env.gql(REGISTER_CHILD, { input: given });
@@ -527,7 +613,7 @@ describe('parental consent', () => {
     // A username the gate never saw is refused before anyone looks whether it is taken: the same answer for both.
     for (const username of ['other_kid', taken]) {
       const res = await env.gql(REGISTER_CHILD, { input: { ...input, username } });
-      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH');
       expect(res.data.registerChild.message).not.toContain('bound_kid');
     }
     expect(await counted()).toEqual(before);
@@ -544,10 +630,10 @@ describe('parental consent', () => {
     await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'secret_kid' } });
     const input = { deviceId, parentEmail: 'guess-parent@example.test', dateOfBirth: childDob, locale: 'en' };
     for (let i = 0; i < 5; i++) {
-      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH');
     }
     // Even the right guess is now refused, so guessing tells nothing.
-    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED');
     env.clock.advance('15m');
     expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.__typename).toBe('ChildRegistration');
   });
@@ -563,7 +649,7 @@ describe('parental consent', () => {
     expect(await m().countBy(AgeGateCheck, { retried: true })).toBe(retriedBefore + 1);
     // The adult date does not open an adult path either: the device's decision is still the child's.
     const again = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'grown_up', parentEmail: 'x@example.test', dateOfBirth: { day: 1, month: 1, year: 1990 }, locale: 'en' } });
-    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH_ERROR');
+    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH');
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
   });
 
@@ -577,7 +663,7 @@ describe('parental consent', () => {
     const before = await counted();
     for (const childAgrees of [undefined, null, false]) {
       const refused = await env.gql(REGISTER_CHILD, { input: { ...input, childAgrees } });
-      expect(refused.data.registerChild.errorCode).toBe('JOINT_CONSENT_REQUIRED_ERROR');
+      expect(refused.data.registerChild.errorCode).toBe('JOINT_CONSENT_REQUIRED');
     }
     expect(await counted()).toEqual(before);
 
@@ -654,7 +740,7 @@ describe('parental consent', () => {
     expect(await env.mail.find({ to: 'flooded-parent@example.test', template: 'parental-consent-request' })).toHaveLength(3);
     const before = { ...(await rowCounts(env)), subjects: await m().count(Subject) };
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'Flooded-Parent@example.test', dateOfBirth: childDob, locale: 'en' } });
-    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject) }).toEqual(before);
     env.clock.advance('1h');
     expect((await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } })).data.registerChild.__typename).toBe('ChildRegistration');

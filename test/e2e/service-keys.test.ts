@@ -98,9 +98,9 @@ describe('service keys over HTTP', () => {
     expect((await env.gql(ALLOWED, { s: subject.subjectId, p: 'account' }, { token: fresh.key })).data.processingAllowed.allowed).toBe(true);
 
     const again = await env.gql(REVOKE, { id: old.serviceKey.id }, { token: await tokenOf(admin) });
-    expect(again.data.revokeServiceKey.errorCode).toBe('SERVICE_KEY_ALREADY_REVOKED_ERROR');
+    expect(again.data.revokeServiceKey.errorCode).toBe('SERVICE_KEY_ALREADY_REVOKED');
     const unknown = await env.gql(REVOKE, { id: '00000000-0000-4000-8000-000000000000' }, { token: await tokenOf(admin) });
-    expect(unknown.data.revokeServiceKey.errorCode).toBe('NOT_FOUND_ERROR');
+    expect(unknown.data.revokeServiceKey.errorCode).toBe('NOT_FOUND');
   });
 
   it('refuses an expired key', async () => {
@@ -173,9 +173,9 @@ describe('service keys over HTTP', () => {
   it('answers bad input with typed errors and writes nothing', async () => {
     const keyEvents = () => env.app.dataSource.getRepository(AuditEvent).countBy({ action: 'service_key.create' });
     const before = { ...(await counts(env, ['service_key'])), events: await keyEvents() };
-    expect((await create({ name: 'x', description: 'y', expiresInDays: 0 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY_ERROR');
-    expect((await create({ name: 'x', description: 'y', expiresInDays: 3651 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY_ERROR');
-    expect((await create({ name: 'x', description: '   ' })).errorCode).toBe('INVALID_SERVICE_KEY_NAME_ERROR');
+    expect((await create({ name: 'x', description: 'y', expiresInDays: 0 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY');
+    expect((await create({ name: 'x', description: 'y', expiresInDays: 3651 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY');
+    expect((await create({ name: 'x', description: '   ' })).errorCode).toBe('INVALID_SERVICE_KEY_NAME');
     const badName = await env.gql(CREATE, { input: { name: ' <script>', description: 'y' } }, { token: await tokenOf(admin) });
     expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect({ ...(await counts(env, ['service_key'])), events: await keyEvents() }).toEqual(before);

@@ -1,6 +1,9 @@
-import { AuditEvent, ConsentRecord } from '../../src/entities';
+import { AuditEvent, ConsentRecord, OutboxMessage } from '../../src/entities';
+import { isDomainError } from '../../src/errors';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { register } from '../helpers/identity';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { __typename ... on ConsentState { purpose granted decision method givenBy } ... on ErrorResult { errorCode message } } }`;
 const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(purpose: $purpose) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
@@ -8,10 +11,19 @@ const ME = '{ me { consents { purpose kind granted needsDecision decision } } }'
 
 describe('a subject’s own consents', () => {
   let env: TestEnv;
+  let receiver: WebhookReceiver;
+  let secret: string;
   beforeAll(async () => {
     env = await createTestEnv();
+    receiver = await startWebhookReceiver();
+    const registered = await env.app.services.recipients.register({ name: 'Newsletter', description: 'Sends the newsletter', webhookUrl: receiver.url, events: ['consent_withdrawn'] });
+    if (isDomainError(registered)) throw new Error(registered.message);
+    secret = registered.secret;
   });
-  afterAll(() => env?.stop());
+  afterAll(async () => {
+    await env?.stop();
+    await receiver?.close();
+  });
 
   it('shows every purpose undecided, records a grant, and withdraws it as easily, all audited', async () => {
     const user = await register(env);
@@ -31,6 +43,29 @@ describe('a subject’s own consents', () => {
     expect(JSON.parse(audit[0].categories)).toEqual(['preference']);
   });
 
+  it('tells recipients subscribed to consent_withdrawn of a withdrawal (signed, through the outbox), not of a grant or a refusal', async () => {
+    const user = await register(env);
+    await env.workers.sendMail(); // what earlier tests queued
+    receiver.received.length = 0;
+    await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } }, { token: user.token });
+    await env.gql(RECORD, { input: { purpose: 'cookie.analytics', granted: false } }, { token: user.token });
+    await env.workers.sendMail();
+    expect(receiver.received).toHaveLength(0);
+
+    await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token });
+    expect(await env.app.dataSource.getRepository(OutboxMessage).findBy({ channel: 'webhook', template: 'consent_withdrawn', subjectId: user.subjectId })).toHaveLength(1);
+    await env.workers.sendMail();
+    expect(receiver.received).toHaveLength(1);
+    const hook = receiver.received[0];
+    expect(hook.headers['consentry-event']).toBe('consent_withdrawn');
+    expect(verifyWebhook(secret, String(hook.headers[SIGNATURE_HEADER.toLowerCase()]), hook.body, Math.floor(env.clock.now().getTime() / 1000))).toBe(true);
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'consent_withdrawn', subjectId: user.subjectId, data: { purposes: ['marketing.email'], givenBy: 'self', method: 'settings' } });
+    // Withdrawing what was never granted withdraws nothing: a refusal, no notice.
+    await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token });
+    await env.workers.sendMail();
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it.each([
     ['sale_share', /optOutOfSale/],
     ['child.collection', /parent/],
@@ -38,7 +73,7 @@ describe('a subject’s own consents', () => {
   ])('refuses %s with a typed error and writes nothing', async (purpose, message) => {
     const user = await register(env);
     const res = (await env.gql(RECORD, { input: { purpose, granted: true } }, { token: user.token })).data.recordConsent;
-    expect(res).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE_ERROR', message: expect.stringMatching(message) });
+    expect(res).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE', message: expect.stringMatching(message) });
     expect(await env.app.dataSource.getRepository(ConsentRecord).countBy({ subjectId: user.subjectId })).toBe(0);
   });
 

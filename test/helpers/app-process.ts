@@ -18,7 +18,7 @@ export interface AppProcess {
 export async function startAppProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
   const child = spawn(process.execPath, ['-r', './test/helpers/swc-register.js', 'test/fixtures/app-process.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH!, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env },
+    env: { PATH: process.env.PATH!, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', SHUTDOWN_DRAIN: '0ms', ...env },
   });
   let stdout = '';
   let stderr = '';

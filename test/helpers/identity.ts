@@ -16,7 +16,10 @@ export interface SignedIn {
 }
 
 const REGISTER = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) {
-  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } } }`;
+
+export const CONFIRM_REGISTRATION = `mutation($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) {
+  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
 
 export const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) {
   __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
@@ -25,12 +28,30 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${randomBytes(4).toString('hex')}@example.com`;
 }
 
+/**
+ * Registers as an app does (issue 11 §10): registerSubject, then the sign-up link from the mail
+ * (the outbox worker runs the registration job and sends it) with confirmRegistration, which signs in.
+ */
 export async function register(env: TestEnv, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<SignedIn> {
-  const input = { email: uniqueEmail(), password: PASSWORD, displayName: 'Ada Lovelace', locale: 'en-GB', country: 'GB', ...overrides };
+  const { deviceName, ...fields } = overrides;
+  const input = { email: uniqueEmail(), password: PASSWORD, displayName: 'Ada Lovelace', locale: 'en-GB', country: 'GB', ...fields };
   const res = await env.gql(REGISTER, { input }, { headers });
-  const result = res.data?.registerSubject;
-  if (result?.__typename !== 'AuthPayload') throw new Error(`registerSubject failed: ${JSON.stringify(res.body)}`);
+  const pending = res.data?.registerSubject;
+  if (pending?.__typename !== 'RegistrationPending') throw new Error(`registerSubject failed: ${JSON.stringify(res.body)}`);
+  const token = await registrationToken(env, pending.sentTo);
+  const confirmed = await env.gql(CONFIRM_REGISTRATION, { input: { token, password: input.password, ...(deviceName ? { deviceName } : {}) } }, { headers });
+  const result = confirmed.data?.confirmRegistration;
+  if (result?.__typename !== 'AuthPayload') throw new Error(`confirmRegistration failed: ${JSON.stringify(confirmed.body)}`);
   return { email: String(input.email), password: String(input.password), token: result.token, subjectId: result.subjectId, sessionId: result.sessionId };
+}
+
+/** The token of the sign-up link that the registration just asked for mails to an address (runs the outbox worker). */
+export async function registrationToken(env: TestEnv, email: string): Promise<string> {
+  const before = new Set((await env.mail.find({ to: email, template: 'registration-confirm' })).map((mail) => mail.file));
+  await env.workers.sendMail();
+  const mails = (await env.mail.find({ to: email, template: 'registration-confirm' })).filter((mail) => !before.has(mail.file));
+  if (mails.length !== 1) throw new Error(`expected one new sign-up mail to ${email}, found ${mails.length}`);
+  return env.mail.linkIn(mails[0]).split('/').pop()!;
 }
 
 export function registerRaw(env: TestEnv, input: Record<string, unknown>, headers: Record<string, string> = {}) {

@@ -8,6 +8,8 @@ export const SMTP_PASS = 'smtp-test-password';
 /** A real SMTP server inside the test (smtp-server), with auth, that keeps and parses what arrives. */
 export class SmtpSink {
   readonly received: CapturedMail[] = [];
+  /** Runs before each message is accepted (e.g. to make the server slow); the client waits for it. */
+  beforeAccept?: () => Promise<void> | void;
   private server?: SMTPServer;
   port = 0;
 
@@ -24,13 +26,15 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          parseMail(Buffer.concat(chunks)).then(
-            (mail) => {
-              this.received.push(mail);
-              cb();
-            },
-            (error: Error) => cb(error),
-          );
+          Promise.resolve(this.beforeAccept?.())
+            .then(() => parseMail(Buffer.concat(chunks)))
+            .then(
+              (mail) => {
+                this.received.push(mail);
+                cb();
+              },
+              (error: Error) => cb(error),
+            );
         });
       },
     });

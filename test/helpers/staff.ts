@@ -25,3 +25,13 @@ export async function createStaff(env: TestEnv, admin: SignedIn, options: { mfa?
   if (options.mfa !== false) await enableMfa(env, staff);
   return staff;
 }
+
+/** A service key issued by an admin through the API (`csk_…`). */
+export async function createServiceKey(env: TestEnv, admin: SignedIn, name = 'test-service'): Promise<string> {
+  const res = await env.gql('mutation($input: CreateServiceKeyInput!) { createServiceKey(input: $input) { __typename ... on CreatedServiceKey { key } } }', {
+    input: { name, description: 'A service of the site, in a test.' },
+  }, { token: admin.token });
+  const key = res.data?.createServiceKey?.key;
+  if (!key) throw new Error(`createServiceKey failed: ${JSON.stringify(res.body)}`);
+  return key;
+}

@@ -31,7 +31,7 @@ export interface TestEnv {
   /** Mails the app wrote (without SMTP_URL: .eml files in a temporary MAIL_DIR). */
   mail: MailCapture;
   /** The background workers, stopped: tests drive them. */
-  workers: { fireTimers(): Promise<number>; sendMail(): Promise<number>; drain(): Promise<void> };
+  workers: { fireTimers(): Promise<number>; sendMail(): Promise<number>; sendGpcDigest(): Promise<number>; drain(): Promise<void> };
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
@@ -70,6 +70,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     // accounts (test/e2e/rate-limits.test.ts sets its own low limits).
     RATE_LIMIT_SIGN_IN_IP: '10000/1m',
     RATE_LIMIT_REGISTER_IP: '10000/1m',
+    // No drain period on stop (test/e2e/graceful-stop.test.ts sets its own).
+    SHUTDOWN_DRAIN: '0ms',
     ...options.env,
   });
   let app: App;
@@ -92,8 +94,9 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     workers: {
       fireTimers: () => app.timerWorker.drain(),
       sendMail: () => app.outboxWorker.drain(),
+      sendGpcDigest: () => app.gpcDigestWorker.drain(),
       async drain() {
-        while ((await app.timerWorker.drain()) + (await app.outboxWorker.drain()) > 0);
+        while ((await app.timerWorker.drain()) + (await app.gpcDigestWorker.drain()) + (await app.outboxWorker.drain()) > 0);
       },
     },
     async gql(query, variables, opts = {}) {

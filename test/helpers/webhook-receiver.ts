@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDomainError } from '../../src/errors';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
+import type { TestEnv } from './test-env';
 
 export interface ReceivedWebhook {
   headers: Record<string, string | string[] | undefined>;
@@ -40,4 +43,38 @@ export function startWebhookReceiver(): Promise<WebhookReceiver> {
       }),
     ),
   );
+}
+
+/** A webhook body as Consentry sends it. */
+export interface Notice {
+  id: string;
+  type: string;
+  occurredAt: string;
+  subjectId: string | null;
+  data: Record<string, any>;
+}
+
+export interface RegisteredReceiver extends WebhookReceiver {
+  secret: string;
+  /** The bodies received so far, each signature checked against the secret as of its own time (a bad one throws). */
+  notices(): Notice[];
+}
+
+/** A receiver registered with the app as a recipient of these events. */
+export async function startRegisteredReceiver(env: TestEnv, events: string[]): Promise<RegisteredReceiver> {
+  const receiver = await startWebhookReceiver();
+  const registered = await env.app.services.recipients.register({ name: `Receiver ${receiver.url}`, description: 'A downstream service in a test', webhookUrl: receiver.url, events });
+  if (isDomainError(registered)) throw new Error(registered.message);
+  return {
+    ...receiver,
+    secret: registered.secret,
+    notices: () =>
+      receiver.received.map((hook) => {
+        const header = String(hook.headers[SIGNATURE_HEADER.toLowerCase()]);
+        // The clock of a test moves on after delivery: the MAC is checked at the signature's time.
+        const signedAt = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
+        if (!verifyWebhook(registered.secret, header, hook.body, signedAt)) throw new Error(`bad signature on ${hook.body}`);
+        return JSON.parse(hook.body) as Notice;
+      }),
+  };
 }

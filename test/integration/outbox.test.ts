@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxMessage } from '../../src/entities';
+import { createMailer } from '../../src/mail/mailer';
 import { retryDelay } from '../../src/mail/outbox.service';
+import { OutboxWorker } from '../../src/mail/outbox.worker';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { withTestFlow } from '../helpers/workflow-fixtures';
@@ -113,11 +115,32 @@ describe('mail over SMTP', () => {
     const arrived = sink.received.filter((m) => m.to === 'dead@example.test');
     expect(arrived).toHaveLength(1);
     expect(arrived[0].messageId).toBe(dead.messageId);
-    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR' });
-    expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND_ERROR' });
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE' });
+    expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND' });
   });
 
-  it('re-sends a message whose sender died mid-send, with the same Message-ID, once its lease ran out', async () => {
+  it('forgets the address and parameters of a last mail to an erased person once it is dead too; staff cannot retry it', async () => {
+    await sink.stop();
+    const row = await env.app.db.transaction((em) =>
+      env.app.services.outbox.enqueueEmail(em, { to: 'gone@example.test', template: 'test-confirm', locale: 'en', params: { childUsername: 'kid_gone' }, subjectId: null, forgetRecipientWhenSent: true }),
+    );
+    for (let i = 0; i < 3; i++) {
+      await env.workers.sendMail();
+      env.clock.advance('10m');
+    }
+    // Still retrying: the address is needed for the next attempt.
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: row.id })).toMatchObject({ status: 'queued', recipient: 'gone@example.test' });
+    await env.workers.sendMail();
+    const dead = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: row.id });
+    expect(dead).toMatchObject({ status: 'dead', attempts: 4, recipient: '[erased]', params: '{}' });
+    expect(dead.lastError).toBeTruthy();
+    expect(JSON.stringify(dead)).not.toMatch(/gone@example\.test|kid_gone/);
+    await sink.start();
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE', message: expect.stringContaining('forgotten') });
+    expect(await env.workers.sendMail()).toBe(0);
+  });
+
+  it('re-sends a message whose sender died mid-send, with the same Message-ID, once its lease ran out (the same attempt)', async () => {
     await startFlow(env, 'lease@example.test');
     const claimed = await env.app.services.outbox.claim(10); // a process claims it … and dies
     expect(claimed).toHaveLength(1);
@@ -126,7 +149,77 @@ describe('mail over SMTP', () => {
     expect(await env.workers.sendMail()).toBe(1);
     const arrived = sink.received.filter((m) => m.to === 'lease@example.test');
     expect(arrived.map((m) => m.messageId)).toEqual([claimed[0].messageId]);
-    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent', attempts: 2 });
+    // Taking over an expired lease is not a failed attempt (issue 11, item 16: it used to count).
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('never marks a message dead because its leases ran out, however often (OUTBOX_MAX_ATTEMPTS is 4 here)', async () => {
+    await startFlow(env, 'stalled@example.test');
+    for (let i = 0; i < 6; i++) {
+      // A sender takes it and stalls past its lease, again and again.
+      const claimed = await env.app.services.outbox.claim(10);
+      expect(claimed.map((row) => [row.recipient, row.status, row.attempts])).toEqual([['stalled@example.test', 'sending', 1]]);
+      env.clock.advance(env.app.config.OUTBOX_SEND_TIMEOUT);
+    }
+    expect(await env.workers.sendMail()).toBe(1);
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { recipient: 'stalled@example.test' })).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(sink.received.filter((m) => m.to === 'stalled@example.test')).toHaveLength(1);
+  });
+
+  it('lets a sender whose lease was taken over record nothing: neither sent nor failed', async () => {
+    await startFlow(env, 'overtaken@example.test');
+    const [first] = await env.app.services.outbox.claim(10);
+    env.clock.advance(env.app.config.OUTBOX_SEND_TIMEOUT);
+    const [second] = await env.app.services.outbox.claim(10); // another process takes it over
+    expect(second.nextAttemptAt.getTime()).toBeGreaterThan(first.nextAttemptAt.getTime());
+    await env.app.services.outbox.markFailed(first, new Error('the first sender woke up to an error'));
+    await env.app.services.outbox.markSent(first);
+    expect(await env.app.services.outbox.renewLease([first])).toEqual([]);
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: first.id })).toMatchObject({ status: 'sending', attempts: 1, lastError: null, nextAttemptAt: second.nextAttemptAt });
+    await env.app.services.outbox.markSent(second);
+    expect(await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { id: first.id })).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('a mail server slower than lease ÷ batch', () => {
+  let env: TestEnv;
+  const sink = new SmtpSink();
+  beforeAll(async () => {
+    await sink.start();
+    // A 2-minute lease (the default) for a batch of 5 mails of 40 s each (the mailer allows 50 s).
+    env = await createTestEnv({ ...withTestFlow, env: { SMTP_URL: sink.url, OUTBOX_BATCH_SIZE: '5', OUTBOX_SEND_TIMEOUT: '2m' } });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  it('delivers each mail once, while another process polls all along, and records each as one attempt', async () => {
+    for (let i = 0; i < 5; i++) await startFlow(env, `slow-${i}@example.test`);
+    // Each mail takes 40 s of the service's clock (and a little real time, for the other worker to run).
+    sink.beforeAccept = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      env.clock.advance('40s');
+    };
+    // The other process: the same worker code over the same database.
+    const { services, config, logger } = env.app;
+    const other = new OutboxWorker(services.outbox, services.workflows.registry, createMailer(config, logger), config, services.site, logger);
+    let sending = true;
+    const first = env.app.outboxWorker.runOnce().finally(() => (sending = false));
+    let otherClaimed = 0;
+    while (sending) {
+      otherClaimed += await other.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await first).toBe(5);
+    // Before: the lease ran out after the third mail, the other process took the rest over and sent
+    // them again, and each takeover counted as a failed attempt.
+    expect(otherClaimed).toBe(0);
+    expect(sink.received).toHaveLength(5);
+    expect([...sink.countsByMessageId().values()]).toEqual([1, 1, 1, 1, 1]);
+    const rows = await env.app.dataSource.manager.find(OutboxMessage);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 5 }, () => ['sent', 1]));
+    other.stop();
   });
 });
 
@@ -169,11 +262,12 @@ describe('batches: claimed together, recorded sent in one commit', () => {
     await queue('lost', 3);
     const claimed = await env.app.services.outbox.claim(3);
     expect(claimed).toHaveLength(3);
-    // The lease of the second ran out and another process claimed it (attempt 2) while this one sent.
-    await m().update(OutboxMessage, { id: claimed[1].id }, { attempts: 2 });
+    // The lease of the second ran out and another process took it over (a new lease) while this one sent.
+    const takenOver = new Date(claimed[1].nextAttemptAt.getTime() + 60_000);
+    await m().update(OutboxMessage, { id: claimed[1].id }, { nextAttemptAt: takenOver });
     await env.app.services.outbox.markSent(claimed);
     expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[0].id })).toMatchObject({ status: 'sent' });
-    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[1].id })).toMatchObject({ status: 'sending', attempts: 2, sentAt: null });
+    expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[1].id })).toMatchObject({ status: 'sending', nextAttemptAt: takenOver, sentAt: null });
     expect(JSON.parse((await m().findOneByOrFail(OutboxMessage, { id: claimed[1].id })).params).link).toMatch(/\/l\//);
     expect(await m().findOneByOrFail(OutboxMessage, { id: claimed[2].id })).toMatchObject({ status: 'sent' });
   });

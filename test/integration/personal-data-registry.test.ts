@@ -42,7 +42,9 @@ describe('personal-data registry', () => {
     await enableMfa(env, user);
     const inventory = await env.app.services.personalData.inventory(user.subjectId);
     const byKey = Object.fromEntries(inventory.map((c) => [c.category, c]));
-    expect(inventory.map((c) => c.category)).toEqual(['account', 'profile', 'service', 'technical', 'preference']);
+    // communication: the sign-up mail (registration confirms the address by mail first).
+    expect(inventory.map((c) => c.category)).toEqual(['account', 'profile', 'service', 'technical', 'communication', 'preference']);
+    expect(byKey.communication.held.map((h) => h.entity)).toEqual(['OutboxMessage']);
     expect(byKey.account.name).toBe('Account data');
     expect(byKey.account.held[0]).toMatchObject({ entity: 'Subject', rows: [expect.objectContaining({ email: user.email, displayName: 'Inge Inventory', telephone: '+14155550123' })] });
     expect(byKey.profile.held[0].rows[0]).toMatchObject({ bio: 'Knows everything.', interests: '["maps"]' });

@@ -12,7 +12,10 @@ describe('privacy requests', () => {
     ['access', '2026-04-01T10:00:00.000Z'], // policy: 30 days (stricter than GDPR's month)
     ['restriction', '2026-03-09T10:00:00.000Z'], // policy: 7 days
     ['rectification', '2026-03-17T10:00:00.000Z'], // policy: 15 days
-    ['ccpa_know', '2026-04-16T10:00:00.000Z'], // 45 calendar days
+    ['ccpa_know_categories', '2026-04-16T10:00:00.000Z'], // 45 calendar days
+    ['ccpa_know_specific', '2026-04-16T10:00:00.000Z'],
+    ['ccpa_correct', '2026-04-16T10:00:00.000Z'],
+    ['objection', '2026-04-02T23:59:59.999Z'], // no promise of the policy: GDPR's month, to the end of the same date
     ['ccpa_opt_out', '2026-03-23T23:59:59.999Z'], // 15 business days
     ['coppa_parental_review', '2026-03-04T10:00:00.000Z'], // no deadline of its own: the 48-hour inquiry promise
   ])('a %s request is due %s', (type, due) => {

@@ -1,6 +1,6 @@
 import { Recipient } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { signWebhook, verifyWebhook } from '../../src/services/recipient.service';
+import { signWebhook, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('recipients', () => {
@@ -18,17 +18,19 @@ describe('recipients', () => {
     expect(row.sealedSecret).not.toContain(registered.secret);
     expect(recipients.secretOf(row)).toBe(registered.secret);
     expect((await recipients.subscribedTo('erasure')).map((r) => r.name)).toEqual(['CRM']);
-    expect(await recipients.subscribedTo('restriction')).toEqual([]);
+    expect(await recipients.subscribedTo('consent_withdrawn')).toEqual([]);
     await recipients.setActive(row.id, false);
     expect(await recipients.subscribedTo('erasure')).toEqual([]);
   });
 
   it.each([
-    [{ webhookUrl: 'not a url' }, 'INVALID_WEBHOOK_URL_ERROR'],
-    [{ webhookUrl: 'ftp://x.example.com' }, 'INVALID_WEBHOOK_URL_ERROR'],
-    [{ events: ['everything'] }, 'INVALID_RECIPIENT_EVENTS_ERROR'],
-    [{ events: [] }, 'INVALID_RECIPIENT_EVENTS_ERROR'],
-    [{ name: 'CRM' }, 'DUPLICATE_RECIPIENT_ERROR'],
+    [{ webhookUrl: 'not a url' }, 'INVALID_WEBHOOK_URL'],
+    [{ webhookUrl: 'ftp://x.example.com' }, 'INVALID_WEBHOOK_URL'],
+    [{ events: ['everything'] }, 'INVALID_RECIPIENT_EVENTS'],
+    [{ events: [] }, 'INVALID_RECIPIENT_EVENTS'],
+    // Restriction requests are not built yet (the rights engine): an event never sent is not offered.
+    [{ events: ['erasure', 'restriction'] }, 'INVALID_RECIPIENT_EVENTS'],
+    [{ name: 'CRM' }, 'DUPLICATE_RECIPIENT'],
   ])('refuses %j with %s and writes nothing', async (bad, code) => {
     const before = await env.app.dataSource.getRepository(Recipient).count();
     const result = await env.app.services.recipients.register({ name: 'Other', description: 'd', webhookUrl: 'https://x.example.com/h', events: ['erasure'], ...bad });

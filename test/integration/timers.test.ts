@@ -63,6 +63,28 @@ describe('timers', () => {
     expect((await m().findOneByOrFail(Workflow, { id: wf.id })).version).toBe(1);
   });
 
+  it('stay due and uncounted when the database connection is lost, and fire on the next run (only a transition failure counts)', async () => {
+    const wf = await start({ ttl: '2h' });
+    env.clock.advance('2h');
+    const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+    const deliver = jest.spyOn(env.app.services.workflows, 'deliverIn').mockImplementation(() => Promise.reject(lost()));
+    const before = await m().findBy(Timer, { workflowId: wf.id, status: 'pending' });
+    try {
+      // Every attempt of the transaction loses its connection: nothing counts against the timers.
+      expect(await env.workers.fireTimers()).toBe(0);
+      expect(deliver.mock.calls.length).toBeGreaterThan(1); // the transaction was retried first
+    } finally {
+      deliver.mockRestore();
+    }
+    const after = await m().findBy(Timer, { workflowId: wf.id, status: 'pending' });
+    expect(after.map((t) => ({ id: t.id, attempts: t.attempts, fireAt: t.fireAt, lastError: t.lastError }))).toEqual(
+      before.map((t) => ({ id: t.id, attempts: 0, fireAt: t.fireAt, lastError: null })),
+    );
+    // The link is back: the next run fires them, due as they were.
+    expect(await env.workers.fireTimers()).toBe(2);
+    expect(await state(wf.id)).toBe('expired');
+  });
+
   it('retry a delivery that throws, then give up visibly', async () => {
     const wf = await start({ email: 'explode@example.test' });
     await m().insert(Timer, { id: randomUUID(), workflowId: wf.id, name: 'boom', event: JSON.stringify({ type: 'link.confirm' }), fireAt: env.clock.now(), status: 'pending', attempts: 0, lastError: null, createdAt: env.clock.now(), firedAt: null });

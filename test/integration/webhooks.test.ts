@@ -1,6 +1,6 @@
 import { OutboxMessage } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/recipient.service';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 

@@ -13,7 +13,7 @@ describe('config', () => {
   });
 
   it('reads and converts values, treating empty strings as unset', () => {
-    const config = loadConfig({ PORT: '8080', MIGRATE_ON_START: 'false', SHUTDOWN_TIMEOUT: '30s', PUBLIC_URL: 'https://consent.example.com/', NODE_ENV: 'production', LOG_LEVEL: '' });
+    const config = loadConfig({ PORT: '8080', MIGRATE_ON_START: 'false', SHUTDOWN_TIMEOUT: '30s', PUBLIC_URL: 'https://consent.example.com/', NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', LOG_LEVEL: '' });
     expect(config.PORT).toBe(8080);
     expect(config.MIGRATE_ON_START).toBe(false);
     expect(config.SHUTDOWN_TIMEOUT).toBe(30_000);
@@ -30,9 +30,37 @@ describe('config', () => {
     [{ SHUTDOWN_TIMEOUT: '10 minutes' }, /^Invalid setting SHUTDOWN_TIMEOUT: .*duration/],
     [{ NODE_ENV: 'staging' }, /^Invalid setting NODE_ENV:/],
     [{ PUBLIC_URL: 'consent.example.com' }, /^Invalid setting PUBLIC_URL: PUBLIC_URL must be an http\(s\) URL/],
+    [{ BUSINESS_CALENDAR: 'gb' }, /^Invalid setting BUSINESS_CALENDAR: BUSINESS_CALENDAR must be one of us-federal, uk-england-wales, de, fr, none \(got "gb"\)$/],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('in production', () => {
+    const production = { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', APP_SECRET: 'x'.repeat(40) };
+
+    it('refuses to start without SMTP_URL (mail files would hold live one-use links) unless ALLOW_FILE_MAIL=true', () => {
+      const { SMTP_URL: _, ...withoutSmtp } = production;
+      expect(() => loadConfig(withoutSmtp)).toThrow(ConfigError);
+      expect(() => loadConfig(withoutSmtp)).toThrow(/^Invalid setting SMTP_URL: production needs SMTP_URL; .*\(set ALLOW_FILE_MAIL=true if that is what you want\)$/);
+      expect(() => loadConfig({ ...withoutSmtp, ALLOW_FILE_MAIL: 'false' })).toThrow(/^Invalid setting SMTP_URL:/);
+      expect(loadConfig({ ...withoutSmtp, ALLOW_FILE_MAIL: 'true' }).ALLOW_FILE_MAIL).toBe(true);
+      expect(loadConfig(production).SMTP_URL).toBe('smtp://mail.example.com:587');
+      // Outside production a bare machine writes mail files as before.
+      expect(loadConfig({}).ALLOW_FILE_MAIL).toBe(false);
+    });
+
+    it('refuses a password hash cost below 15', () => {
+      expect(() => loadConfig({ ...production, PASSWORD_HASH_COST: '4' })).toThrow(/^Invalid setting PASSWORD_HASH_COST: PASSWORD_HASH_COST must be at least 15 in production \(got "4"\)$/);
+      expect(() => loadConfig({ ...production, PASSWORD_HASH_COST: '14' })).toThrow(ConfigError);
+      expect(loadConfig({ ...production, PASSWORD_HASH_COST: '15' }).PASSWORD_HASH_COST).toBe(15);
+      expect(loadConfig(production).PASSWORD_HASH_COST).toBe(15);
+      expect(loadConfig({ PASSWORD_HASH_COST: '4' }).PASSWORD_HASH_COST).toBe(4);
+    });
+  });
+
+  it.each(['us-federal', 'uk-england-wales', 'de', 'fr', 'none'])('accepts the business calendar %s', (name) => {
+    expect(loadConfig({ BUSINESS_CALENDAR: name }).BUSINESS_CALENDAR).toBe(name);
   });
 
   it('never echoes a database password', () => {

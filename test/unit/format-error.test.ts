@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { formatError, isClientError } from '../../src/http/graphql-server';
+import { formatError, isClientError, withoutSuggestions } from '../../src/http/graphql-server';
 import { RequestError } from '../../src/errors';
 
 const wrap = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['x'] });
@@ -30,5 +30,18 @@ describe('error masking', () => {
   it('turns type-graphql’s UNAUTHORIZED into FORBIDDEN', () => {
     const error = new GraphQLError('Access denied!', { extensions: { code: 'UNAUTHORIZED' } });
     expect(formatError({ message: error.message, extensions: error.extensions }, error)).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('suggestions in production', () => {
+  it('takes "Did you mean …?" out of validation and variable coercion messages, and keeps the rest', () => {
+    const cases: [string, string][] = [
+      ['Cannot query field "idd" on type "PrivacyPolicy". Did you mean "id"?', 'Cannot query field "idd" on type "PrivacyPolicy".'],
+      ['Variable "$s" got invalid value "OPNE" at "s[0]"; Value "OPNE" does not exist in "PrivacyRequestStatus" enum. Did you mean the enum value "OPEN"?', 'Variable "$s" got invalid value "OPNE" at "s[0]"; Value "OPNE" does not exist in "PrivacyRequestStatus" enum.'],
+      ['Field "bioo" is not defined by type "UpdateProfileInput". Did you mean "bio", "displayName", or "locale"?', 'Field "bioo" is not defined by type "UpdateProfileInput".'],
+    ];
+    for (const [message, shown] of cases) expect(withoutSuggestions({ message, extensions: { code: 'BAD_USER_INPUT' } })).toEqual({ message: shown, extensions: { code: 'BAD_USER_INPUT' } });
+    const plain = { message: 'Sign in first.' };
+    expect(withoutSuggestions(plain)).toBe(plain);
   });
 });

@@ -1,12 +1,19 @@
 import { loadConfig } from '../../src/config';
 import { passwordProblems } from '../../src/services/identity/password-policy';
 import { PasswordHasher } from '../../src/services/identity/password-hasher';
+import { slowdownDelay } from '../../src/services/rate-limit/rate-limit.service';
 
 describe('identity settings', () => {
   it('reads rate limits written attempts/window', () => {
     const config = loadConfig({ RATE_LIMIT_SIGN_IN_ACCOUNT: '7/2h' });
     expect(config.RATE_LIMIT_SIGN_IN_ACCOUNT).toEqual({ limit: 7, windowMs: 7_200_000 });
     expect(loadConfig({}).RATE_LIMIT_SIGN_IN_IP).toEqual({ limit: 50, windowMs: 900_000 });
+    expect(loadConfig({}).RATE_LIMIT_SIGN_IN_SLOWDOWN).toEqual({ limit: 10, windowMs: 900_000 });
+  });
+
+  it('slows sign-ins down by doubling waits, never longer than window/attempts', () => {
+    const rule = loadConfig({}).RATE_LIMIT_SIGN_IN_SLOWDOWN;
+    expect([9, 10, 11, 12, 15, 16, 17, 40].map((failures) => slowdownDelay(failures, rule))).toEqual([0, 1000, 2000, 4000, 32_000, 64_000, 90_000, 90_000]);
   });
 
   it.each([['5'], ['0/1m'], ['5/forever'], ['five/1m']])('refuses the rate limit %p with a clear message', (value) => {

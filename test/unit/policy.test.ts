@@ -28,9 +28,12 @@ describe('the m-exe.com policy as data', () => {
     for (const key of ['profile', 'service', 'preference']) expect(retention[key]).toMatchObject({ trigger: 'account_closed', inferred: true });
   });
 
-  it('has the five GDPR rights with their deadlines and verification steps', () => {
+  it('has the five GDPR rights of the policy’s table and the right to object, with their deadlines and verification steps', () => {
     const gdpr = Object.fromEntries(policy.rights.filter((r) => r.regime === 'gdpr').map((r) => [r.key, r]));
-    expect(Object.keys(gdpr)).toEqual(['access', 'rectification', 'erasure', 'restriction', 'portability']);
+    // Objection (Art 21) is not in the policy's table: the law grants it, and the data says so.
+    expect(Object.keys(gdpr)).toEqual(['access', 'rectification', 'erasure', 'restriction', 'portability', 'objection']);
+    expect(gdpr.objection).toMatchObject({ inferred: true, kind: 'objection' });
+    expect(gdpr.objection.responseDeadline).toBeUndefined();
     expect(gdpr.access).toMatchObject({ responseDeadline: { amount: 30, unit: 'day' }, verification: ['government_id', 'proof_of_address', 'account_verification'] });
     expect(gdpr.rectification.responseDeadline).toEqual({ amount: 15, unit: 'day' });
     expect(gdpr.erasure.verification).toEqual(['password_confirmation', 'identity_verification', 'explicit_confirmation']);

@@ -58,4 +58,18 @@ describe('processing decisions', () => {
     expect(decide('transaction_records', { status: 'erased' }).reason).toBe(ProcessingReason.ERASED);
     expect(decide('account', { status: null }).reason).toBe(ProcessingReason.UNKNOWN_SUBJECT);
   });
+
+  it('after a parent revoked a child’s consent allows nothing but keeping what the law requires: not even the account (CONSENT_REVOKED)', () => {
+    const revoked = latest(record('child.collection', 'withdrawn', 'parent'));
+    for (const key of purposes.keys()) {
+      const decision = decide(key, { status: 'restricted', age: age(9), latest: revoked });
+      if (key === 'transaction_records') expect(decision).toMatchObject({ allowed: true, reason: ProcessingReason.LEGAL_OBLIGATION });
+      else expect(decision).toMatchObject({ allowed: false, reason: ProcessingReason.CONSENT_REVOKED, explanation: expect.stringContaining('16 CFR 312.6(a)(2), 312.10') });
+    }
+    // A restriction without a parent's revocation (GDPR Art 18) still lets the account and security run.
+    expect(decide('account', { status: 'restricted', latest: latest(record('child.collection', 'withdrawn', 'self')) }).reason).toBe(ProcessingReason.CONTRACT);
+    expect(decide('account', { status: 'restricted' }).reason).toBe(ProcessingReason.CONTRACT);
+    // An active account is not affected by an old withdrawal record (the status decides first).
+    expect(decide('account', { status: 'active', latest: revoked }).reason).toBe(ProcessingReason.CONTRACT);
+  });
 });

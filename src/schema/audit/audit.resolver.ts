@@ -1,5 +1,6 @@
 import { IsOptional, Matches } from 'class-validator';
-import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { staffRole } from '../../services/call-context';
 import type { RequestContext } from '../context';
@@ -20,6 +21,7 @@ export class AuditTrailFilter {
 @Resolver()
 export class AuditResolver {
   @Authorized(Role.STAFF, Role.ADMIN)
+  @UseMiddleware(AuditedRead)
   @Query(() => AuditEventConnection, { description: 'Staff: the audit trail of one subject, newest first (the read is itself audited).' })
   async auditTrail(
     @Arg('subjectId', () => ID) subjectId: string,

@@ -42,7 +42,7 @@ export class InvalidInputError extends ErrorResult {
   fields!: InputFieldProblem[];
 }
 
-/** The GraphQL type of each code: ErrorCode.NOT_FOUND_ERROR → NotFoundError. */
+/** The GraphQL type of each code: ErrorCode.NOT_FOUND → NotFoundError. */
 export function errorTypeName(code: ErrorCode): string {
   return code
     .toLowerCase()

@@ -52,5 +52,5 @@ export function answerInvalidInputAsResult(schema: GraphQLSchema): GraphQLSchema
 export function invalidInput(issues: readonly ValidationIssue[], argument: string): DomainError {
   const fields = inputProblems(issues, argument);
   const message = fields.length === 1 ? fields[0].message : `${fields.length} fields cannot be accepted: ${fields.map((f) => f.field).join(', ')}.`;
-  return new DomainError(ErrorCode.INVALID_INPUT_ERROR, message, { fields });
+  return new DomainError(ErrorCode.INVALID_INPUT, message, { fields });
 }

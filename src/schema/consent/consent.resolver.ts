@@ -1,6 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { isDomainError } from '../../errors';
-import type { PurposeState } from '../../services/consent.service';
+import type { PurposeState } from '../../services/consent/consent.service';
 import { ErrorResult, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { Me } from '../identity/account.types';
@@ -79,6 +80,7 @@ export class SubjectConsentResolver {
 
 @Resolver(() => Me)
 export class MeConsentResolver {
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => [ConsentState], { description: 'Your consent for every purpose the policy asks about (the read is recorded in the audit trail).' })
   async consents(@Root() me: Me, @Ctx() ctx: RequestContext): Promise<ConsentState[]> {
     return (await ctx.services.consent.subjectState(ctx, me.id)).map(toConsentState);

@@ -1,10 +1,11 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { MaxLength } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
+import { IsEmailAddress } from '../common/email-address';
 
 @InputType()
 export class RequestEmailChangeInput {
   @Field({ description: 'The new address: a confirmation link is sent there.' })
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   newEmail!: string;
 }

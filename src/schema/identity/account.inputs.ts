@@ -1,7 +1,6 @@
 import {
   ArrayMaxSize,
   IsBoolean,
-  IsEmail,
   IsISO31661Alpha2,
   IsLocale,
   IsOptional,
@@ -16,13 +15,14 @@ import {
 } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { PASSWORD_MAX_LENGTH } from '../../services/identity/password-policy';
+import { IsEmailAddress } from '../common/email-address';
 
 /** Long enough for any password rule to speak about it; the rules themselves are in the service (WeakPasswordError). */
 const PasswordLength = () => Length(1, PASSWORD_MAX_LENGTH * 4);
 
 @InputType()
 export class RegisterSubjectInput {
-  @Field() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email!: string;
+  @Field() @IsEmailAddress() @MaxLength(254) email!: string;
   @Field() @IsString() @PasswordLength() password!: string;
   @Field() @Length(1, 100) @Matches(/\S/, { message: 'displayName must not be blank' }) displayName!: string;
   @Field({ description: 'BCP 47 language tag, e.g. en or fr-CA.' }) @IsLocale() @MaxLength(35) locale!: string;
@@ -31,8 +31,15 @@ export class RegisterSubjectInput {
 }
 
 @InputType()
+export class ConfirmRegistrationInput {
+  @Field({ description: 'The token of the sign-up link (…/l/<token>) from the registration mail.' }) @IsString() @MaxLength(200) token!: string;
+  @Field({ description: 'The password chosen at registerSubject.' }) @IsString() @PasswordLength() password!: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) deviceName?: string;
+}
+
+@InputType()
 export class SignInInput {
-  @Field() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email!: string;
+  @Field() @IsEmailAddress() @MaxLength(254) email!: string;
   @Field() @IsString() @PasswordLength() password!: string;
   @Field({ nullable: true, description: 'The 6-digit code of the authenticator app, for accounts with two-factor authentication.' })
   @IsOptional()

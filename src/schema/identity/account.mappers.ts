@@ -3,7 +3,7 @@ import { DomainError } from '../../errors';
 import type { IssuedSession } from '../../services/identity/session.service';
 import type { Account } from '../../services/identity/subject.service';
 import { rolesOf } from '../../services/identity/session.service';
-import { AuthPayload, Me, Session, SubjectStatusEnum } from './account.types';
+import { AuthPayload, Me, Session, SessionAssuranceEnum, SubjectStatusEnum } from './account.types';
 
 /** Entities → API types, field by field: nothing reaches the schema by accident. */
 
@@ -40,6 +40,7 @@ export function toSession(row: SessionRow, currentSessionId?: string): Session {
     deviceName: row.deviceName,
     passwordVerifiedAt: date(row.passwordVerifiedAt),
     secondFactorVerifiedAt: date(row.secondFactorVerifiedAt),
+    assurance: row.assurance as SessionAssuranceEnum,
   });
 }
 

@@ -1,30 +1,41 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { IsOptional, Matches, Max, Min } from 'class-validator';
 import type { RequestContext } from '../context';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import { AuditEventConnection } from '../audit/audit.types';
 import { toAuditConnection } from '../audit/audit.mappers';
 import { mapResult, toAuthPayload, toMe, toSession } from './account.mappers';
-import { AuthPayload, Me, Session, Success } from './account.types';
-import { ChangePasswordInput, ReauthenticateInput, RegisterSubjectInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
+import { AuthPayload, Me, RegistrationPending, Session, Success } from './account.types';
+import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
+import { checkThrottle } from '../common/link-throttle';
+import { ChangePasswordInput, ConfirmRegistrationInput, ReauthenticateInput, RegisterSubjectInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
 import {
-  EmailTakenError,
   InvalidCredentialsError,
   InvalidSecondFactorError,
   InvalidSetupTokenError,
   MfaNotEnabledError,
+  ParentLinkAccessError,
   RateLimitedError,
   SecondFactorRequiredError,
   UsernameTakenError,
   WeakPasswordError,
 } from './identity.errors';
 
-const RegisterSubjectResult = resultUnion('RegisterSubjectResult', AuthPayload, [EmailTakenError, WeakPasswordError, RateLimitedError]);
+const RegisterSubjectResult = resultUnion('RegisterSubjectResult', RegistrationPending, [WeakPasswordError, RateLimitedError]);
+const ConfirmRegistrationResult = resultUnion('ConfirmRegistrationResult', AuthPayload, [
+  InvalidCredentialsError,
+  ActionTokenInvalidError,
+  ActionTokenExpiredError,
+  ActionTokenUsedError,
+  WorkflowEventNotAcceptedError,
+  RateLimitedError,
+]);
 const SignInResult = resultUnion('SignInResult', AuthPayload, [InvalidCredentialsError, SecondFactorRequiredError, InvalidSecondFactorError, RateLimitedError]);
-const ChangePasswordResult = resultUnion('ChangePasswordResult', AuthPayload, [InvalidCredentialsError, WeakPasswordError, RateLimitedError]);
+const ChangePasswordResult = resultUnion('ChangePasswordResult', AuthPayload, [InvalidCredentialsError, WeakPasswordError, RateLimitedError, ParentLinkAccessError]);
 const SetupAccountResult = resultUnion('SetupAccountResult', AuthPayload, [InvalidSetupTokenError, WeakPasswordError, RateLimitedError]);
 const ReauthenticateResult = resultUnion('ReauthenticateResult', Session, [InvalidCredentialsError, InvalidSecondFactorError, MfaNotEnabledError, RateLimitedError]);
-const UpdateProfileResult = resultUnion('UpdateProfileResult', Me, [UsernameTakenError]);
+const UpdateProfileResult = resultUnion('UpdateProfileResult', Me, [UsernameTakenError, ParentLinkAccessError]);
 const RevokeSessionResult = resultUnion('RevokeSessionResult', Success, [NotFoundError]);
 
 @ArgsType()
@@ -35,9 +46,20 @@ export class PageArgs {
 
 @Resolver()
 export class AccountResolver {
-  @Mutation(() => RegisterSubjectResult, { description: 'Creates an account and signs in.' })
+  @Mutation(() => RegisterSubjectResult, {
+    description:
+      'Starts a registration: answers RegistrationPending for every address (nobody can learn from it whether an address has an account). A new address gets a link that creates the account (confirmRegistration); an address with an account is told so by mail.',
+  })
   async registerSubject(@Arg('input') input: RegisterSubjectInput, @Ctx() ctx: RequestContext) {
-    return mapResult(await ctx.services.subjects.register(ctx, input), toAuthPayload);
+    return mapResult(await ctx.services.registrations.register(ctx, input), (pending) => Object.assign(new RegistrationPending(), pending));
+  }
+
+  @Mutation(() => ConfirmRegistrationResult, {
+    description: 'Uses the sign-up link of registerSubject’s mail, with the password chosen there: creates the account and signs in. A wrong password counts against the link (locked after LINK_MAX_WRONG_ATTEMPTS).',
+  })
+  async confirmRegistration(@Arg('input') input: ConfirmRegistrationInput, @Ctx() ctx: RequestContext) {
+    checkThrottle(ctx);
+    return mapResult(await ctx.services.registrations.confirm(ctx, input.token, input.password, input.deviceName), toAuthPayload);
   }
 
   @Mutation(() => SignInResult, { description: 'Signs in with email and password (and the second factor where enabled). The same error whatever is wrong.' })
@@ -81,6 +103,7 @@ export class AccountResolver {
   }
 
   @Authorized()
+  @UseMiddleware(AuditedRead)
   @Query(() => Me, { description: 'The signed-in subject (the read is recorded in the audit trail).' })
   async me(@Ctx() ctx: RequestContext): Promise<Me> {
     return toMe(await ctx.services.subjects.me(ctx));
@@ -95,11 +118,13 @@ export class AccountResolver {
 
 @Resolver(() => Me)
 export class MeResolver {
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => [Session], { description: 'Your active sessions.' })
   async sessions(@Ctx() ctx: RequestContext): Promise<Session[]> {
     return (await ctx.services.sessions.list(ctx)).map((s) => toSession(s, ctx.actor?.sessionId));
   }
 
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => AuditEventConnection, { description: 'Who read or changed your data, newest first.' })
   async auditTrail(@Root() me: Me, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<AuditEventConnection> {
     return toAuditConnection(await ctx.services.audit.readTrail(ctx, { subjectId: me.id, first: page.first, after: page.after }, 'subject'));

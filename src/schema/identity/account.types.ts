@@ -11,6 +11,16 @@ export enum SubjectStatusEnum {
 }
 registerEnumType(SubjectStatusEnum, { name: 'SubjectStatus' });
 
+export enum SessionAssuranceEnum {
+  PASSWORD = 'password',
+  SECOND_FACTOR = 'second_factor',
+  EMAIL_LINK = 'email_link',
+}
+registerEnumType(SessionAssuranceEnum, {
+  name: 'SessionAssurance',
+  description: 'What a session proved: the password and the second factor, the password only, or a parent’s one-use email link. Staff and admin act only through SECOND_FACTOR sessions.',
+});
+
 @ObjectType({ simpleResolvers: true })
 export class PostalAddress {
   @Field() line1!: string;
@@ -49,6 +59,7 @@ export class Session {
   @Field(() => String, { nullable: true }) deviceName!: string | null;
   @Field(() => Date, { nullable: true }) passwordVerifiedAt!: Date | null;
   @Field(() => Date, { nullable: true }) secondFactorVerifiedAt!: Date | null;
+  @Field(() => SessionAssuranceEnum) assurance!: SessionAssuranceEnum;
 }
 
 @ObjectType({ description: 'The signed-in subject: account data, profile data, sessions and own audit trail.' })
@@ -74,6 +85,15 @@ export class AuthPayload {
   @Field(() => ID) sessionId!: string;
   @Field(() => ID) subjectId!: string;
   @Field() expiresAt!: Date;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'Registration received: a mail goes to sentTo, the same for every address. For a new address it holds a link that creates the account (confirmRegistration, or the link’s page, with the password chosen); an address that has an account is told so instead. Nobody is signed in yet.',
+})
+export class RegistrationPending {
+  @Field({ description: 'The address the mail goes to.' }) sentTo!: string;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Scan otpauthUri (as a QR code) or type secret into an authenticator app, then confirmTotp with a code.' })

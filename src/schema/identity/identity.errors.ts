@@ -15,9 +15,6 @@ export class WeakPasswordError extends ErrorResult {
   @Field(() => [String]) reasons!: string[];
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Another account already uses this email address.' })
-export class EmailTakenError extends ErrorResult {}
-
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Another profile already has this username.' })
 export class UsernameTakenError extends ErrorResult {}
 
@@ -46,3 +43,10 @@ export class InvalidSetupTokenError extends ErrorResult {}
 export class RateLimitedError extends ErrorResult {
   @Field(() => Int) retryAfterSeconds!: number;
 }
+
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Signed in with a parent’s dashboard link (signInAsParent): that access has no password and no profile. To have them, sign up with your own account and link it (linkGuardianAccount).',
+})
+export class ParentLinkAccessError extends ErrorResult {}

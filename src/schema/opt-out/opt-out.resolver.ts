@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { resultUnion } from '../common/error-result';
@@ -20,7 +21,7 @@ import {
 const OptInToSaleResult = resultUnion('OptInToSaleResult', SaleShareStateView, [SaleOptInNotAllowedError]);
 export const ProcessingAllowedResult = resultUnion('ProcessingAllowedResult', ProcessingDecisionView, [InvalidProcessingPurposeError]);
 
-const BY_EMAIL_ANSWER = 'Received. If an account uses this address, sale and sharing of its personal information is now off, and a notice was sent to the address.';
+const BY_EMAIL_ANSWER = 'Received. If an account uses this address, sale and sharing of its personal information is turned off right away, and a notice is sent to the address.';
 
 @Resolver()
 export class OptOutResolver {
@@ -32,7 +33,7 @@ export class OptOutResolver {
 
   @Mutation(() => OptOutByEmailReceipt, { description: 'Opt-out of sale and sharing without signing in: the account that uses the address is opted out and told by mail. No proof of identity is asked (11 CCR 7060(b)); the answer is the same for any address.' })
   async optOutOfSaleByEmail(@Arg('input') input: OptOutByEmailInput, @Ctx() ctx: RequestContext): Promise<OptOutByEmailReceipt> {
-    await ctx.services.optOut.optOutByEmail(ctx, input.email);
+    await ctx.services.optOutByEmail.request(ctx, input.email);
     return { received: true, message: BY_EMAIL_ANSWER };
   }
 
@@ -51,7 +52,8 @@ export class OptOutResolver {
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  @UseMiddleware(AuditedRead)
+  @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).' })
   async privacyRequests(@Args() args: PrivacyRequestsArgs, @Ctx() ctx: RequestContext): Promise<PrivacyRequestConnection> {
     const page = await ctx.services.privacyRequests.list({ statuses: args.status, type: args.type, overdue: args.overdue, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     const now = ctx.clock.now();
@@ -61,6 +63,7 @@ export class OptOutResolver {
 
 @Resolver(() => Me)
 export class MeSaleShareResolver {
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => SaleShareStateView, { description: 'Sale and sharing of your personal information: opted out or not, and when apps may ask you again.' })
   async saleShare(@Root() me: Me, @Ctx() ctx: RequestContext): Promise<SaleShareStateView> {
     return SaleShareStateView.from(await ctx.services.optOut.subjectState(ctx, me.id));

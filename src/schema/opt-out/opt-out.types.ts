@@ -1,4 +1,4 @@
-import { IsBoolean, IsEmail, IsIn, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { PrivacyRequest } from '../../entities';
 import type { SaleShareState } from '../../services/opt-out/opt-out.service';
@@ -6,6 +6,7 @@ import { ProcessingReason } from '../../services/processing/processing-decision'
 import type { ProcessingAnswer } from '../../services/processing/processing.service';
 import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
+import { IsEmailAddress } from '../common/email-address';
 
 registerEnumType(ProcessingReason, { name: 'ProcessingReason', description: 'Why processing is allowed or not (stable, for programs).' });
 
@@ -58,7 +59,7 @@ export class OptOutByEmailReceipt {
 @InputType()
 export class OptOutByEmailInput {
   @Field({ description: 'The email address of the account to opt out. Nothing else is asked (11 CCR 7060(b)).' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmailAddress()
   @MaxLength(254)
   email!: string;
 }
@@ -179,6 +180,6 @@ export class PrivacyRequestPageInfo {
 
 @ObjectType('PrivacyRequestConnection')
 export class PrivacyRequestConnection {
-  @Field(() => [PrivacyRequestView], { complexity: 1 }) nodes!: PrivacyRequestView[];
+  @Field(() => [PrivacyRequestView]) nodes!: PrivacyRequestView[];
   @Field(() => PrivacyRequestPageInfo) pageInfo!: PrivacyRequestPageInfo;
 }

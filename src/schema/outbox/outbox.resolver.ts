@@ -1,16 +1,18 @@
-import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
-import { OutboxArgs, OutboxConnection, OutboxMessageNotRetryableError, OutboxMessageView, RetryOutboxMessageArgs } from './outbox.types';
+import { OutboxArgs, OutboxConnection, OutboxMessageNotRetryableError, OutboxMessageView, RetriedOutboxMessages, RetryDeadOutboxMessagesArgs, RetryOutboxMessageArgs } from './outbox.types';
 
 const RetryOutboxMessageResult = resultUnion('RetryOutboxMessageResult', OutboxMessageView, [NotFoundError, OutboxMessageNotRetryableError]);
 
 @Resolver()
 export class OutboxResolver {
   @Authorized(Role.STAFF, Role.ADMIN)
-  @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).', complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
+  @UseMiddleware(AuditedRead)
+  @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).' })
   async outbox(@Args() args: OutboxArgs, @Ctx() ctx: RequestContext): Promise<OutboxConnection> {
     const page = await ctx.services.outbox.list({ statuses: args.status, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     return { nodes: page.items.map(OutboxMessageView.from), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
@@ -21,5 +23,12 @@ export class OutboxResolver {
   async retryOutboxMessage(@Args() args: RetryOutboxMessageArgs, @Ctx() ctx: RequestContext): Promise<typeof RetryOutboxMessageResult> {
     const result = await ctx.services.outbox.retry(args.id, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     return (isDomainError(result) ? result : OutboxMessageView.from(result)) as typeof RetryOutboxMessageResult;
+  }
+
+  @Authorized(Role.STAFF, Role.ADMIN)
+  @Mutation(() => RetriedOutboxMessages, { description: 'Staff: send dead messages again now (all, or of one channel or template), each with a fresh set of attempts; at most `limit` per call.' })
+  async retryDeadOutboxMessages(@Args() args: RetryDeadOutboxMessagesArgs, @Ctx() ctx: RequestContext): Promise<RetriedOutboxMessages> {
+    const { ids, hasMore } = await ctx.services.outbox.retryDead({ channel: args.channel, template: args.template, limit: args.limit }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
+    return Object.assign(new RetriedOutboxMessages(), { count: ids.length, ids, hasMore });
   }
 }

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { MAX_BULK_RETRY } from '../../mail/outbox.service';
 import type { OutboxMessage } from '../../entities';
 import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
@@ -17,7 +18,7 @@ export class OutboxMessageView {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'email, or webhook' })
+  @Field({ description: 'email, webhook, or job (work for an address, done by the outbox worker: its recipient is the address, its template the kind of work)' })
   channel!: string;
 
   @Field({ description: 'Email address or webhook URL.' })
@@ -83,7 +84,7 @@ export class OutboxPageInfo {
 
 @ObjectType('OutboxConnection')
 export class OutboxConnection {
-  @Field(() => [OutboxMessageView], { complexity: 1 })
+  @Field(() => [OutboxMessageView])
   nodes!: OutboxMessageView[];
 
   @Field(() => OutboxPageInfo)
@@ -107,3 +108,40 @@ export class RetryOutboxMessageArgs {
 
 @ObjectType('OutboxMessageNotRetryableError', { implements: ErrorResult, simpleResolvers: true, description: 'Only dead or queued messages can be retried.' })
 export class OutboxMessageNotRetryableError extends ErrorResult {}
+
+export enum OutboxMessageChannel {
+  EMAIL = 'email',
+  WEBHOOK = 'webhook',
+}
+registerEnumType(OutboxMessageChannel, { name: 'OutboxMessageChannel', description: 'email, or a signed webhook to a recipient' });
+
+@ArgsType()
+export class RetryDeadOutboxMessagesArgs {
+  @Field(() => OutboxMessageChannel, { nullable: true, description: 'Only messages of this channel.' })
+  @IsOptional()
+  @IsIn(Object.values(OutboxMessageChannel))
+  channel?: OutboxMessageChannel;
+
+  @Field(() => String, { nullable: true, description: 'Only messages of this template (mail) or event (webhook), e.g. parental-consent-request.' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'template must be a template name such as parental-consent-request' })
+  template?: string;
+
+  @Field(() => Int, { defaultValue: 100, description: `At most this many (1–${MAX_BULK_RETRY}), the longest dead first; call again while hasMore.` })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BULK_RETRY)
+  limit!: number;
+}
+
+@ObjectType('RetriedOutboxMessages', { description: 'What a bulk retry queued again.' })
+export class RetriedOutboxMessages {
+  @Field(() => Int, { description: 'How many dead messages are queued again (with a fresh set of attempts).' })
+  count!: number;
+
+  @Field(() => [ID])
+  ids!: string[];
+
+  @Field({ description: 'More dead messages match: call again.' })
+  hasMore!: boolean;
+}

@@ -1,5 +1,6 @@
 import { IsBoolean, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
@@ -53,11 +54,13 @@ export class GuardianResolver {
   }
 
   @Authorized(Role.GUARDIAN)
+  @UseMiddleware(AuditedRead)
   @Query(() => Guardian, { description: 'The signed-in parent’s dashboard.' })
   guardian(): Guardian {
     return new Guardian();
   }
 
+  @UseMiddleware(AuditedRead)
   @FieldResolver(() => [GuardianChild])
   children(@Ctx() ctx: RequestContext): Promise<GuardianChild[]> {
     return ctx.services.guardians.children(ctx);

@@ -39,7 +39,7 @@ export class GuardianChild {
   @Field(() => ID) childId!: string;
   @Field(() => String, { nullable: true }) username!: string | null;
   @Field({ description: 'The child account: pending_parental_consent, active, restricted.' }) status!: string;
-  @Field({ description: 'The parent’s consent: pending, awaiting_verification, active, revoked, aged_up.' }) consentStatus!: string;
+  @Field({ description: 'The parent’s consent: pending, awaiting_verification, active, revoked, aged_up; erasure_held while a legal hold keeps data that is due for erasure.' }) consentStatus!: string;
   @Field(() => [GuardianChildAction], { description: 'setChildFeature (CHANGE_PERMISSIONS), revokeChildConsent (REVOKE), deleteChildData (DELETE): those the parent can use now.' }) allowedActions!: `${GuardianChildAction}`[];
   @Field(() => Date, { nullable: true, description: 'After a revocation: when the child’s data will be erased unless the parent deletes it sooner (PARENTAL_REVOKED_RETENTION).' }) scheduledDeletionAt!: Date | null;
   @Field(() => [ChildPermission]) permissions!: ChildPermission[];
@@ -52,9 +52,11 @@ export class Guardian {
   @Field(() => [GuardianChild], { description: 'Each read is audited as the parent’s review of the child’s data.' }) children!: GuardianChild[];
 }
 
-@ObjectType({ simpleResolvers: true, description: 'The child’s data and the parent’s address are erased.' })
+@ObjectType({ simpleResolvers: true, description: 'The child’s data and the parent’s address are erased (with the last child, the parent’s dashboard sign-in too), and the parent is mailed a confirmation; or a legal hold keeps them for now.' })
 export class ChildDataDeleted {
   @Field(() => ID) childId!: string;
+  @Field({ description: 'True when a legal hold on the child’s data keeps it for now: the account is restricted and nothing else is done with the data; it is erased, and the parent mailed, when the hold ends (the parent is mailed now with its reason).' })
+  keptForLegalHold!: boolean;
 }
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The policy defines no such feature for children’s accounts.' })

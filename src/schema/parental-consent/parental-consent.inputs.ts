@@ -1,8 +1,9 @@
-import { IsBoolean, IsEmail, IsEnum, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DateOfBirthInput } from '../age-gate/age-gate.input';
 import { DEVICE_ID, DEVICE_ID_MESSAGE } from '../common/device-id';
 import { ParentVerificationMethodValue } from './parental-consent.types';
+import { IsEmailAddress } from '../common/email-address';
 
 @InputType({ description: 'A child’s registration after the age gate asked for parental consent: only what COPPA §312.5(c)(1) allows.' })
 export class RegisterChildInput {
@@ -15,7 +16,7 @@ export class RegisterChildInput {
   username!: string;
 
   @Field({ description: 'The parent’s email: the direct notice goes there.' })
-  @IsEmail({}, { message: 'parentEmail must be an email address' })
+  @IsEmailAddress()
   @Length(3, 254)
   parentEmail!: string;
 
@@ -63,7 +64,7 @@ export class DecideParentalVerificationInput {
 @InputType({ description: 'The parent’s email, as given at the child’s registration.' })
 export class RequestParentDashboardInput {
   @Field()
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmailAddress()
   @Length(3, 254)
   email!: string;
 }

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -79,6 +80,7 @@ export class ParentalConsentResolver {
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
+  @UseMiddleware(AuditedRead)
   @Query(() => [ParentalVerificationCase], { description: 'Staff: parents waiting for a stronger verification (disclosing features), oldest first.' })
   async parentalVerificationQueue(@Ctx() ctx: RequestContext): Promise<ParentalVerificationCase[]> {
     const cases = await ctx.services.parentalConsent.verificationQueue(ctx);
@@ -86,6 +88,7 @@ export class ParentalConsentResolver {
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
+  @UseMiddleware(AuditedRead)
   @Query(() => ParentalVerificationDocumentResult, { description: 'Staff: a signed consent form a parent uploaded (evidenceId from parentalVerificationQueue), decrypted; each read is audited.' })
   async parentalVerificationDocument(@Arg('evidenceId', () => ID) evidenceId: string, @Ctx() ctx: RequestContext): Promise<typeof ParentalVerificationDocumentResult> {
     const result = await ctx.services.parentalEvidence.read(ctx, evidenceId);
@@ -95,6 +98,7 @@ export class ParentalConsentResolver {
   }
 
   @Authorized(Role.SERVICE, Role.STAFF, Role.ADMIN)
+  @UseMiddleware(AuditedRead)
   @Query(() => ChildAccountResult, { description: 'For the site’s apps (a service key, or staff): a child account’s status, and whether its settings await the teen’s confirmation after the age-up. Audited.' })
   async childAccount(@Arg('childId', () => ID) childId: string, @Ctx() ctx: RequestContext): Promise<typeof ChildAccountResult> {
     return (await ctx.services.parentalConsent.childAccount(ctx, childId)) as typeof ChildAccountResult;

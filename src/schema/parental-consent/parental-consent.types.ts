@@ -101,7 +101,7 @@ export class ParentalVerificationSubmitted {
 export class ChildAccountState {
   @Field(() => ID) childId!: string;
   @Field({ description: 'The account: pending_parental_consent, active, restricted.' }) status!: string;
-  @Field({ description: 'The parental consent: pending, awaiting_verification, active, revoked, aged_up.' }) consentStatus!: string;
+  @Field({ description: 'The parental consent: pending, awaiting_verification, active, revoked, aged_up; erasure_held while a legal hold keeps data that is due for erasure.' }) consentStatus!: string;
   @Field({ description: 'True from the birthday at the local age of digital consent until the teen confirms the settings on the handover page (or its link expires).' }) awaitingTeenConfirmation!: boolean;
   @Field(() => Date, { nullable: true, description: 'While awaitingTeenConfirmation: when the handover link expires and the settings stay as they are.' }) teenConfirmationDueAt!: Date | null;
 }

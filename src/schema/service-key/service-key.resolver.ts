@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { NotFoundError, resultUnion } from '../common/error-result';
@@ -25,6 +26,7 @@ export class ServiceKeyResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @UseMiddleware(AuditedRead)
   @Query(() => [ServiceKey], { description: 'Admin: every service key, newest first, by prefix (never the key). Audited.' })
   async serviceKeys(@Ctx() ctx: RequestContext): Promise<ServiceKey[]> {
     const now = ctx.clock.now();

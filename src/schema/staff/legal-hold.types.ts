@@ -12,6 +12,12 @@ export class LegalHold {
   @Field() placedAt!: Date;
   @Field(() => ID, { nullable: true }) releasedBy?: string | null;
   @Field(() => Date, { nullable: true }) releasedAt?: Date | null;
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Listed holds only (null on place/release results): what the subject’s holds in force keep from running, e.g. `child_erasure:parent_request` (a child’s erasure the parent asked for) or `guardian_erasure` (a parent’s passwordless dashboard account whose last child was erased). It runs when the subject’s last hold is released.',
+  })
+  waiting?: string[] | null;
 }
 
 @InputType()
@@ -47,7 +53,7 @@ export class RegisterRecipientInput {
   @Field() @Length(1, 128) name!: string;
   @Field({ description: 'Who they are, as a person asking "who got my data?" should read it.' }) @Length(1, 255) description!: string;
   @Field() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) @Length(1, 2048) webhookUrl!: string;
-  @Field(() => [String], { description: 'erasure, opt_out, restriction, rectification, consent_withdrawn' })
+  @Field(() => [String], { description: 'erasure, opt_out, rectification, consent_withdrawn' })
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
   events!: string[];

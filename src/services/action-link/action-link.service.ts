@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { selectOne } from '../../db/statements';
 import { Workflow, type ActionToken } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { RateLimiter } from '../../util/rate-limiter';
@@ -9,6 +10,7 @@ import { toLocale, type Locale } from '../../util/locale';
 import { EffectRefusedError, isLinkFormRefusal, type Caller, type LinkChoice, type LinkDetails, type LinkForm, type LinkTexts } from '../../workflows/runtime/workflow-registry';
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionTokenService, TokenState } from '../action-token/action-token.service';
+import { ipGroup } from '../../util/ip-group';
 
 export const LINK_RATE_WINDOW_MS = 15 * 60_000;
 
@@ -33,16 +35,16 @@ class Rollback extends Error {
 }
 
 const STATE_ERRORS: Record<Exclude<TokenState, 'valid'>, () => DomainError> = {
-  unknown: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.', { reason: 'unknown' }),
-  locked: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link was locked after too many failed attempts. Please ask for a new one.', { reason: 'locked' }),
-  expired: () => new DomainError(ErrorCode.ACTION_TOKEN_EXPIRED_ERROR, 'This link has expired. Please ask for a new one.', { reason: 'expired' }),
-  used: () => new DomainError(ErrorCode.ACTION_TOKEN_USED_ERROR, 'This link has already been used. Nothing more needs to be done.', { reason: 'used' }),
+  unknown: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.', { reason: 'unknown' }),
+  locked: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link was locked after too many failed attempts. Please ask for a new one.', { reason: 'locked' }),
+  expired: () => new DomainError(ErrorCode.ACTION_TOKEN_EXPIRED, 'This link has expired. Please ask for a new one.', { reason: 'expired' }),
+  used: () => new DomainError(ErrorCode.ACTION_TOKEN_USED, 'This link has already been used. Nothing more needs to be done.', { reason: 'used' }),
 };
 
 /**
  * Email links (GET shows, POST acts): looks tokens up without side effects, and uses one by
  * consuming it (conditional UPDATE) and delivering its event to its workflow in one transaction.
- * Lookups of unknown tokens are counted per client and refused beyond LINK_RATE_LIMIT.
+ * Lookups of unknown tokens are counted per client (IPv6 by /64, ipGroup) and refused beyond LINK_RATE_LIMIT.
  */
 export class ActionLinkService {
   private readonly guesses: RateLimiter;
@@ -59,13 +61,14 @@ export class ActionLinkService {
 
   /** Seconds the client must wait, or 0 when it may look links up. */
   throttled(client: string): number {
-    return this.guesses.allowed(client) ? 0 : this.guesses.retryAfterSeconds(client);
+    const key = ipGroup(client);
+    return this.guesses.allowed(key) ? 0 : this.guesses.retryAfterSeconds(key);
   }
 
   /** What the link will do; changes nothing (safe for scanners' GET and HEAD). */
   async preview(token: string, client: string): Promise<LinkView | DomainError> {
     const { state, row } = await this.tokens.inspect(token);
-    if (state === 'unknown') this.guesses.hit(client);
+    if (state === 'unknown') this.guesses.hit(ipGroup(client));
     if (state !== 'valid' || !row) return Object.assign(STATE_ERRORS[state as Exclude<TokenState, 'valid'>](), { locale: row ? toLocale(row.locale) : undefined });
     const view = this.view(row);
     if (isDomainError(view)) return view;
@@ -99,8 +102,11 @@ export class ActionLinkService {
     try {
       return await this.db.transaction(async (em) => {
         const { state, row } = await this.tokens.inspect(token, em);
-        if (state === 'unknown') this.guesses.hit(client);
+        if (state === 'unknown') this.guesses.hit(ipGroup(client));
         if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
+        // The workflow before its token: a delivery to the workflow (a timer's) revokes its tokens
+        // under the workflow's lock, so taking the token first and then waiting for the workflow deadlocked.
+        await selectOne(em, Workflow, { id: row.workflowId }, { lock: this.db.rowLocks });
         if (!(await this.tokens.consume(em, row))) {
           // Someone else used it (or it expired) between the lookup and now.
           const again = await this.tokens.inspect(token, em);
@@ -108,14 +114,14 @@ export class ActionLinkService {
         }
         const result = await this.runtime.deliverIn(em, row.workflowId, { ...payload, id: `link:${row.id}`, type: row.event }, by);
         if (isDomainError(result)) {
-          throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
+          throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
         }
         return this.view(row);
       });
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       if (error instanceof EffectRefusedError) {
-        return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
+        return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
       }
       throw error;
     }
@@ -138,9 +144,14 @@ export class ActionLinkService {
     const form = this.formOf(preview.purpose);
     if (!form) return this.confirm(token, client, by);
     const payload = form.parse(fields, { locale: preview.locale, context: await this.workflowContext(preview) });
-    if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, form.incomplete(preview.locale));
+    if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, form.incomplete(preview.locale));
     // A form's own refusal (e.g. a call request without a contact) is answered like an incomplete one: nothing happens.
-    if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, payload.refused);
+    if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, payload.refused);
+    const problem = form.check ? await form.check(fields, { locale: preview.locale, context: await this.workflowContext(preview) }) : undefined;
+    if (problem) {
+      await this.recordWrongAttempt(token);
+      return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, problem);
+    }
     const result = await this.confirm(token, client, by, payload);
     if (!isDomainError(result) && form.done) result.done = form.done(payload, result.locale);
     return result;
@@ -156,7 +167,7 @@ export class ActionLinkService {
       return await this.db.transaction(async (em) => {
         const inspected = await this.tokens.inspect(token, em);
         const state = inspected.row && inspected.row.purpose !== purpose ? 'unknown' : inspected.state;
-        if (state === 'unknown') this.guesses.hit(client);
+        if (state === 'unknown') this.guesses.hit(ipGroup(client));
         const row = inspected.row;
         if (state !== 'valid' || !row) throw new Rollback(STATE_ERRORS[state as Exclude<TokenState, 'valid'>]());
         if (!(await this.tokens.consume(em, row))) {

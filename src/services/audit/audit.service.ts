@@ -96,10 +96,29 @@ export interface AuditChainReport {
 }
 
 
+/** One entry on its way into the chain: everything but its place (seq, previous hash, hash). */
+type PendingEntry = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
+
+/** What a transaction appended, and the subjects it erased (whose direct identifiers its entries drop). */
+interface Pending {
+  entries: PendingEntry[];
+  erased: Set<string>;
+}
+
+const PENDING = Symbol('audit entries of a transaction');
+
 /**
  * Appends to the hash-chained audit trail inside the caller's transaction, so the entry commits
- * with the change it records or not at all. The head row is locked (FOR UPDATE on MySQL; SQLite
- * transactions are serial), so concurrent writers queue on it and the chain never forks.
+ * with the change it records or not at all.
+ *
+ * The chain's head row is the one row every audited write touches, so it is locked only for the
+ * append itself: `append` keeps the entry with the transaction, and the entries of a transaction
+ * are chained as its last statements before COMMIT (Database.perTransaction): lock the head (FOR
+ * UPDATE on MySQL; SQLite transactions are serial), insert the rows, move the head, commit. A
+ * transaction that is slow, or whose process freezes, before that point holds nothing the others
+ * need, and the head is never held while waiting for another lock (so it cannot be part of a
+ * deadlock). Entries keep the time and order in which they were appended; the chain and its
+ * verification are unchanged.
  */
 export class AuditService {
   constructor(
@@ -115,10 +134,24 @@ export class AuditService {
     return createHmac('sha256', this.pseudonymKey).update(value).digest('hex');
   }
 
-  async append(em: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
-    const head = await this.lockHead(em);
-    const row: Omit<AuditEvent, 'hash'> = {
-      seq: head.seq + 1,
+  /**
+   * Records `entry` with the transaction `em` belongs to: chained just before it commits (see the
+   * class). Outside a transaction of the service's Database (a migration, a script's own
+   * transaction) it is chained at once, in `em`.
+   */
+  async append(em: EntityManager, entry: AuditEntry): Promise<void> {
+    const pending = this.pendingOf(em);
+    if (pending) pending.entries.push(this.pending(entry));
+    else await this.chain(em, { entries: [this.pending(entry)], erased: new Set() });
+  }
+
+  /** The entries waiting for the commit of `em`'s transaction (undefined outside one). */
+  private pendingOf(em: EntityManager): Pending | undefined {
+    return this.db.perTransaction(em, PENDING, (): Pending => ({ entries: [], erased: new Set() }), (tx, pending) => this.chain(tx, pending));
+  }
+
+  private pending(entry: AuditEntry): PendingEntry {
+    return {
       occurredAt: new Date(Math.floor(this.clock.now().getTime())),
       actorId: entry.actorId ?? null,
       actorRole: entry.actorRole,
@@ -133,16 +166,31 @@ export class AuditService {
       requestId: entry.requestId ?? null,
       ip: entry.ip ?? null,
       details: JSON.stringify(entry.details ?? {}),
-      prevHash: head.hash,
     };
-    const event = { ...row, hash: chainHash(head.hash, hashedContent(row)) };
-    await insertRow(em, AuditEvent, event);
-    await updateRows(em, AuditHead, { seq: event.seq, hash: event.hash }, { id: 1 });
-    return Object.assign(new AuditEvent(), event);
+  }
+
+  /**
+   * Chains entries after the head: lock it, insert each row, move it once. Entries naming a subject
+   * erased in the same transaction lose the direct identifiers, as its committed rows did.
+   */
+  private async chain(em: EntityManager, { entries, erased }: Pending): Promise<void> {
+    if (!entries.length) return;
+    const head = await this.lockHead(em);
+    let { seq, hash } = head;
+    for (const pending of entries) {
+      const entry = { ...pending };
+      if (entry.actorId !== null && erased.has(entry.actorId)) Object.assign(entry, { actorId: null, ip: null });
+      if (entry.subjectId !== null && erased.has(entry.subjectId)) entry.subjectId = null;
+      const row: Omit<AuditEvent, 'hash'> = { seq: seq + 1, ...entry, prevHash: hash };
+      const event = { ...row, hash: chainHash(hash, hashedContent(row)) };
+      await insertRow(em, AuditEvent, event);
+      ({ seq, hash } = event);
+    }
+    await updateRows(em, AuditHead, { seq, hash }, { id: 1 });
   }
 
   /** Appends in a transaction of its own (for reads, which change nothing else). */
-  record(entry: AuditEntry): Promise<AuditEvent> {
+  record(entry: AuditEntry): Promise<void> {
     return this.db.transaction((em) => this.append(em, entry));
   }
 
@@ -230,9 +278,13 @@ export class AuditService {
     return { ok: true, checked: last, firstBrokenSeq: null, reason: null };
   }
 
-  /** Pseudonymizes an erased subject's rows: nulls their direct identifiers; the chain stays valid. */
-  pseudonymizeSubject(em: EntityManager, subjectId: string): Promise<void> {
-    return (auditEventPersonalData.erasure as Extract<typeof auditEventPersonalData.erasure, { strategy: 'pseudonymize' }>).apply(em, subjectId);
+  /**
+   * Pseudonymizes an erased subject's rows: nulls their direct identifiers; the chain stays valid.
+   * Entries of the same transaction, chained at its commit, are pseudonymized as they are written.
+   */
+  async pseudonymizeSubject(em: EntityManager, subjectId: string): Promise<void> {
+    await (auditEventPersonalData.erasure as Extract<typeof auditEventPersonalData.erasure, { strategy: 'pseudonymize' }>).apply(em, subjectId);
+    this.pendingOf(em)?.erased.add(subjectId);
   }
 
   private async lockHead(em: EntityManager): Promise<AuditHead> {

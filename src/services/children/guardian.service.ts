@@ -10,11 +10,12 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { ActionLinkService } from '../action-link/action-link.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { newSubjectRow } from '../identity/subject.service';
-import { rolesOf, type IssuedSession, type SessionService } from '../identity/session.service';
+import type { IssuedSession, SessionService } from '../identity/session.service';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
+import { setGuardianRole } from './child-erasure.service';
 import { PARENT_DASHBOARD_STATUSES } from './parental-consent.service';
 
 export interface GuardianChild {
@@ -68,7 +69,7 @@ export class GuardianService {
   async signIn(ctx: CallContext, token: string): Promise<IssuedSession | DomainError> {
     return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
       const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: In(PARENT_DASHBOARD_STATUSES) });
-      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
       const parentId = await this.parentSubject(em, link.parentEmail, link.jurisdiction.slice(0, 2));
       const now = this.clock.now();
       await em.createQueryBuilder().update(GuardianLink).set({ parentSubjectId: parentId, updatedAt: now }).where({ parentEmail: link.parentEmail }).execute();
@@ -127,7 +128,7 @@ export class GuardianService {
     if (!account || !account.passwordHash || account.status !== 'active') return notEligible();
     return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
       const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: 'active' });
-      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
       const links = await em.findBy(GuardianLink, { parentEmail: link.parentEmail });
       // A teen or child account never becomes the guardian of its own consent.
       if (links.some((l) => l.childId === account.id)) return notEligible();
@@ -143,7 +144,7 @@ export class GuardianService {
     const actor = ctx.actor as Actor;
     return this.db.transaction(async (em) => {
       const links = await em.findBy(GuardianLink, { guardianAccountId: actor.subjectId });
-      if (!links.length) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'This account is not linked as a parent’s account.');
+      if (!links.length) return new DomainError(ErrorCode.NOT_FOUND, 'This account is not linked as a parent’s account.');
       await em.update(GuardianLink, { guardianAccountId: actor.subjectId }, { guardianAccountId: null, updatedAt: this.clock.now() });
       await this.setGuardianRole(em, actor.subjectId, false);
       await this.auditAccountLink(em, ctx, 'guardian.account_unlink', actor.subjectId, links);
@@ -156,13 +157,8 @@ export class GuardianService {
     return [{ parentSubjectId: subjectId }, { guardianAccountId: subjectId }];
   }
 
-  /** Adds or removes `guardian` in the account's roles column (SessionService reads it on every request). */
-  private async setGuardianRole(em: EntityManager, accountId: string, granted: boolean): Promise<void> {
-    const account = await em.findOneByOrFail(Subject, { id: accountId });
-    const roles = new Set(rolesOf(account));
-    if (granted) roles.add(Role.GUARDIAN);
-    else roles.delete(Role.GUARDIAN);
-    await em.update(Subject, { id: accountId }, { roles: Object.values(Role).filter((r) => roles.has(r)).join(','), updatedAt: this.clock.now() });
+  private setGuardianRole(em: EntityManager, accountId: string, granted: boolean): Promise<void> {
+    return setGuardianRole(em, accountId, granted, this.clock.now());
   }
 
   /** One audit event on the account (its roles changed) and one on each child (who controls it changed). */
@@ -170,18 +166,6 @@ export class GuardianService {
     const operation = action === 'guardian.account_link' ? 'linkGuardianAccount' : 'unlinkGuardianAccount';
     await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: accountId, categories: ['account'], fields: ['roles'], operation, details: { children: links.length } });
     for (const link of links) await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action, subjectId: link.childId, categories: ['account'], operation });
-  }
-
-  /**
-   * After a child's deletion: the passwordless parent subject exists only for its children and goes
-   * with the last one (its address, COPPA §312.5(c)(1)); a linked own account is the parent's and
-   * stays, losing the guardian role with its last child.
-   */
-  private async afterChildDeleted(em: EntityManager, link: GuardianLink): Promise<void> {
-    const parentId = link.parentSubjectId;
-    if (parentId && !(await em.existsBy(GuardianLink, { parentSubjectId: parentId }))) await this.personalData.erase(em, parentId, 'guardian.last_child_deleted');
-    const accountId = link.guardianAccountId;
-    if (accountId && !(await em.existsBy(GuardianLink, { guardianAccountId: accountId }))) await this.setGuardianRole(em, accountId, false);
   }
 
   /** The signed-in parent's children with their permissions, consents and actual data; each child's review is audited as a read. */
@@ -241,11 +225,11 @@ export class GuardianService {
    */
   async setChildFeature(ctx: CallContext, childId: string, feature: string, granted: boolean): Promise<GuardianChild | DomainError> {
     const def = this.policy.policy.children.features.find((f) => f.key === feature);
-    if (!def) return new DomainError(ErrorCode.UNKNOWN_CHILD_FEATURE_ERROR, `There is no feature ${feature} for children's accounts.`);
+    if (!def) return new DomainError(ErrorCode.UNKNOWN_CHILD_FEATURE, `There is no feature ${feature} for children's accounts.`);
     const result = await this.decide(ctx, childId, 'guardian.child.feature', { feature, granted }, (context) => {
       const allowed = new Set([...context.granted, ...context.verified]);
       if (granted && def.disclosure && !context.verified.includes(feature)) {
-        return new DomainError(ErrorCode.FEATURE_NEEDS_VERIFICATION_ERROR, 'This feature makes your child’s information visible to others: we must verify you in a stronger way than email first. Ask for it on the consent page; our privacy team will contact you.');
+        return new DomainError(ErrorCode.FEATURE_NEEDS_VERIFICATION, 'This feature makes your child’s information visible to others: we must verify you in a stronger way than email first. Ask for it on the consent page; our privacy team will contact you.');
       }
       if (granted) allowed.add(feature);
       else allowed.delete(feature);
@@ -259,10 +243,16 @@ export class GuardianService {
     return (await this.decide(ctx, childId, 'guardian.child.revoke', {}, () => ({ action: 'revoke' }))) as GuardianChild | DomainError;
   }
 
-  /** Erases the child's data and the parent's address through the registry (the page's delete); with the parent's last child, the parent subject too. */
-  async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string } | DomainError> {
+  /**
+   * Erases the child's data and the parent's address through the registry (the page's delete); with
+   * the parent's last child, the passwordless parent subject and its sessions too, and the parent is
+   * mailed a confirmation (ChildErasureService). A legal hold on the child keeps it all for now:
+   * `keptForLegalHold`, and the erasure runs when the hold is released.
+   */
+  async deleteChildData(ctx: CallContext, childId: string): Promise<{ childId: string; keptForLegalHold: boolean } | DomainError> {
     const result = await this.decide(ctx, childId, 'guardian.child.delete', {}, () => ({ action: 'delete' }), false);
-    return isDomainError(result) ? result : { childId };
+    if (isDomainError(result)) return result;
+    return { childId, keptForLegalHold: result === 'held' };
   }
 
   private async decide(
@@ -272,27 +262,25 @@ export class GuardianService {
     details: Record<string, unknown>,
     event: (context: ParentalConsentContext) => Omit<ParentDecideEvent, 'type'> | DomainError,
     viewAfter = true,
-  ): Promise<GuardianChild | DomainError | null> {
+  ): Promise<GuardianChild | DomainError | 'erased' | 'held'> {
     const actor = ctx.actor as Actor;
     try {
       return await this.db.transaction(async (em) => {
         const link = await em.findOne(GuardianLink, { where: this.linksOf(actor.subjectId).map((w) => ({ ...w, childId })) });
-        if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
+        if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND, 'You have no child with this id.'));
         // After a revocation only deletion is left (the machine refuses the rest too); said plainly first.
         if (link.status === 'revoked' && action !== 'guardian.child.delete') {
-          throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
+          throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
         }
         const context = await this.context(em, link.workflowId);
-        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
+        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This consent has ended.');
         if (isDomainError(decided)) throw new Refused(decided);
         // Audited before the event: a deletion then pseudonymizes this row with the child's others.
         await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
         const delivered = await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.decide', ...decided }, { actorId: actor.subjectId, actorRole: Role.GUARDIAN, operation: action, requestId: ctx.requestId, ip: ctx.ip });
         if (isDomainError(delivered)) throw new Refused(delivered);
-        if (!viewAfter) {
-          await this.afterChildDeleted(em, link);
-          return null;
-        }
+        // A deletion: the effect erased the child (and the link), or a legal hold keeps it all (erasure_held).
+        if (!viewAfter) return (await em.existsBy(GuardianLink, { childId, status: 'erasure_held' })) ? 'held' : 'erased';
         const after = await em.findOneByOrFail(GuardianLink, { id: link.id });
         return this.view(em, ctx, after);
       });
@@ -304,7 +292,7 @@ export class GuardianService {
 }
 
 const notEligible = () =>
-  new DomainError(ErrorCode.GUARDIAN_ACCOUNT_NOT_ELIGIBLE_ERROR, 'Only your own active account with a password can be linked as a parent’s account, and never to your own consent. Nothing was changed.');
+  new DomainError(ErrorCode.GUARDIAN_ACCOUNT_NOT_ELIGIBLE, 'Only your own active account with a password can be linked as a parent’s account, and never to your own consent. Nothing was changed.');
 
 /** Rolls the transaction back and carries the typed refusal out of it. */
 class Refused extends Error {

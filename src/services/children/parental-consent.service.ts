@@ -6,7 +6,7 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { In, IsNull, Not } from 'typeorm';
-import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type GuardianLinkStatus } from '../../entities';
+import { GuardianLink, ParentalEvidence, Profile, Subject, Timer, Workflow, type AgeGateCheck, type ChildErasureReason, type GuardianLinkStatus } from '../../entities';
 import { DomainError, ErrorCode, isDomainError } from '../../errors';
 import { birthdayOf, type CalendarDate } from '../../policy';
 import { html, SafeHtml } from '../../util/html';
@@ -27,12 +27,15 @@ import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AgeGateService } from '../age-gate.service';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { isUniqueViolation, newSubjectRow } from '../identity/subject.service';
-import { normalizeEmail } from '../identity/session.service';
+import { mailboxKey, normalizeEmail } from '../../util/email';
+import type { AddressJobService } from '../address-job/address-job.service';
+import { ipGroup } from '../../util/ip-group';
 import type { PersonalDataService } from '../personal-data/personal-data.service';
 import type { PolicyService } from '../policy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { ChildErasureService } from './child-erasure.service';
 import { directNotice, type DirectNotice } from './direct-notice';
 
 export const PARENTAL_CONSENT_MACHINE = 'parental-consent';
@@ -84,6 +87,9 @@ export interface VerificationCase {
 
 /** A workflow whose consent is joint (the child agreed at registration; the parent's record completes it). */
 const isJoint = (workflow: Workflow) => (JSON.parse(workflow.snapshot) as { context?: ParentalConsentContext }).context?.jointConsent === true;
+/** The address job of requestParentDashboard. */
+export const PARENT_DASHBOARD_JOB = 'parent-dashboard';
+
 const noticeLocale = (locale: string): 'en' | 'de' => (locale.toLowerCase().startsWith('de') ? 'de' : 'en');
 const birthDateText = (d: CalendarDate) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
@@ -106,11 +112,14 @@ export class ParentalConsentService {
     private readonly runtime: WorkflowRuntime,
     private readonly rateLimits: RateLimitService,
     private readonly subjectAges: SubjectAgeService,
+    private readonly childErasure: ChildErasureService,
+    private readonly jobs: AddressJobService,
   ) {}
 
   /** Registers the workflow's effects and the consent page's form with the runtime's registry. */
   install(): this {
     const registry = this.runtime.registry;
+    this.jobs.register(PARENT_DASHBOARD_JOB, (em, job) => this.parentDashboardJob(em, job.address, job.ctx));
     registry.registerEffect('recordParentalConsent', this.recordConsentEffect);
     registry.registerEffect('setGuardianStatus', this.setGuardianStatusEffect);
     registry.registerEffect('eraseChild', this.eraseChildEffect);
@@ -135,14 +144,14 @@ export class ParentalConsentService {
     const decision = gate;
     const joint = this.jointConsent(decision);
     if (joint && input.childAgrees !== true) {
-      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED_ERROR, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
+      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
     }
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
     // Each registration mails a parent: limited per parent address and per client, like sign-ups.
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register-child:parent', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+      { key: RateLimitService.key('register-child:parent', mailboxKey(parentEmail)), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('register:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
     const now = this.clock.now();
@@ -151,7 +160,7 @@ export class ParentalConsentService {
     const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
     const locale = noticeLocale(input.locale);
     const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale, ...(joint ? { jointConsent: joint } : {}) });
-    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN, 'This username is taken. Choose another one.');
     try {
       return await this.db.transaction(async (em) => {
         if (await em.existsBy(Profile, { username })) return taken();
@@ -180,6 +189,7 @@ export class ParentalConsentService {
           jurisdiction: decision.jurisdiction,
           workflowId,
           consentedAt: null,
+          heldErasure: null,
           createdAt: now,
           updatedAt: now,
         });
@@ -231,14 +241,14 @@ export class ParentalConsentService {
     if (guesses) return guesses;
     const decision = await this.ageGate.currentDecision(input.deviceId);
     if (!decision || decision.outcome !== 'parental_consent_required') {
-      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
+      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING, 'This device has no age check that asks for parental consent. Answer the age question first.');
     }
     const identifiers = await this.ageGate.identifierKeysAnsweredWith(input.deviceId, decision);
     if (identifiers.length && !identifiers.includes(this.ageGate.identifierKey(input.username))) {
-      return new DomainError(ErrorCode.USERNAME_MISMATCH_ERROR, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
+      return new DomainError(ErrorCode.USERNAME_MISMATCH, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
     }
     if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
-      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH, 'The date of birth is not the one given at the age question.');
     }
     return decision;
   }
@@ -265,20 +275,27 @@ export class ParentalConsentService {
   /**
    * The parent dashboard's sign-in: a one-use link (PARENT_DASHBOARD_LINK_TTL) to the verified
    * parent email for each child whose consent is active, or revoked and not yet erased (COPPA
-   * §312.6(a)(2): the parent may still review and have the data deleted). Always the same answer, known or not.
+   * §312.6(a)(2): the parent may still review and have the data deleted). Always the same answer,
+   * known or not, in the same time: the request only queues an address job (issue 11 §10); the
+   * lookup and the links are the job's, after the answer.
    */
   async requestParentDashboard(ctx: CallContext, email: string): Promise<DomainError | true> {
     const parentEmail = normalizeEmail(email);
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('parent-dashboard:email', parentEmail), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('parent-dashboard:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
+      { key: RateLimitService.key('parent-dashboard:email', mailboxKey(parentEmail)), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
+      { key: RateLimitService.key('parent-dashboard:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_REGISTER_IP },
     ]);
     if (limited) return limited;
-    const links = await this.db.manager.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });
-    for (const link of links) {
-      await this.runtime.deliver(link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
-    }
+    await this.jobs.enqueue(PARENT_DASHBOARD_JOB, parentEmail, {}, ctx);
     return true;
+  }
+
+  /** The job: a dashboard link for each child of the address (none for an unknown address). */
+  private async parentDashboardJob(em: EntityManager, parentEmail: string, ctx: CallContext): Promise<void> {
+    const links = await em.findBy(GuardianLink, { parentEmail, status: In(PARENT_DASHBOARD_STATUSES) });
+    for (const link of links) {
+      await this.runtime.deliverIn(em, link.workflowId, { id: randomUUID(), type: 'parent.dashboard' }, { actorRole: 'guardian', operation: 'requestParentDashboard', requestId: ctx.requestId, ip: ctx.ip });
+    }
   }
 
   /** A child account's status for the site's apps, with whether the settings await the teen's confirmation (the handover after the age-up). */
@@ -286,7 +303,7 @@ export class ParentalConsentService {
     return this.db.transaction(async (em) => {
       const link = await em.findOneBy(GuardianLink, { childId });
       const child = link && (await em.findOneBy(Subject, { id: childId }));
-      if (!link || !child) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No child account with this id exists.');
+      if (!link || !child) return new DomainError(ErrorCode.NOT_FOUND, 'No child account with this id exists.');
       const workflow = await em.findOneBy(Workflow, { id: link.workflowId });
       const awaiting = workflow?.stateValue === 'awaiting_teen_confirmation';
       const due = awaiting ? await em.findOneBy(Timer, { workflowId: link.workflowId, name: 'teen-confirmation', status: 'pending' }) : null;
@@ -329,7 +346,7 @@ export class ParentalConsentService {
   /** Staff approve or reject the disclosing features after verifying the parent by a stronger method (signed form, call, video). */
   async decideVerification(ctx: CallContext, workflowId: string, approve: boolean, note: string, method?: ParentVerificationMethod): Promise<{ workflowId: string; state: string } | DomainError> {
     const row = await this.db.manager.findOneBy(Workflow, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE });
-    if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No parental-consent request with this id exists.');
+    if (!row) return new DomainError(ErrorCode.NOT_FOUND, 'No parental-consent request with this id exists.');
     const result = await this.runtime.deliver(
       workflowId,
       // The method staff used (a call they made, the form they read); without it the machine records what the parent returned.
@@ -342,15 +359,8 @@ export class ParentalConsentService {
 
   private readonly recordConsentEffect: EffectHandler = async (em, params, { workflow }) => {
     const p = params as unknown as RecordParentalConsentParams;
-    for (const purpose of p.purposes) {
-      await this.consent.record(em, { subjectId: p.childId }, {
-        purpose,
-        decision: p.decision,
-        method: p.method,
-        givenBy: 'parent',
-        evidence: { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) },
-      });
-    }
+    const evidence = { workflowId: workflow.id, ...(p.staffId ? { verifiedBy: p.staffId } : {}), ...(p.note ? { note: p.note } : {}), ...(p.evidenceId ? { evidenceId: p.evidenceId } : {}), ...(isJoint(workflow) ? { jointConsent: true } : {}) };
+    await this.consent.recordAll(em, { subjectId: p.childId }, p.purposes.map((purpose) => ({ purpose, decision: p.decision, method: p.method, givenBy: 'parent' as const, evidence })));
   };
 
   private readonly setGuardianStatusEffect: EffectHandler = async (em, params, { now }) => {
@@ -378,20 +388,19 @@ export class ParentalConsentService {
     return sibling?.guardianAccountId ? { guardianAccountId: sibling.guardianAccountId } : {};
   }
 
-  /** Decline or no answer in time: the parent's email and everything about the child go (the audit keeps a pseudonymous record). */
-  private readonly eraseChildEffect: EffectHandler = async (em, params) => {
-    await this.personalData.erase(em, String(params.childId), `parental-consent.${String(params.reason)}`);
+  /**
+   * Decline, no answer in time, the parent's deletion, or the end of the retention after a
+   * revocation: the parent's email and everything about the child go (the audit keeps a pseudonymous
+   * record), unless a legal hold keeps it for now (ChildErasureService: holds, webhooks, the parent's
+   * dashboard subject, the confirmation mail).
+   */
+  private readonly eraseChildEffect: EffectHandler = async (em, params, { by }) => {
+    await this.childErasure.erase(em, String(params.childId), params.reason as ChildErasureReason, { operation: by.operation ?? 'parental-consent' });
   };
 
   /** Consent revoked: the account is restricted and every child purpose is withdrawn. */
-  private readonly restrictChildEffect: EffectHandler = async (em, params, { workflow, now }) => {
-    const childId = String(params.childId);
-    await em.update(Subject, { id: childId }, { status: 'restricted', updatedAt: now });
-    await em.update(GuardianLink, { childId }, { status: 'revoked', updatedAt: now });
-    const granted = (await this.consent.state({ subjectId: childId }, this.consent.purposes().filter((p) => p.kind === 'child'), em)).filter((s) => s.granted);
-    for (const s of granted) {
-      await this.consent.record(em, { subjectId: childId }, { purpose: s.purpose.key, decision: 'withdrawn', method: 'email_link', givenBy: 'parent', evidence: { workflowId: workflow.id } });
-    }
+  private readonly restrictChildEffect: EffectHandler = async (em, params, { workflow }) => {
+    await this.childErasure.restrict(em, String(params.childId), workflow.id);
   };
 
   /**
@@ -418,10 +427,11 @@ export class ParentalConsentService {
   private readonly recordTeenConsentEffect: EffectHandler = async (em, params, { workflow, by }) => {
     const p = params as unknown as RecordTeenConsentParams;
     const evidence = { workflowId: workflow.id, via: TEEN_HANDOVER_LINK };
-    const record = (purpose: string, decision: 'granted' | 'withdrawn') =>
-      this.consent.record(em, { subjectId: p.childId }, { purpose, decision, method: 'email_link', givenBy: 'self', givenBySubjectId: p.childId, evidence });
-    for (const purpose of ['child.collection', ...p.granted.map((k) => `child.feature.${k}`)]) await record(purpose, 'granted');
-    for (const key of p.withdrawn) await record(`child.feature.${key}`, 'withdrawn');
+    const record = (purpose: string, decision: 'granted' | 'withdrawn') => ({ purpose, decision, method: 'email_link' as const, givenBy: 'self' as const, givenBySubjectId: p.childId, evidence });
+    await this.consent.recordAll(em, { subjectId: p.childId }, [
+      ...['child.collection', ...p.granted.map((k) => `child.feature.${k}`)].map((purpose) => record(purpose, 'granted')),
+      ...p.withdrawn.map((key) => record(`child.feature.${key}`, 'withdrawn')),
+    ]);
     await this.audit.append(em, { actorId: p.childId, actorRole: Role.SUBJECT, ip: by.ip ?? null, requestId: by.requestId ?? null, action: 'child.teen_confirm', subjectId: p.childId, categories: ['preference'], details: { granted: p.granted, withdrawn: p.withdrawn } });
   };
 
@@ -569,7 +579,7 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     incomplete: 'Please choose one of the buttons. Nothing was changed.',
     donePermissions: 'Your choice of features is saved.',
     doneRevoke: 'Your consent is withdrawn. The account is restricted and collects nothing more.',
-    doneDelete: 'We have deleted your child’s data and your email address.',
+    doneDelete: 'We have deleted your child’s data and your email address, unless the law makes us keep them for now: the confirmation we emailed you says which.',
     revokedNote: 'You revoked your consent: the account is restricted and collects nothing. You can have everything deleted now; otherwise we delete it at the date in our email. To consent again, your child needs to register again.',
   },
   de: {
@@ -583,7 +593,7 @@ const DASHBOARD_TEXT: Record<Locale, Record<string, string>> = {
     incomplete: 'Bitte wählen Sie eine der Schaltflächen. Es wurde nichts geändert.',
     donePermissions: 'Ihre Auswahl der Funktionen ist gespeichert.',
     doneRevoke: 'Ihre Einwilligung ist widerrufen. Das Konto ist eingeschränkt und erhebt nichts mehr.',
-    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht.',
+    doneDelete: 'Wir haben die Daten Ihres Kindes und Ihre E-Mail-Adresse gelöscht, außer das Gesetz verpflichtet uns, sie vorerst aufzubewahren: Die Bestätigung, die wir Ihnen gesendet haben, sagt es.',
     revokedNote: 'Sie haben Ihre Einwilligung widerrufen: Das Konto ist eingeschränkt und erhebt nichts. Sie können jetzt alles löschen lassen; sonst löschen wir es zu dem Datum in unserer E-Mail. Um erneut einzuwilligen, muss sich Ihr Kind neu registrieren.',
   },
 };

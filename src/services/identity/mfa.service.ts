@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, Not, type EntityManager } from 'typeorm';
 import { Role } from '../../auth/roles';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -9,6 +9,7 @@ import { RecoveryCode, Session, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
+import { ipGroup } from '../../util/ip-group';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SecretBox } from '../../util/secret-box';
 import { SessionService } from './session.service';
@@ -96,7 +97,7 @@ export class MfaService {
   private limits(ctx: CallContext, subjectId: string) {
     return this.rateLimits.consume([
       { key: RateLimitService.key('second_factor:account', subjectId), rule: this.config.RATE_LIMIT_SECOND_FACTOR_ACCOUNT },
-      { key: RateLimitService.key('second_factor:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
+      { key: RateLimitService.key('second_factor:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SECOND_FACTOR_IP },
     ]);
   }
 
@@ -137,7 +138,7 @@ export class MfaService {
         operation,
         details: { method },
       });
-      return ok ? null : new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right, or it was already used. Wait for the next code and try again.');
+      return ok ? null : new DomainError(ErrorCode.INVALID_SECOND_FACTOR, 'That code is not right, or it was already used. Wait for the next code and try again.');
     });
   }
 
@@ -148,7 +149,7 @@ export class MfaService {
     if (stale) return stale;
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
-      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
+      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED, 'Two-factor authentication is already on.');
       const secret = authenticator.generateSecret(20);
       await em.update(Subject, { id: subject.id }, { totpSecret: this.box.seal(secret, subject.id), totpLastStep: null, updatedAt: this.clock.now() });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enroll', subjectId: subject.id, categories: ['service'], fields: ['totpSecret'], operation: 'enrollTotp' });
@@ -156,33 +157,37 @@ export class MfaService {
     });
   }
 
-  /** Confirms enrolment with a first code: MFA is on, and the recovery codes are returned (shown once). */
+  /** Confirms enrolment with a first code: MFA is on, this session is upgraded, the account's other sessions end, and the recovery codes are returned (shown once). */
   async confirm(ctx: CallContext, code: string): Promise<{ recoveryCodes: string[] } | DomainError> {
     const actor = SessionService.actorOf(ctx);
     const limited = await this.limits(ctx, actor.subjectId);
     if (limited) return limited;
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
-      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
+      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED, 'Two-factor authentication is already on.');
       const secret = this.secretOf(subject);
-      if (!secret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
+      if (!secret) return new DomainError(ErrorCode.NOT_FOUND, 'Start with enrollTotp: there is no pending enrolment.');
       const step = this.codeStep(secret, code);
       if (step === null) {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.verify_failed', subjectId: subject.id, categories: ['service'], operation: 'confirmTotp', details: { method: 'totp' } });
-        return new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right. Check the time on your phone and try the next code.');
+        return new DomainError(ErrorCode.INVALID_SECOND_FACTOR, 'That code is not right. Check the time on your phone and try the next code.');
       }
       const now = this.clock.now();
       await em.update(Subject, { id: subject.id }, { mfaEnabledAt: now, totpLastStep: step, updatedAt: now });
-      await em.update(Session, { id: actor.sessionId }, { secondFactorVerifiedAt: now });
+      // This session just proved the second factor: it is upgraded. Every other session proved only
+      // the password (two-factor was off when they opened): they end, so none of them acts with the
+      // assurance the account now promises (issue 11 §6).
+      await em.update(Session, { id: actor.sessionId }, { secondFactorVerifiedAt: now, assurance: 'second_factor' });
+      const ended = await em.update(Session, { subjectId: subject.id, id: Not(actor.sessionId), revokedAt: IsNull() }, { revokedAt: now, revokedReason: 'second_factor_changed' });
       const recoveryCodes = await this.replaceRecoveryCodes(em, subject.id);
-      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enable', subjectId: subject.id, categories: ['service'], fields: ['mfaEnabledAt', 'recoveryCodes'], operation: 'confirmTotp' });
+      await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enable', subjectId: subject.id, categories: ['service'], fields: ['mfaEnabledAt', 'recoveryCodes'], operation: 'confirmTotp', details: { sessionsRevoked: ended.affected ?? 0 } });
       return { recoveryCodes };
     });
   }
 
   async disable(ctx: CallContext): Promise<true | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not on.');
+    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not on.');
     const stale = this.sessions.requireRecent(ctx, 'second_factor', MFA_CHANGE_SECOND_FACTOR_MAX_AGE_MS);
     if (stale) return stale;
     return this.db.transaction(async (em) => {
@@ -195,7 +200,7 @@ export class MfaService {
 
   async regenerateRecoveryCodes(ctx: CallContext): Promise<{ recoveryCodes: string[] } | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not on.');
+    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not on.');
     const stale = this.sessions.requireRecent(ctx, 'second_factor', MFA_CHANGE_SECOND_FACTOR_MAX_AGE_MS);
     if (stale) return stale;
     return this.db.transaction(async (em) => {

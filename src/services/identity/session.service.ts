@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { Role, type Actor } from '../../auth/roles';
 import type { Clock } from '../../clock';
-import type { Config } from '../../config';
+import type { Config, RateLimitRule } from '../../config';
 import type { Database } from '../../db/database';
 import { selectOne, updateRows } from '../../db/statements';
 import { Session, Subject } from '../../entities';
+import type { SessionAssurance } from '../../entities/session.entity';
 import { DomainError, ErrorCode, RequestError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
+import { ipGroup } from '../../util/ip-group';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { MfaService } from './mfa.service';
 import type { PasswordHasher } from './password-hasher';
 import { newToken, TOKEN_FORMAT, tokenHash } from './tokens';
+import { normalizeEmail } from '../../util/email';
 
 /** Last-use times are written at most this often, so most requests cost one indexed read and no write. */
 export const LAST_USE_THROTTLE_MS = 60_000;
@@ -34,11 +37,10 @@ export interface SignInInput {
 
 export type Factor = 'password' | 'second_factor';
 
-const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'The email or password is not right.');
+const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** Addresses as keys: see src/util/email.ts (re-exported here for the services that import it from identity). */
+export { normalizeEmail };
 
 export function rolesOf(subject: Pick<Subject, 'roles'>): Role[] {
   return subject.roles
@@ -62,9 +64,15 @@ export class SessionService {
     private readonly mfa: () => MfaService,
   ) {}
 
-  /** Creates a session inside the caller's transaction and returns its token (shown once). */
-  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean; deviceName?: string }): Promise<IssuedSession> {
+  /**
+   * Creates a session inside the caller's transaction and returns its token (shown once). Its
+   * assurance is what it proved: the second factor (now, or carried over as the time it was proved
+   * in the session this one replaces), else the password, else only a parent's email link.
+   */
+  async issue(em: EntityManager, ctx: CallContext, subjectId: string, proof: { password: boolean; secondFactor: boolean | Date; deviceName?: string }): Promise<IssuedSession> {
     const now = this.clock.now();
+    const secondFactorVerifiedAt = proof.secondFactor instanceof Date ? proof.secondFactor : proof.secondFactor ? now : null;
+    const assurance: SessionAssurance = secondFactorVerifiedAt ? 'second_factor' : proof.password ? 'password' : 'email_link';
     const token = newToken();
     const session = Object.assign(new Session(), {
       id: randomUUID(),
@@ -79,7 +87,8 @@ export class SessionService {
       userAgent: ctx.userAgent?.slice(0, 512) ?? null,
       deviceName: proof.deviceName ?? null,
       passwordVerifiedAt: proof.password ? now : null,
-      secondFactorVerifiedAt: proof.secondFactor ? now : null,
+      secondFactorVerifiedAt,
+      assurance,
     });
     await em.insert(Session, session);
     await this.audit.append(em, {
@@ -92,23 +101,35 @@ export class SessionService {
       categories: ['technical'],
       fields: ['ip', 'userAgent', 'deviceName'],
       operation: 'session',
-      details: { sessionId: session.id, secondFactor: proof.secondFactor },
+      details: { sessionId: session.id, secondFactor: !!secondFactorVerifiedAt, assurance },
     });
     return { token, session };
   }
 
+  /**
+   * Password attempts are limited per account and client (IPv4 address or IPv6 /64) and per client,
+   * never per account alone: nobody elsewhere can lock the owner out (issue 11 §9). Across all
+   * clients, an account's failures slow further attempts down (RATE_LIMIT_SIGN_IN_SLOWDOWN), except
+   * from a client the account has signed in from before.
+   */
   async signIn(ctx: CallContext, input: SignInInput): Promise<IssuedSession | DomainError> {
     const email = normalizeEmail(input.email);
+    const client = ipGroup(ctx.ip);
+    const accountClient = RateLimitService.key('sign_in:account_client', `${email}|${client}`);
+    const slowdownKey = RateLimitService.key('sign_in:slowdown', email);
     const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', email), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+      { key: accountClient, rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', client), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
     ]);
     if (limited) return limited;
 
     const subject = await this.db.manager.findOneBy(Subject, { email });
     const usable = subject && subject.status !== 'erased' && subject.passwordHash ? subject : null;
+    const slowed = await this.rateLimits.slowdown(slowdownKey, this.config.RATE_LIMIT_SIGN_IN_SLOWDOWN, () => this.knownClient(usable?.id ?? null, client));
+    if (slowed) return slowed;
     const passwordOk = usable ? await this.hasher.verify(input.password, usable.passwordHash) : (await this.hasher.verifyDummy(input.password), false);
     if (!usable || !passwordOk) {
+      await this.rateLimits.recordFailure(slowdownKey, this.config.RATE_LIMIT_SIGN_IN_SLOWDOWN);
       await this.audit.record({
         ...auditOrigin(ctx, 'anonymous'),
         action: 'session.sign_in_failed',
@@ -123,20 +144,36 @@ export class SessionService {
     let secondFactor = false;
     if (usable.mfaEnabledAt) {
       if (!input.totpCode && !input.recoveryCode) {
-        return new DomainError(ErrorCode.SECOND_FACTOR_REQUIRED_ERROR, 'Enter the code from your authenticator app (or a recovery code).');
+        return new DomainError(ErrorCode.SECOND_FACTOR_REQUIRED, 'Enter the code from your authenticator app (or a recovery code).');
       }
       const checked = await this.mfa().checkSecondFactor(ctx, usable.id, input, 'signIn');
       if (checked) return checked;
       secondFactor = true;
     }
 
-    await this.rateLimits.reset(RateLimitService.key('sign_in:account', email));
+    await this.rateLimits.reset(accountClient);
+    await this.rateLimits.reset(slowdownKey);
     return this.db.transaction(async (em) => {
       if (this.hasher.needsRehash(usable.passwordHash!)) {
         await em.update(Subject, { id: usable.id }, { passwordHash: await this.hasher.hash(input.password) });
       }
       return this.issue(em, ctx, usable.id, { password: true, secondFactor, deviceName: input.deviceName });
     });
+  }
+
+  /**
+   * Whether the account has had a session from this client within the session lifetime (its owner's
+   * usual device or network). The same statement runs for an unknown account (no subject id).
+   */
+  private async knownClient(subjectId: string | null, client: string): Promise<boolean> {
+    const since = new Date(this.clock.now().getTime() - this.config.SESSION_TTL);
+    const rows = await this.db.manager.getRepository(Session).find({
+      select: { ip: true },
+      where: { subjectId: subjectId ?? '00000000-0000-0000-0000-000000000000', createdAt: MoreThan(since) },
+      order: { createdAt: 'DESC' },
+      take: 50,
+    });
+    return rows.some((row) => ipGroup(row.ip) === client);
   }
 
   /**
@@ -164,6 +201,7 @@ export class SessionService {
         roles: rolesOf(subject),
         passwordVerifiedAt: row.passwordVerifiedAt ? new Date(row.passwordVerifiedAt) : undefined,
         secondFactorVerifiedAt: row.secondFactorVerifiedAt ? new Date(row.secondFactorVerifiedAt) : undefined,
+        assurance: row.assurance,
         mfaEnabled: !!subject.mfaEnabledAt,
       },
     };
@@ -199,7 +237,7 @@ export class SessionService {
     const actor = SessionService.actorOf(ctx);
     return this.db.transaction(async (em) => {
       const affected = await this.revokeWhere(em, { id: sessionId, subjectId: actor.subjectId, revokedAt: IsNull() }, 'revoked');
-      if (!affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no active session with that id.');
+      if (!affected) return new DomainError(ErrorCode.NOT_FOUND, 'You have no active session with that id.');
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.revoke', subjectId: actor.subjectId, categories: ['technical'], operation: 'revokeSession', details: { sessionId } });
       return true as const;
     });
@@ -224,13 +262,19 @@ export class SessionService {
     return active;
   }
 
+  /** The limits of a password check by a signed-in subject (reauthenticate, changePassword): per account and client, and per client. */
+  passwordCheckLimits(ctx: CallContext, subjectId: string): { key: string; rule: RateLimitRule }[] {
+    const client = ipGroup(ctx.ip);
+    return [
+      { key: RateLimitService.key('sign_in:account_client', `${subjectId}|${client}`), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
+      { key: RateLimitService.key('sign_in:ip', client), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
+    ];
+  }
+
   /** Proves the password (and the second factor, when given) again for this session: step-up. */
   async reauthenticate(ctx: CallContext, password: string, codes: { totpCode?: string; recoveryCode?: string }): Promise<Session | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
-    ]);
+    const limited = await this.rateLimits.consume(this.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const subject = await this.db.manager.findOneByOrFail(Subject, { id: actor.subjectId });
     if (!(await this.hasher.verify(password, subject.passwordHash))) {
@@ -239,14 +283,15 @@ export class SessionService {
     }
     let secondFactor = false;
     if (codes.totpCode || codes.recoveryCode) {
-      if (!subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not enabled on this account.');
+      if (!subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not enabled on this account.');
       const checked = await this.mfa().checkSecondFactor(ctx, subject.id, codes, 'reauthenticate');
       if (checked) return checked;
       secondFactor = true;
     }
     return this.db.transaction(async (em) => {
       const now = this.clock.now();
-      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now } : {}) });
+      // A second factor proved in this session raises its assurance (staff may then act through it).
+      await em.update(Session, { id: actor.sessionId }, { passwordVerifiedAt: now, ...(secondFactor ? { secondFactorVerifiedAt: now, assurance: 'second_factor' as const } : {}) });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.reauthenticate', subjectId: actor.subjectId, categories: ['technical'], operation: 'reauthenticate', details: { secondFactor } });
       return em.findOneByOrFail(Session, { id: actor.sessionId });
     });
@@ -262,6 +307,6 @@ export class SessionService {
     if (at && this.clock.now().getTime() - at.getTime() <= maxAgeMs) return null;
     const minutes = Math.round(maxAgeMs / 60_000);
     const what = factor === 'password' ? 'your password' : 'your password and a code from your authenticator app';
-    return new DomainError(ErrorCode.REAUTHENTICATION_REQUIRED_ERROR, `For your safety, confirm ${what} again (reauthenticate) first.`, { factor, maxAgeMinutes: minutes });
+    return new DomainError(ErrorCode.REAUTHENTICATION_REQUIRED, `For your safety, confirm ${what} again (reauthenticate) first.`, { factor, maxAgeMinutes: minutes });
   }
 }

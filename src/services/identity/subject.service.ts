@@ -9,7 +9,9 @@ import { Profile, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, staffRole, type CallContext } from '../call-context';
+import { ipGroup } from '../../util/ip-group';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { RecipientNoticeService } from '../webhooks/recipient-notice.service';
 import type { PasswordHasher } from './password-hasher';
 import { passwordProblems, type PasswordContext } from './password-policy';
 import { normalizeEmail, rolesOf, SessionService, type IssuedSession } from './session.service';
@@ -61,6 +63,8 @@ export interface ProfileChanges {
 export interface Account {
   subject: Subject;
   profile: Profile;
+  /** False for a parent's link access (signInAsParent): no profile row, nothing to edit. */
+  profileRow: boolean;
   postalAddress: PostalAddress | null;
   accountSettings: AccountSettings;
   interests: string[];
@@ -117,61 +121,19 @@ export class SubjectService {
     private readonly hasher: PasswordHasher,
     private readonly rateLimits: RateLimitService,
     private readonly sessions: SessionService,
+    /** Tells recipients subscribed to `rectification` which fields a person corrected (GDPR Art 16, 19). */
+    private readonly notices?: RecipientNoticeService,
   ) {}
 
   weakPassword(password: string, context: PasswordContext): DomainError | null {
     const reasons = passwordProblems(password, this.config.PASSWORD_MIN_LENGTH, context);
-    return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD_ERROR, reasons.join(' '), { reasons }) : null;
+    return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD, reasons.join(' '), { reasons }) : null;
   }
 
-  /** Creates an active subject with an empty profile and signs them in. */
-  async register(ctx: CallContext, input: RegisterInput): Promise<IssuedSession | DomainError> {
-    const email = normalizeEmail(input.email);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('register:account', email), rule: this.config.RATE_LIMIT_REGISTER_ACCOUNT },
-      { key: RateLimitService.key('register:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_REGISTER_IP },
-    ]);
-    if (limited) return limited;
-    const weak = this.weakPassword(input.password, { email, displayName: input.displayName });
-    if (weak) return weak;
-    const passwordHash = await this.hasher.hash(input.password);
-    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'An account with this email already exists. Sign in instead, or use another address.');
-    try {
-      return await this.db.transaction(async (em) => {
-        if (await em.existsBy(Subject, { email })) return taken();
-        const now = this.clock.now();
-        const subject = await this.insertAccount(em, {
-          email,
-          passwordHash,
-          passwordChangedAt: now,
-          roles: Role.SUBJECT,
-          displayName: input.displayName.trim(),
-          locale: input.locale,
-          country: input.country.toUpperCase(),
-        });
-        await this.audit.append(em, {
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          actorId: subject.id,
-          actorRole: Role.SUBJECT,
-          action: 'account.create',
-          subjectId: subject.id,
-          categories: ['account', 'preference', 'service'],
-          fields: ['email', 'displayName', 'locale', 'country', 'passwordHash'],
-          operation: 'registerSubject',
-        });
-        return this.sessions.issue(em, ctx, subject.id, { password: true, secondFactor: false, deviceName: input.deviceName });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return taken();
-      throw error;
-    }
-  }
-
-    /** Inserts an active subject with default settings and an empty profile. */
-  private async insertAccount(
+  /** Inserts an active subject with default settings and an empty profile, in the caller's transaction (registration, admin:create). */
+  async insertAccount(
     em: EntityManager,
-    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'setupTokenHash' | 'setupTokenExpiresAt'>>,
+    fields: Pick<Subject, 'email' | 'passwordHash' | 'passwordChangedAt' | 'roles' | 'displayName' | 'locale' | 'country'> & Partial<Pick<Subject, 'id' | 'setupTokenHash' | 'setupTokenExpiresAt'>>,
   ): Promise<Subject> {
     const now = this.clock.now();
     const subject = newSubjectRow(now, { id: randomUUID(), status: 'active', ...fields });
@@ -184,14 +146,16 @@ export class SubjectService {
     const subject = await selectOne(em, Subject, { id: subjectId });
     if (!subject || subject.status === 'erased') return null;
     const profile = await selectOne(em, Profile, { subjectId });
-    if (!profile) throw new Error(`Subject ${subjectId} has no profile row`);
     return {
       subject,
-      profile,
+      // A parent who signed in with a dashboard link (signInAsParent) is a passwordless subject
+      // without a profile row: the account is shown with an empty profile.
+      profile: profile ?? Object.assign(new Profile(), { subjectId, username: null, pictureUrl: null, bio: null, interests: '[]', professionalCredentials: '[]', updatedAt: subject.createdAt }),
+      profileRow: !!profile,
       postalAddress: subject.postalAddress ? JSON.parse(subject.postalAddress) : null,
       accountSettings: { ...DEFAULT_ACCOUNT_SETTINGS, ...JSON.parse(subject.accountSettings) },
-      interests: JSON.parse(profile.interests),
-      professionalCredentials: JSON.parse(profile.professionalCredentials),
+      interests: profile ? JSON.parse(profile.interests) : [],
+      professionalCredentials: profile ? JSON.parse(profile.professionalCredentials) : [],
     };
   }
 
@@ -207,10 +171,11 @@ export class SubjectService {
   /** Edits the subject's own account and profile data (rectification through account settings). */
   async updateProfile(ctx: CallContext, changes: ProfileChanges): Promise<Account | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'That username is taken. Try another.');
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN, 'That username is taken. Try another.');
     try {
       return await this.db.transaction(async (em) => {
         const current = (await this.load(em, actor.subjectId))!;
+        if (!current.profileRow) return parentLinkAccess('no profile to edit');
         const username = changes.username === undefined ? undefined : changes.username === null ? null : changes.username.toLowerCase();
         if (username && (await em.existsBy(Profile, { username, subjectId: Not(actor.subjectId) }))) return taken();
         const now = this.clock.now();
@@ -244,6 +209,7 @@ export class SubjectService {
         if (Object.keys(profileUpdate).length) await em.update(Profile, { subjectId: actor.subjectId }, { ...profileUpdate, updatedAt: now });
         const categories = [...new Set(changed.map((f) => CATEGORY_OF[f] ?? (SUBJECT_COLUMNS.includes(f as keyof ProfileChanges) ? 'account' : 'profile')))];
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.update', subjectId: actor.subjectId, categories, fields: changed, operation: 'updateProfile' });
+        await this.notices?.notify(em, 'rectification', { subjectId: actor.subjectId, data: { fields: changed, categories } });
         return (await this.load(em, actor.subjectId))!;
       });
     } catch (error) {
@@ -260,25 +226,24 @@ export class SubjectService {
   async changeEmail(em: EntityManager, subjectId: string, newEmail: string, ctx: CallContext = {}): Promise<true | DomainError> {
     const email = normalizeEmail(newEmail);
     if (await em.existsBy(Subject, { email, id: Not(subjectId) })) {
-      return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'Another account already uses this email address.');
+      return new DomainError(ErrorCode.EMAIL_TAKEN, 'Another account already uses this email address.');
     }
     const result = await em.update(Subject, { id: subjectId, status: Not('erased') }, { email, updatedAt: this.clock.now() });
-    if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+    if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND, 'No such subject.');
     await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), actorId: ctx.actor?.subjectId ?? subjectId, action: 'account.email_change', subjectId, categories: ['account'], fields: ['email'], operation: 'changeEmail' });
+    await this.notices?.notify(em, 'rectification', { subjectId, data: { fields: ['email'], categories: ['account'] } });
     return true;
   }
 
   /** Changes the password after proving the current one; every session is revoked and a new one issued for this device. */
   async changePassword(ctx: CallContext, currentPassword: string, newPassword: string): Promise<IssuedSession | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const limited = await this.rateLimits.consume([
-      { key: RateLimitService.key('sign_in:account', actor.subjectId), rule: this.config.RATE_LIMIT_SIGN_IN_ACCOUNT },
-      { key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP },
-    ]);
+    const limited = await this.rateLimits.consume(this.sessions.passwordCheckLimits(ctx, actor.subjectId));
     if (limited) return limited;
     const account = (await this.load(this.db.manager, actor.subjectId))!;
+    if (account.subject.passwordHash === null) return parentLinkAccess('no password to change');
     if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
-      return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'Your current password is not right.');
+      return new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Your current password is not right.');
     }
     const weak = this.weakPassword(newPassword, { email: account.subject.email, displayName: account.subject.displayName, username: account.profile.username });
     if (weak) return weak;
@@ -288,7 +253,8 @@ export class SubjectService {
       await em.update(Subject, { id: actor.subjectId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
       const revoked = await this.sessions.revokeAll(em, actor.subjectId, 'password_changed');
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'account.password_change', subjectId: actor.subjectId, categories: ['service'], fields: ['passwordHash'], operation: 'changePassword', details: { sessionsRevoked: revoked } });
-      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: false });
+      // The new session replaces this one on the same device: it keeps the second factor this session proved.
+      return this.sessions.issue(em, ctx, actor.subjectId, { password: true, secondFactor: actor.assurance === 'second_factor' ? (actor.secondFactorVerifiedAt ?? now) : false });
     });
   }
 
@@ -302,7 +268,7 @@ export class SubjectService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.ADMIN_SETUP_TTL);
     return this.db.transaction(async (em) => {
-      if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, `An account with ${email} already exists.`);
+      if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN, `An account with ${email} already exists.`);
       const { id } = await this.insertAccount(em, {
         email,
         passwordHash: null,
@@ -321,8 +287,8 @@ export class SubjectService {
 
   /** Uses a one-time setup token: sets the first password and signs in. The token cannot be used again. */
   async setupAccount(ctx: CallContext, token: string, password: string): Promise<IssuedSession | DomainError> {
-    const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN_ERROR, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
-    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ctx.ip ?? 'unknown'), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
+    const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
+    const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
     if (limited) return limited;
     const subject = await this.db.manager.findOneBy(Subject, { setupTokenHash: tokenHash(token), setupTokenExpiresAt: MoreThan(this.clock.now()) });
     if (!subject) return invalid;
@@ -342,7 +308,7 @@ export class SubjectService {
   async setRole(ctx: CallContext, subjectId: string, role: Role, granted: boolean): Promise<Role[] | DomainError> {
     return this.db.transaction(async (em) => {
       const subject = await em.findOneBy(Subject, { id: subjectId, status: Not('erased') });
-      if (!subject) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+      if (!subject) return new DomainError(ErrorCode.NOT_FOUND, 'No such subject.');
       const roles = new Set(rolesOf(subject));
       if (granted) roles.add(role);
       else roles.delete(role);
@@ -354,6 +320,14 @@ export class SubjectService {
       return next;
     });
   }
+}
+
+/** The answer to a parent's link access (a passwordless guardian subject) asking for what only accounts have. */
+function parentLinkAccess(what: string): DomainError {
+  return new DomainError(
+    ErrorCode.PARENT_LINK_ACCESS,
+    `You are signed in with a parent’s dashboard link: it has ${what}. To keep a profile and a password, sign up with your own account and link it to your children (linkGuardianAccount).`,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
+import { selectOne } from '../../db/statements';
 import { ConsentRecord, Subject } from '../../entities';
 import { DomainError, ErrorCode } from '../../errors';
 import { REGULATORY_DEADLINES, type BusinessCalendar } from '../../policy';
@@ -9,12 +10,13 @@ import { CCPA_OPT_OUT, type CcpaOptOutInput } from '../../workflows/ccpa-opt-out
 import type { WorkflowRuntime } from '../../workflows/runtime/workflow-runtime';
 import type { AuditService } from '../audit/audit.service';
 import { auditOrigin, type CallContext } from '../call-context';
-import type { ConsentService } from '../consent.service';
+import type { ConsentService } from '../consent/consent.service';
 import { normalizeEmail } from '../identity/session.service';
 import type { PrivacyRequestService } from '../privacy-request.service';
-import type { RecipientService } from '../recipient.service';
+import type { RecipientService } from '../webhooks/recipient.service';
 import { decideSaleShare } from '../processing/processing-decision';
 import type { SubjectAgeService } from './subject-age.service';
+import type { DeviceOptOutService } from './device-opt-out.service';
 
 export const SALE_SHARE = 'sale_share';
 
@@ -59,7 +61,8 @@ const CACHE_TTL_MS = 10 * 60_000;
  *
  * Global Privacy Control is checked on every GraphQL request that carries `Sec-GPC: 1`: a per-process
  * cache of targets known to be opted out keeps that to no query at all on the hot path, one indexed
- * read for a new target, and a write only when something changes.
+ * read for a new target, and a write only when something changes. A device (no person behind it that
+ * we know) is recorded by DeviceOptOutService: one record, no privacy request, recipients told in a digest.
  */
 export class OptOutService {
   private readonly optedOut = new Map<string, number>();
@@ -75,6 +78,7 @@ export class OptOutService {
     private readonly ages: SubjectAgeService,
     private readonly audit: AuditService,
     private readonly calendar: BusinessCalendar,
+    private readonly devices: DeviceOptOutService,
     private readonly cacheSize = 10_000,
   ) {}
 
@@ -86,40 +90,55 @@ export class OptOutService {
   }
 
   /**
-   * Opt-out by email address, without signing in and without verification (11 CCR 7060(b)). When an
-   * account uses the address it is opted out and a notice goes to the address; otherwise nothing is
-   * written or sent. The caller gets the same answer either way.
+   * Opt-out by email address, without signing in and without verification (11 CCR 7060(b)), in the
+   * caller's transaction: the address job of optOutOfSaleByEmail (OptOutByEmailService), run after
+   * the request has answered, so neither the answer nor its time shows whether the address is known
+   * (issue 11 §10). When an account uses the address it is opted out and a notice goes to the
+   * address; otherwise nothing is written or sent.
    */
-  async optOutByEmail(ctx: GpcCallContext, email: string): Promise<void> {
+  async optOutByEmailIn(em: EntityManager, ctx: GpcCallContext, email: string): Promise<void> {
     const address = normalizeEmail(email);
-    const done = await this.db.transaction(async (em) => {
-      const subject = await em.getRepository(Subject).findOne({ where: { email: address }, select: { id: true, status: true, locale: true } });
-      if (!subject || subject.status === 'erased') return [];
-      return this.optOutIn(em, ctx, { subjectId: subject.id }, 'email_link', { email: address, locale: subject.locale });
-    });
-    this.remember(done);
+    const subject = await em.getRepository(Subject).findOne({ where: { email: address }, select: { id: true, status: true, locale: true } });
+    if (!subject || subject.status === 'erased') return;
+    // Not remembered in the GPC cache: this runs in a worker, before its transaction commits.
+    await this.optOutIn(em, ctx, { subjectId: subject.id }, 'email_link', { email: address, locale: subject.locale });
   }
 
   /**
-   * Applies a Global Privacy Control signal (11 CCR 7025): opts out the device and the signed-in
-   * subject, asking for nothing. Cheap when nothing changes.
+   * Applies a Global Privacy Control signal (11 CCR 7025): opts out the signed-in subject (their own
+   * record and `ccpa_opt_out` request, once) and the device (one record, once, no request: see
+   * DeviceOptOutService), asking for nothing. Known targets cost nothing (a per-process cache).
    */
   async applyGpc(ctx: GpcCallContext): Promise<void> {
     if (!ctx.gpc) return;
-    const target: Target = {};
-    if (ctx.actor && !this.cached(`s:${ctx.actor.subjectId}`)) target.subjectId = ctx.actor.subjectId;
-    if (ctx.deviceId && !this.cached(`d:${this.consent.deviceKey(ctx.deviceId)}`)) target.deviceId = ctx.deviceId;
-    if (!target.subjectId && !target.deviceId) return;
-    const key = `${target.subjectId ?? ''}|${target.deviceId ?? ''}`;
+    const work: Promise<void>[] = [];
+    if (ctx.actor && !this.cached(`s:${ctx.actor.subjectId}`)) {
+      const subjectId = ctx.actor.subjectId;
+      work.push(this.once(`s:${subjectId}`, () => this.db.transaction((em) => this.optOutIn(em, ctx, { subjectId }, 'gpc')).then((keys) => this.remember(keys))));
+    }
+    if (ctx.deviceId) {
+      const key = `d:${this.consent.deviceKey(ctx.deviceId)}`;
+      const deviceId = ctx.deviceId;
+      if (!this.cached(key)) {
+        work.push(
+          this.once(key, async () => {
+            // Over the per-IP bound nothing is recorded and nothing remembered: a later request of the device records it.
+            if ((await this.devices.optOut({ deviceId, ip: ctx.ip, requestId: ctx.requestId })) !== 'limited') this.remember([key]);
+          }),
+        );
+      }
+    }
+    await Promise.all(work);
+  }
+
+  /** Runs `work` once per key at a time in this process: parallel signals of one target share it. */
+  private once(key: string, work: () => Promise<void>): Promise<void> {
     let running = this.inFlight.get(key);
     if (!running) {
-      running = this.db
-        .transaction((em) => this.optOutIn(em, ctx, target, 'gpc'))
-        .then((keys) => this.remember(keys))
-        .finally(() => this.inFlight.delete(key));
+      running = work().finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, running);
     }
-    await running;
+    return running;
   }
 
   /** The person opts back in themselves (allowed at any time; only asking them is limited). Under 13, a parent decides. */
@@ -127,7 +146,7 @@ export class OptOutService {
     const subjectId = ctx.actor!.subjectId;
     const age = await this.ages.rule(subjectId);
     if (age && age.age < age.parentalConsentUnder) {
-      return new DomainError(ErrorCode.SALE_OPT_IN_NOT_ALLOWED_ERROR, 'Under 13, only a parent can allow the sale or sharing of a child’s personal information (11 CCR 7070(b)).');
+      return new DomainError(ErrorCode.SALE_OPT_IN_NOT_ALLOWED, 'Under 13, only a parent can allow the sale or sharing of a child’s personal information (11 CCR 7070(b)).');
     }
     await this.db.transaction(async (em) => {
       await this.consent.record(em, { subjectId }, {
@@ -185,6 +204,9 @@ export class OptOutService {
    */
   private async optOutIn(em: EntityManager, ctx: GpcCallContext, target: Target, method: OptOutMethod, notice?: { email: string; locale: string }): Promise<string[]> {
     const keys = [...(target.subjectId ? [`s:${target.subjectId}`] : []), ...(target.deviceId ? [`d:${this.consent.deviceKey(target.deviceId)}`] : [])];
+    // One opt-out per subject, also when two processes get the same subject's signal at once: its row is
+    // the lock (FOR UPDATE on MySQL; SQLite transactions are serial already).
+    if (target.subjectId && this.db.rowLocks) await selectOne(em, Subject, { id: target.subjectId }, { lock: true });
     const todo: Target = {};
     if (target.subjectId && (await this.needsOptOut(em, { subjectId: target.subjectId }, method))) todo.subjectId = target.subjectId;
     if (target.deviceId && (await this.needsOptOut(em, { deviceId: target.deviceId }, method))) todo.deviceId = target.deviceId;

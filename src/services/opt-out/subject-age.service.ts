@@ -40,8 +40,10 @@ export class SubjectAgeService {
     const { year, month, day } = input.birthDate;
     const birthDate = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     const jurisdiction = this.policy.jurisdictionByCode(input.jurisdiction).code;
-    await em.delete(SubjectAge, { subjectId });
-    await em.insert(SubjectAge, { subjectId, birthDate, jurisdiction, source: input.source, recordedAt: this.clock.now() });
+    // One upsert (INSERT … ON DUPLICATE KEY UPDATE / ON CONFLICT DO UPDATE): a delete of a row that
+    // is not there took a gap lock under REPEATABLE READ, and concurrent registrations then deadlocked
+    // on each other's gaps.
+    await em.upsert(SubjectAge, { subjectId, birthDate, jurisdiction, source: input.source, recordedAt: this.clock.now() }, { conflictPaths: ['subjectId'], skipUpdateIfNoValuesChanged: false });
   }
 
   /**

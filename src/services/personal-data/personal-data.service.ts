@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
-import { ENTITIES, Subject } from '../../entities';
+import { AuditEvent, ENTITIES, Subject } from '../../entities';
 import { personalDataDeclaration, type PersonalDataDeclaration } from '../../entities/personal-data';
 import type { AuditService } from '../audit/audit.service';
 import type { PolicyService } from '../policy.service';
@@ -148,7 +148,9 @@ export class PersonalDataService {
         if (rows.length) await em.getRepository(d.entity).remove(rows as never[]);
         report.deleted[d.entity.name] = rows.length;
       } else if (e.strategy === 'pseudonymize') {
-        await e.apply(em, subjectId);
+        // The audit trail's own method also covers the entries this transaction has yet to chain.
+        if (d.entity === AuditEvent) await this.audit.pseudonymizeSubject(em, subjectId);
+        else await e.apply(em, subjectId);
         report.pseudonymized.push(d.entity.name);
       } else if (e.strategy === 'keep') {
         report.kept.push({ entity: d.entity.name, legalBasis: e.legalBasis, retention: e.retention });

@@ -19,6 +19,8 @@ export enum ProcessingReason {
   NO_CONSENT = 'NO_CONSENT',
   NO_PARENTAL_CONSENT = 'NO_PARENTAL_CONSENT',
   CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
+  /** A parent revoked consent to a child's account: the data is only kept until its erasure (or a legal hold), nothing else. */
+  CONSENT_REVOKED = 'CONSENT_REVOKED',
   CONSENT_EXPIRED = 'CONSENT_EXPIRED',
   OPTED_OUT = 'OPTED_OUT',
   MINOR_NOT_OPTED_IN = 'MINOR_NOT_OPTED_IN',
@@ -35,7 +37,10 @@ export interface ProcessingDecision {
 export interface DecisionFacts {
   status: string | null;
   age?: KnownAge;
-  /** Latest record per consent purpose (newest wins). */
+  /**
+   * Latest record per consent purpose (newest wins): the purpose's own, `child.disclosure` for
+   * sale/sharing, and `child.collection` for a restricted subject (a parent's revocation).
+   */
   latest: Map<string, ConsentRecord>;
   now: Date;
 }
@@ -45,9 +50,18 @@ const deny = (reason: ProcessingReason, explanation: string): ProcessingDecision
 
 const isChild = (age?: KnownAge) => !!age && age.age < age.parentalConsentUnder;
 
+/** The consent purpose whose withdrawal by a parent is the revocation of a child's account (COPPA §312.6(a)(2)). */
+export const CHILD_COLLECTION = 'child.collection';
+
+/** A parent's revocation: the child's account consent withdrawn by the parent (the account is then restricted). */
+function revokedByParent(facts: DecisionFacts): ConsentRecord | undefined {
+  const record = facts.latest.get(CHILD_COLLECTION);
+  return record?.decision === 'withdrawn' && record.givenBy === 'parent' ? record : undefined;
+}
+
 /**
  * The rule behind `processingAllowed`: pure, so it is tested without a database. Order: the
- * subject's status (unknown, erased, waiting for a parent, restricted), then the purpose's legal
+ * subject's status (unknown, erased, waiting for a parent, a parent's revocation, restricted), then the purpose's legal
  * basis (consent, CCPA sale/sharing with its under-16 opt-in, or a basis that needs no consent).
  */
 export function decideProcessing(purpose: ProcessingPurpose, facts: DecisionFacts): ProcessingDecision {
@@ -56,6 +70,15 @@ export function decideProcessing(purpose: ProcessingPurpose, facts: DecisionFact
   if (purpose.legalBasis === 'legal_obligation') return allow(ProcessingReason.LEGAL_OBLIGATION, `Allowed: ${purpose.name} is required by law (${purpose.citation}).`);
   if (facts.status === 'pending_parental_consent') {
     return deny(ProcessingReason.PENDING_PARENTAL_CONSENT, 'A child’s account is waiting for a parent’s consent: nothing but what is needed to get that consent may be processed (16 CFR 312.5(c)(1)).');
+  }
+  // After a parent's revocation the child's account "collects nothing more": its data is only kept
+  // until the erasure date (or while a legal hold needs it), which is storage, never a purpose here.
+  const revoked = facts.status === 'restricted' ? revokedByParent(facts) : undefined;
+  if (revoked) {
+    return deny(
+      ProcessingReason.CONSENT_REVOKED,
+      `Not allowed: a parent revoked consent to the child’s account on ${revoked.recordedAt.toISOString().slice(0, 10)}; the child’s data is only kept until it is erased (or while a legal hold requires it) and may be used for nothing else (16 CFR 312.6(a)(2), 312.10).`,
+    );
   }
   if (facts.status === 'restricted' && purpose.stoppedByRestriction) {
     return deny(ProcessingReason.RESTRICTED, `The person restricted processing (GDPR Art 18): ${purpose.name} must stop; storage continues.`);

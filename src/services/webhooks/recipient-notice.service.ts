@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { OutboxMessage } from '../../entities';
 import type { OutboxService } from '../../mail/outbox.service';
-import { SIGNATURE_HEADER, signWebhook, type RecipientEvent, type RecipientService } from '../recipient.service';
+import { SIGNATURE_HEADER, signWebhook, type RecipientEvent, type RecipientService } from './recipient.service';
 
 export interface NoticeInput {
   /** The subject the notice is about (Consentry's subject id; downstream services key their data by it). */

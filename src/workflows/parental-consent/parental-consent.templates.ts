@@ -126,6 +126,86 @@ export const parentalConsentRevokedTemplate: MailTemplate = {
   },
 };
 
+const keptLines = (p: TemplateParams, label: string) => (Array.isArray(p.kept) ? (p.kept as string[]).map((k) => `${label}: ${k}`) : []);
+
+/**
+ * The parent's deletion confirmation (ChildErasureService), after a deletion they asked for or the
+ * end of the retention after their revocation: the last mail to the address, which is forgotten
+ * once it is sent. With `held`: a legal hold keeps the data for now (the reason, never staff's
+ * note); the confirmation follows when the hold ends (`afterHold`).
+ */
+export const parentalDataDeletedTemplate: MailTemplate = {
+  id: 'parental-data-deleted',
+  locales: {
+    en: (p, site) => {
+      const child = `your child’s account “${String(p.childUsername)}” on ${site.siteName}`;
+      if (p.held) {
+        return {
+          subject: `Your child’s data on ${site.siteName} is kept for now`,
+          greeting: 'Hello,',
+          paragraphs: [
+            p.reason === 'retention_ended'
+              ? `The date on which we were to delete everything we hold about ${child} has come, but we cannot delete it yet: a legal hold is in force on it.`
+              : `You asked us to delete everything we hold about ${child}. We cannot delete it yet: a legal hold is in force on it.`,
+            ...keptLines(p, 'Kept'),
+            'Until the hold ends the account stays restricted: we use the data for nothing else and collect nothing more. Then we delete it together with your email address, and tell you.',
+          ],
+          after: ['If you have questions, contact our privacy team.'],
+        };
+      }
+      const address = p.addressKept ? '' : ', and your email address with it';
+      return {
+        subject: `We deleted your child’s data on ${site.siteName}`,
+        greeting: 'Hello,',
+        paragraphs: [
+          p.afterHold
+            ? `The legal hold that kept it has ended: we have now deleted everything we held about ${child}${address}.`
+            : p.reason === 'retention_ended'
+              ? `You revoked your consent for ${child}. As we told you then, we have now deleted everything we held about it${address}.`
+              : `As you asked, we deleted everything we held about ${child}${address}.`,
+          ...(p.addressKept ? ['We keep your email address only for your other child’s account.'] : []),
+          ...(p.signedOut ? ['Your sign-in to the parent dashboard has ended too.'] : []),
+          'We keep only a record that the deletion happened, without your child’s name or your address.',
+        ],
+        after: [p.addressKept ? 'If you have questions, contact our privacy team.' : 'This is the last mail we send to this address; we do not keep it.'],
+      };
+    },
+    de: (p, site) => {
+      const child = `das Konto Ihres Kindes „${String(p.childUsername)}“ bei ${site.siteName}`;
+      if (p.held) {
+        return {
+          subject: `Die Daten Ihres Kindes bei ${site.siteName} bleiben vorerst gespeichert`,
+          greeting: 'Guten Tag,',
+          paragraphs: [
+            p.reason === 'retention_ended'
+              ? `Der Tag, an dem wir alles löschen wollten, was wir über ${child} speichern, ist gekommen, aber wir können es noch nicht löschen: Es unterliegt einer gesetzlichen Aufbewahrung.`
+              : `Sie haben uns gebeten, alles zu löschen, was wir über ${child} speichern. Wir können es noch nicht löschen: Es unterliegt einer gesetzlichen Aufbewahrung.`,
+            ...keptLines(p, 'Aufbewahrt'),
+            'Solange die Aufbewahrung besteht, bleibt das Konto eingeschränkt: Wir nutzen die Daten für nichts anderes und erheben nichts mehr. Danach löschen wir sie zusammen mit Ihrer E-Mail-Adresse und sagen es Ihnen.',
+          ],
+          after: ['Bei Fragen wenden Sie sich an unser Datenschutzteam.'],
+        };
+      }
+      const address = p.addressKept ? '' : ', und Ihre E-Mail-Adresse dazu';
+      return {
+        subject: `Wir haben die Daten Ihres Kindes bei ${site.siteName} gelöscht`,
+        greeting: 'Guten Tag,',
+        paragraphs: [
+          p.afterHold
+            ? `Die gesetzliche Aufbewahrung ist beendet: Wir haben jetzt alles gelöscht, was wir über ${child} gespeichert hatten${address}.`
+            : p.reason === 'retention_ended'
+              ? `Sie haben Ihre Einwilligung für ${child} widerrufen. Wie angekündigt haben wir jetzt alles gelöscht, was wir darüber gespeichert hatten${address}.`
+              : `Wie gewünscht haben wir alles gelöscht, was wir über ${child} gespeichert hatten${address}.`,
+          ...(p.addressKept ? ['Ihre E-Mail-Adresse bewahren wir nur noch für das Konto Ihres anderen Kindes auf.'] : []),
+          ...(p.signedOut ? ['Ihre Anmeldung in der Elternübersicht ist ebenfalls beendet.'] : []),
+          'Wir bewahren nur einen Vermerk auf, dass gelöscht wurde, ohne den Namen Ihres Kindes und ohne Ihre Adresse.',
+        ],
+        after: [p.addressKept ? 'Bei Fragen wenden Sie sich an unser Datenschutzteam.' : 'Dies ist die letzte E-Mail an diese Adresse; wir bewahren sie nicht auf.'],
+      };
+    },
+  },
+};
+
 export const parentDashboardTemplate: MailTemplate = {
   id: 'parent-dashboard',
   locales: {

@@ -79,6 +79,12 @@ export interface LinkForm {
   upload?: { field: string; maxBytes: number; tooLarge(locale: Locale): string };
   /** What the done page says after this payload was delivered (default: the purpose's `done` text). */
   done?(payload: Record<string, unknown>, locale: Locale): string;
+  /**
+   * A check of a parsed submission that needs more than the fields (e.g. a password against the hash
+   * in the workflow's context): a message refuses it (the form again, with that message), counts as
+   * a wrong attempt against the link (locked at LINK_MAX_WRONG_ATTEMPTS), and nothing happens.
+   */
+  check?(fields: Record<string, string | string[] | undefined>, view: LinkFormView): Promise<string | undefined>;
   /** What the page says when parse refused the submission. */
   incomplete(locale: Locale): string;
   /** The form's inputs as data, for apps (GraphQL) that render their own page and submit the same fields. */

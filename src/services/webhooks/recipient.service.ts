@@ -1,12 +1,17 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { Recipient } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import type { SecretBox } from '../util/secret-box';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { Recipient } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import type { SecretBox } from '../../util/secret-box';
 
-export const RECIPIENT_EVENTS = ['erasure', 'opt_out', 'restriction', 'rectification', 'consent_withdrawn'] as const;
+/**
+ * The events a recipient can subscribe to: only what Consentry sends (README "Downstream recipients").
+ * `restriction` (GDPR Art 18/19) joins when restriction requests exist (the rights engine): an event
+ * that is never sent is not offered.
+ */
+export const RECIPIENT_EVENTS = ['erasure', 'opt_out', 'rectification', 'consent_withdrawn'] as const;
 export type RecipientEvent = (typeof RECIPIENT_EVENTS)[number];
 
 /** Signature header of every webhook: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
@@ -60,7 +65,7 @@ export class RecipientService {
     try {
       await this.db.transaction((em) => em.insert(Recipient, recipient));
     } catch (error) {
-      if (/unique|duplicate/i.test(String((error as Error).message))) return new DomainError(ErrorCode.DUPLICATE_RECIPIENT_ERROR, `A recipient named "${input.name}" exists already.`);
+      if (/unique|duplicate/i.test(String((error as Error).message))) return new DomainError(ErrorCode.DUPLICATE_RECIPIENT, `A recipient named "${input.name}" exists already.`);
       throw error;
     }
     return { recipient, secret };
@@ -69,7 +74,7 @@ export class RecipientService {
   async setActive(id: string, active: boolean): Promise<Recipient | DomainError> {
     return this.db.transaction(async (em) => {
       const recipient = await em.getRepository(Recipient).findOneBy({ id });
-      if (!recipient) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No recipient with that id.');
+      if (!recipient) return new DomainError(ErrorCode.NOT_FOUND, 'No recipient with that id.');
       await em.update(Recipient, { id }, { active });
       return Object.assign(recipient, { active });
     });
@@ -100,16 +105,16 @@ export class RecipientService {
     try {
       parsed = new URL(url);
     } catch {
-      return new DomainError(ErrorCode.INVALID_WEBHOOK_URL_ERROR, 'The webhook URL is not a valid URL.');
+      return new DomainError(ErrorCode.INVALID_WEBHOOK_URL, 'The webhook URL is not a valid URL.');
     }
     if (parsed.protocol === 'https:' || (this.allowPlainHttp && parsed.protocol === 'http:')) return undefined;
-    return new DomainError(ErrorCode.INVALID_WEBHOOK_URL_ERROR, this.allowPlainHttp ? 'The webhook URL must use http or https.' : 'The webhook URL must use https.');
+    return new DomainError(ErrorCode.INVALID_WEBHOOK_URL, this.allowPlainHttp ? 'The webhook URL must use http or https.' : 'The webhook URL must use https.');
   }
 
   private checkEvents(events: string[]): DomainError | undefined {
     const unknown = events.filter((e) => !(RECIPIENT_EVENTS as readonly string[]).includes(e));
     if (!events.length || unknown.length) {
-      return new DomainError(ErrorCode.INVALID_RECIPIENT_EVENTS_ERROR, `Choose events among ${RECIPIENT_EVENTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
+      return new DomainError(ErrorCode.INVALID_RECIPIENT_EVENTS, `Choose events among ${RECIPIENT_EVENTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
     }
     return undefined;
   }

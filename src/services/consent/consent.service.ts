@@ -1,15 +1,16 @@
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../clock';
-import type { Database } from '../db/database';
-import { selectRows } from '../db/statements';
-import { ConsentRecord } from '../entities';
-import { DomainError, ErrorCode } from '../errors';
-import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../policy';
-import type { Keyring } from '../util/keyring';
-import type { AuditService } from './audit/audit.service';
-import { auditOrigin, type CallContext } from './call-context';
-import type { PolicyService } from './policy.service';
-import type { PolicyVersionService } from './policy-version.service';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { selectRows } from '../../db/statements';
+import { ConsentRecord } from '../../entities';
+import { DomainError, ErrorCode } from '../../errors';
+import { consentPurposes, type ConsentDecision, type ConsentGiver, type ConsentMethod, type ConsentPurpose } from '../../policy';
+import type { Keyring } from '../../util/keyring';
+import type { AuditService } from '../audit/audit.service';
+import { auditOrigin, type CallContext } from '../call-context';
+import type { PolicyService } from '../policy.service';
+import type { PolicyVersionService } from '../policy-version.service';
+import type { RecipientNoticeService } from '../webhooks/recipient-notice.service';
 
 export type ConsentTarget = { subjectId: string } | { deviceId: string };
 
@@ -40,6 +41,12 @@ export interface CookieChoice {
 /**
  * Consent as append-only evidence (GDPR Art 7): recording a decision, and reading the current
  * state per purpose for a subject or a device. Withdrawing is as easy as giving (one call).
+ *
+ * Every withdrawal of a subject's consent, by the person or by a parent for a child, is told to the
+ * recipients subscribed to `consent_withdrawn` (GDPR Art 7(3), 17(1)(b), 19: what they do on that
+ * consent must stop), in the same transaction, one signed notice per occasion. Not told: choices of
+ * a device's cookie banner (no subject to name; the banner itself stops setting the cookies), and
+ * sale/sharing, whose withdrawal is an opt-out with its own `opt_out` event.
  */
 export class ConsentService {
   private readonly byKey: Map<string, ConsentPurpose>;
@@ -52,6 +59,7 @@ export class ConsentService {
     private readonly policyVersions: PolicyVersionService,
     private readonly cookieLifetimeMs: number,
     private readonly audit: AuditService,
+    private readonly notices?: RecipientNoticeService,
   ) {
     this.byKey = new Map(consentPurposes(policy.policy).map((p) => [p.key, p]));
   }
@@ -68,8 +76,29 @@ export class ConsentService {
     return this.keyring.key('consent-device', deviceId);
   }
 
-  /** Appends one decision inside the caller's transaction. */
+  /** Appends one decision inside the caller's transaction (a withdrawal is told to recipients: see the class). */
   async record(em: EntityManager, target: ConsentTarget, input: ConsentInput): Promise<ConsentRecord> {
+    return (await this.recordAll(em, target, [input]))[0];
+  }
+
+  /**
+   * Appends the decisions of one occasion (a parent's revocation, a dashboard answer) inside the
+   * caller's transaction; the subject's withdrawals among them make one `consent_withdrawn` notice.
+   */
+  async recordAll(em: EntityManager, target: ConsentTarget, inputs: ConsentInput[]): Promise<ConsentRecord[]> {
+    const rows: ConsentRecord[] = [];
+    for (const input of inputs) rows.push(await this.insert(em, target, input));
+    const withdrawn = rows.filter((r) => r.decision === 'withdrawn' && this.byKey.get(r.purpose)?.kind !== 'sale_share');
+    if ('subjectId' in target && withdrawn.length && this.notices) {
+      await this.notices.notify(em, 'consent_withdrawn', {
+        subjectId: target.subjectId,
+        data: { purposes: withdrawn.map((r) => r.purpose), givenBy: withdrawn[0].givenBy, method: withdrawn[0].method },
+      });
+    }
+    return rows;
+  }
+
+  private async insert(em: EntityManager, target: ConsentTarget, input: ConsentInput): Promise<ConsentRecord> {
     if (!this.byKey.has(input.purpose)) throw new Error(`unknown consent purpose ${input.purpose}`);
     const row = Object.assign(new ConsentRecord(), {
       subjectId: 'subjectId' in target ? target.subjectId : null,
@@ -111,7 +140,7 @@ export class ConsentService {
       if (!this.byKey.has(`cookie.${choice.category}`)) {
         const essential = this.policy.policy.cookieCategories.find((c) => c.key === choice.category && c.strictlyNecessary);
         return new DomainError(
-          ErrorCode.INVALID_CONSENT_PURPOSE_ERROR,
+          ErrorCode.INVALID_CONSENT_PURPOSE,
           essential
             ? `"${choice.category}" cookies are strictly necessary: they need no consent and cannot be refused.`
             : `No cookie category "${choice.category}" in the policy. Categories: ${cookiePurposes.map((p) => p.key.slice(7)).join(', ')}.`,
@@ -120,7 +149,7 @@ export class ConsentService {
     }
     const missing = cookiePurposes.filter((p) => !choices.some((c) => `cookie.${c.category}` === p.key));
     if (missing.length) {
-      return new DomainError(ErrorCode.INVALID_CONSENT_PURPOSE_ERROR, `Give a choice for every optional cookie category; missing: ${missing.map((p) => p.key.slice(7)).join(', ')}.`);
+      return new DomainError(ErrorCode.INVALID_CONSENT_PURPOSE, `Give a choice for every optional cookie category; missing: ${missing.map((p) => p.key.slice(7)).join(', ')}.`);
     }
     const expiresAt = new Date(this.clock.now().getTime() + this.cookieLifetimeMs);
     await this.db.transaction(async (em) => {
@@ -149,7 +178,7 @@ export class ConsentService {
     if (!purpose || (purpose.kind !== 'cookie' && purpose.kind !== 'marketing')) {
       const hint = purpose?.kind === 'sale_share' ? ' Use optOutOfSale to opt out of sale or sharing.' : purpose?.kind === 'child' ? ' A parent decides this through the parental consent flow.' : '';
       return new DomainError(
-        ErrorCode.INVALID_CONSENT_PURPOSE_ERROR,
+        ErrorCode.INVALID_CONSENT_PURPOSE,
         `You cannot set "${purposeKey}" here.${hint} Purposes you decide in your settings: ${this.selfPurposes().map((p) => p.key).join(', ')}.`,
       );
     }
