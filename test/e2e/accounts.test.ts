@@ -1,4 +1,5 @@
 import { AuditEvent, OutboxMessage, Session, Subject, Workflow } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { CONFIRM_REGISTRATION, counts, PASSWORD, register, registerRaw, registrationToken, signIn, uniqueEmail, type SignedIn } from '../helpers/identity';
 import { recordStatements } from '../helpers/statements';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -9,7 +10,7 @@ const ME = `{ me { id email status roles displayName locale country telephone mf
 
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
   __typename ... on Me { displayName telephone postalAddress { city country } accountSettings { timeZone securityAlerts } profile { username pictureUrl bio interests professionalCredentials } }
-  ... on ErrorResult { errorCode message } } }`;
+  ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 
 const TABLES = ['subject', 'profile', 'session', 'audit_event'];
 
@@ -58,10 +59,10 @@ describe('accounts: register, sign in, sessions, profile', () => {
     ['an unknown country', { country: 'XX' }],
     ['a bad locale', { locale: 'not a locale!' }],
     ['a blank name', { displayName: '   ' }],
-  ])('refuses %s with BAD_USER_INPUT and writes nothing', async (_what, bad) => {
+  ])('refuses %s with InvalidInputError (as data, issue 12) and writes nothing', async (_what, bad) => {
     const before = await counts(env, TABLES);
     const res = await registerRaw(env, { email: uniqueEmail(), password: PASSWORD, displayName: 'Ada', locale: 'en', country: 'GB', ...bad });
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(res, `input.${Object.keys(bad)[0]}`);
     expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
     expect(await counts(env, TABLES)).toEqual(before);
   });
@@ -143,7 +144,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const token = await registrationToken(env, email);
     env.clock.advance('25h');
     await env.workers.fireTimers();
-    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toMatch(/ACTION_TOKEN_(EXPIRED|INVALID|USED)_ERROR/);
+    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toMatch(/ACTION_TOKEN_(EXPIRED|INVALID|USED)$/);
     expect(await env.app.dataSource.getRepository(Subject).countBy({ email })).toBe(0);
     const expired = await env.app.dataSource.getRepository(Workflow).find({ where: { machineId: 'registration', stateValue: 'expired' } });
     expect(expired.some((w) => w.snapshot.includes('scrypt') || w.snapshot.includes(email))).toBe(false);
@@ -273,17 +274,17 @@ describe('accounts: register, sign in, sessions, profile', () => {
   });
 
   it.each([
-    ['a phone number that is not one', { telephone: '12' }],
-    ['an http picture URL', { pictureUrl: 'http://example.com/x.png' }],
-    ['a username with spaces', { username: 'a b c' }],
-    ['an incomplete address', { postalAddress: { line1: 'x', city: '', postalCode: '1', country: 'GB' } }],
-    ['an unknown time zone', { accountSettings: { timeZone: 'Mars/Olympus' } }],
-    ['too many interests', { interests: Array.from({ length: 31 }, (_, i) => `i${i}`) }],
-  ])('refuses %s with BAD_USER_INPUT and changes nothing', async (_what, input) => {
+    ['a phone number that is not one', { telephone: '12' }, 'input.telephone'],
+    ['an http picture URL', { pictureUrl: 'http://example.com/x.png' }, 'input.pictureUrl'],
+    ['a username with spaces', { username: 'a b c' }, 'input.username'],
+    ['an incomplete address', { postalAddress: { line1: 'x', city: '', postalCode: '1', country: 'GB' } }, 'input.postalAddress.city'],
+    ['an unknown time zone', { accountSettings: { timeZone: 'Mars/Olympus' } }, 'input.accountSettings.timeZone'],
+    ['too many interests', { interests: Array.from({ length: 31 }, (_, i) => `i${i}`) }, 'input.interests'],
+  ])('refuses %s with InvalidInputError (as data, issue 12) and changes nothing', async (_what, input, field) => {
     const user = await register(env);
     const before = await counts(env, TABLES);
     const res = await env.gql(UPDATE, { input }, { token: user.token });
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(res, field);
     expect(await counts(env, TABLES)).toEqual(before);
   });
 

@@ -1,4 +1,5 @@
 import type { FindOptionsWhere } from 'typeorm';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { ConsentRecord, DeviceOptOut, PrivacyRequest, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
@@ -13,7 +14,7 @@ const OPT_IN = `mutation { optInToSale { __typename ... on SaleShareState { ${ST
 const BY_EMAIL = 'mutation($email: String!) { optOutOfSaleByEmail(input: { email: $email }) { received message } }';
 const ME = `{ me { id saleShare { ${STATE} } } }`;
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) {
-  __typename ... on ProcessingDecision { allowed reason explanation legalBasis } ... on ErrorResult { errorCode message } } }`;
+  __typename ... on ProcessingDecision { allowed reason explanation legalBasis } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 const REQUESTS = `query($type: String, $overdue: Boolean, $first: Int, $after: String) { privacyRequests(type: $type, overdue: $overdue, first: $first, after: $after) {
   nodes { id type subjectId manner status receivedAt dueAt overdue respondedAt response retainUntil workflowId } pageInfo { endCursor hasNextPage } } }`;
 const TABLES = ['privacy_request', 'consent_record', 'outbox_message', 'workflow', 'timer'];
@@ -179,10 +180,11 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
       await env.gql(REQUESTS, { first: 0 }, { token: await staffToken() }),
       await env.gql(REQUESTS, { first: 10, after: 'not-a-cursor' }, { token: await staffToken() }),
       await env.gql('{ privacyRequests(status: ["bogus"]) { nodes { id } } }', {}, { token: await staffToken() }),
-      await env.gql(ALLOWED, { s: 'not an id!', p: 'sale_share' }, { token: await staffToken() }),
-      await env.gql(ALLOWED, { s: user.subjectId, p: '' }, { token: await staffToken() }),
     ];
     for (const res of bad) expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // processingAllowed answers a result union: format problems come as InvalidInputError (issue 12).
+    expectInvalidInput(await env.gql(ALLOWED, { s: 'not an id!', p: 'sale_share' }, { token: await staffToken() }), 'subjectId');
+    expectInvalidInput(await env.gql(ALLOWED, { s: user.subjectId, p: '' }, { token: await staffToken() }), 'purpose');
     const unknownPurpose = await allowed(user.subjectId, 'selling_everything');
     expect(unknownPurpose).toMatchObject({ __typename: 'InvalidProcessingPurposeError', errorCode: 'INVALID_PROCESSING_PURPOSE', message: expect.stringContaining('sale_share') });
     expect(await counts(env, TABLES)).toEqual(before);

@@ -1,4 +1,5 @@
 import { AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Session, Subject } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { register } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -11,7 +12,7 @@ const REQUEST = `mutation($input: RequestParentDashboardInput!) { requestParentD
 const SIGN_IN = `mutation($token: String!) { signInAsParent(token: $token) { __typename ... on AuthPayload { token subjectId } ... on ErrorResult { errorCode } } }`;
 const DASHBOARD = `{ guardian { children { childId username status consentStatus permissions { feature disclosure granted } consents { purpose granted } data { category fields { entity name value } } } } }`;
 const CHILD = `childId status consentStatus permissions { feature granted } consents { purpose granted }`;
-const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(childId: $c, feature: $f, granted: $g) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } } }`;
+const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(childId: $c, feature: $f, granted: $g) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 const REVOKE = `mutation($c: ID!) { revokeChildConsent(childId: $c) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode } } }`;
 const DELETE = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId } ... on ErrorResult { errorCode } } }`;
 const LINK = `mutation($token: String!) { linkGuardianAccount(token: $token) { __typename ... on GuardianAccountLinked { childIds } ... on ErrorResult { errorCode message } } }`;
@@ -194,9 +195,9 @@ describe('guardian dashboard (GraphQL)', () => {
     const unknown = await env.gql(SET_FEATURE, { c: childId, f: 'sell_everything', g: true }, { token });
     expect(unknown.data.setChildFeature.errorCode).toBe('UNKNOWN_CHILD_FEATURE');
     const badId = await env.gql(SET_FEATURE, { c: 'not-a-uuid', f: 'personalized_content', g: true }, { token });
-    expect(badId.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badId);
     const badFeature = await env.gql(SET_FEATURE, { c: childId, f: 'Robert"); DROP TABLE', g: true }, { token });
-    expect(badFeature.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badFeature);
     expect(await rowCounts(env)).toEqual(before);
     expect(await m().count(AuditEvent)).toBe(audits);
   });

@@ -1,4 +1,5 @@
 import { AuditEvent, LegalHold, Recipient } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { RECIPIENT_EVENTS, SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
 import { register, uniqueEmail, type SignedIn } from '../helpers/identity';
 import { createAdmin, createStaff } from '../helpers/staff';
@@ -8,7 +9,7 @@ import { startWebhookReceiver } from '../helpers/webhook-receiver';
 const PLACE = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id subjectId reason placedBy releasedAt } ... on ErrorResult { errorCode message } } }`;
 const RELEASE = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt releasedBy } ... on ErrorResult { errorCode } } }`;
 const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { id reason } }`;
-const REGISTER = `mutation($input: RegisterRecipientInput!) { registerRecipient(input: $input) { __typename ... on RegisteredRecipient { secret recipient { id name events active } } ... on ErrorResult { errorCode message } } }`;
+const REGISTER = `mutation($input: RegisterRecipientInput!) { registerRecipient(input: $input) { __typename ... on RegisteredRecipient { secret recipient { id name events active } } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 
 describe('legal holds and recipients through the API', () => {
   let env: TestEnv;
@@ -69,7 +70,7 @@ describe('legal holds and recipients through the API', () => {
     expect((await env.gql(REGISTER, { input }, { token: admin.token })).data.registerRecipient.errorCode).toBe('DUPLICATE_RECIPIENT');
     expect((await env.gql(REGISTER, { input: { ...input, name: 'X', events: ['all'] } }, { token: admin.token })).data.registerRecipient.errorCode).toBe('INVALID_RECIPIENT_EVENTS');
     const malformed = await env.gql(REGISTER, { input: { ...input, name: 'Y', webhookUrl: 'not a url' } }, { token: admin.token });
-    expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(malformed, 'input.webhookUrl');
     expect(await env.app.dataSource.getRepository(Recipient).count()).toBe(1);
   });
 

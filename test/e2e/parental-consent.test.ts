@@ -1,4 +1,5 @@
 import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
@@ -9,6 +10,7 @@ const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(in
   __typename
   ... on ChildRegistration { childId status }
   ... on ErrorResult { errorCode message }
+  ${INVALID_INPUT}
 } }`;
 
 /**
@@ -529,13 +531,13 @@ describe('parental consent', () => {
     const { childId, told } = await handedOver(15, 'FR');
     expect(told.text).toContain('has turned 15. Until now you and your child consented together');
     const token = env.mail.linkIn(told).split('/l/')[1];
-    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(token: $t, fields: $f) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } } }`;
+    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(token: $t, fields: $f) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
     const before = await rowCounts(env);
     const records = await m().count(ConsentRecord);
     const incomplete = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['sell_everything'] }] });
     expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE' });
     const badName = await env.gql(CONFIRM, { t: token, f: [{ name: 'Robert"); DROP', values: [] }] });
-    expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badName);
     expect(await rowCounts(env)).toEqual(before);
     expect(await m().count(ConsentRecord)).toBe(records);
     const done = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['community_posting'] }] });
@@ -598,7 +600,7 @@ describe('parental consent', () => {
       expect(res.data.registerChild.errorCode).toBe(code);
     }
     const invalid = await env.gql(REGISTER_CHILD, { input: { ...input, deviceId: childDevice, parentEmail: 'not an email' } });
-    expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(invalid, 'input.parentEmail');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
   });
 

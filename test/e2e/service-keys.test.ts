@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { AuditEvent, ServiceKey } from '../../src/entities';
 import { createLogger } from '../../src/logger';
 import { SERVICE_KEY_FORMAT } from '../../src/services/identity/service-key.service';
@@ -7,7 +8,7 @@ import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const CREATE = `mutation($input: CreateServiceKeyInput!) { createServiceKey(input: $input) {
-  __typename ... on CreatedServiceKey { key serviceKey { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt } } ... on ErrorResult { errorCode message } } }`;
+  __typename ... on CreatedServiceKey { key serviceKey { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt } } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 const LIST = '{ serviceKeys { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt revokedBy } }';
 const REVOKE = 'mutation($id: ID!) { revokeServiceKey(id: $id) { __typename ... on ServiceKey { id status revokedAt revokedBy } ... on ErrorResult { errorCode message } } }';
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) {
@@ -177,7 +178,7 @@ describe('service keys over HTTP', () => {
     expect((await create({ name: 'x', description: 'y', expiresInDays: 3651 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY');
     expect((await create({ name: 'x', description: '   ' })).errorCode).toBe('INVALID_SERVICE_KEY_NAME');
     const badName = await env.gql(CREATE, { input: { name: ' <script>', description: 'y' } }, { token: await tokenOf(admin) });
-    expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badName, 'input.name');
     expect({ ...(await counts(env, ['service_key'])), events: await keyEvents() }).toEqual(before);
   });
 

@@ -16,7 +16,7 @@ export interface SignedIn {
 }
 
 const REGISTER = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) {
-  __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } ... on InvalidInputError { fields { field problem message } } } }`;
 
 export const CONFIRM_REGISTRATION = `mutation($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) {
   __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;

@@ -1,4 +1,4 @@
-import { getNullableType, isUnionType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { getNullableType, isInputObjectType, isUnionType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, ErrorCode } from '../../errors';
 import type { InputFieldProblem } from './error-result';
@@ -13,7 +13,7 @@ interface ValidationIssue {
 export function inputProblems(errors: readonly ValidationIssue[], prefix: string): InputFieldProblem[] {
   const out: InputFieldProblem[] = [];
   for (const error of errors) {
-    const path = `${prefix}.${error.property}`;
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
     for (const [problem, message] of Object.entries(error.constraints ?? {})) out.push({ field: path, problem, message });
     if (error.children?.length) out.push(...inputProblems(error.children, path));
   }
@@ -41,12 +41,24 @@ export function answerInvalidInputAsResult(schema: GraphQLSchema): GraphQLSchema
           return await resolve(source, args, context, info);
         } catch (error) {
           if (!(error instanceof ArgumentValidationError)) throw error;
-          return invalidInput((error.extensions.validationErrors ?? []) as ValidationIssue[], info.fieldNodes[0]?.arguments?.[0]?.name.value ?? 'input');
+          const issues = (error.extensions.validationErrors ?? []) as ValidationIssue[];
+          return invalidInput(issues, argumentOf(issues, field.args.map((a) => ({ name: a.name, isInput: isInputObjectType(getNullableType(a.type)) }))));
         }
       };
     }
   }
   return schema;
+}
+
+/**
+ * The argument the problems are in: an input object's fields are named under it (`input.email`); the
+ * arguments of an `@Args()` class are validated as one object whose properties are the arguments
+ * themselves (`subjectId`), so they get no prefix.
+ */
+export function argumentOf(issues: readonly ValidationIssue[], args: readonly { name: string; isInput: boolean }[]): string {
+  const names = new Set(args.map((a) => a.name));
+  if (issues.length && issues.every((issue) => names.has(issue.property))) return '';
+  return args.find((a) => a.isInput)?.name ?? args[0]?.name ?? 'input';
 }
 
 export function invalidInput(issues: readonly ValidationIssue[], argument: string): DomainError {
