@@ -12,7 +12,8 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
  *   FORBIDDEN        signed in, but not allowed
  *   UNAUTHENTICATED  needs a session
  */
-type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+/** `null`: the field answers null with no error (`me`, `guardian` for a caller who is not that person). */
+type Outcome = 'ok' | 'null' | 'FORBIDDEN' | 'UNAUTHENTICATED';
 const CALLERS = ['anonymous', 'subject', 'otherSubject', 'guardian', 'staffWithoutMfa', 'staff', 'admin', 'service'] as const;
 type Caller = (typeof CALLERS)[number];
 
@@ -46,7 +47,7 @@ const ANY = '__typename';
 const MATRIX: Record<string, Row> = {
   'Query.privacyPolicy': { query: '{ privacyPolicy { id } }', expect: everyone },
   'Query.dataCategory': { query: '{ dataCategory(key: "account") { __typename } }', expect: everyone },
-  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
+  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: { ...signedIn, anonymous: 'null' } },
   'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { nodes { seq } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Query.verifyAuditChain': { query: '{ verifyAuditChain { ok } }', expect: staffOnly },
   'Mutation.registerSubject': {
@@ -122,7 +123,10 @@ const MATRIX: Record<string, Row> = {
   'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
   // After revokeRole: grantRole above makes the `subject` caller a guardian until then.
   'Mutation.signInAsParent': { query: `mutation { signInAsParent(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
-  'Query.guardian': { query: '{ guardian { children { childId } } }', expect: guardianOnly },
+  'Query.guardian': {
+    query: '{ guardian { children { childId } } }',
+    expect: { anonymous: 'null', subject: 'null', otherSubject: 'null', guardian: 'ok', staffWithoutMfa: 'null', staff: 'null', admin: 'null', service: 'FORBIDDEN' },
+  },
   'Mutation.setChildFeature': { query: `mutation { setChildFeature(childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true) { ${ANY} } }`, expect: guardianOnly },
   'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
   'Mutation.deleteChildData': { query: `mutation { deleteChildData(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
@@ -195,9 +199,26 @@ describe('authorization matrix', () => {
     if (expected === 'ok') {
       expect(res.errors).toBeUndefined();
       expect(res.status).toBe(200);
+      expect(Object.values(res.data)).not.toContain(null);
+    } else if (expected === 'null') {
+      expect(res.errors).toBeUndefined();
+      expect(res.status).toBe(200);
+      expect(Object.values(res.data)).toEqual([null]);
     } else {
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual([expected]);
     }
+  });
+
+  it('answers me and guardian as null for an anonymous caller, next to public data, with no error', async () => {
+    const res = await env.gql('{ privacyPolicy { version } me { id } guardian { children { childId } } }');
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ privacyPolicy: { version: expect.any(String) }, me: null, guardian: null });
+  });
+
+  it('still answers UNAUTHENTICATED to me for a session token that is not valid (sign in again)', async () => {
+    const res = await env.gql('{ me { id } }', {}, { token: 'not-a-real-session-token' });
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('lets a staff member act once two-factor authentication is on, and stops when it is off', async () => {

@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { signedInPerson } from '../auth-checker';
 import { AuditedRead } from '../common/audited-read.middleware';
 import { IsOptional, Matches, Max, Min } from 'class-validator';
 import type { RequestContext } from '../context';
@@ -102,10 +103,14 @@ export class AccountResolver {
     return mapResult(await ctx.services.subjects.setupAccount(ctx, input.token, input.password), toAuthPayload);
   }
 
-  @Authorized()
   @UseMiddleware(AuditedRead)
-  @Query(() => Me, { description: 'The signed-in subject (the read is recorded in the audit trail).' })
-  async me(@Ctx() ctx: RequestContext): Promise<Me> {
+  @Query(() => Me, {
+    nullable: true,
+    description:
+      'The signed-in person’s account, or null when the request carries no session (so a public page can ask for it alongside public data). An expired or revoked session is UNAUTHENTICATED; a service key is FORBIDDEN. The read is recorded in the audit trail.',
+  })
+  async me(@Ctx() ctx: RequestContext): Promise<Me | null> {
+    if (!signedInPerson(ctx)) return null;
     return toMe(await ctx.services.subjects.me(ctx));
   }
 

@@ -1,4 +1,5 @@
 import { IsBoolean, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { signedInPerson } from '../auth-checker';
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
@@ -53,10 +54,14 @@ export class GuardianResolver {
     return mapResult(await ctx.services.guardians.signIn(ctx, token), toAuthPayload) as typeof SignInAsParentResult;
   }
 
-  @Authorized(Role.GUARDIAN)
   @UseMiddleware(AuditedRead)
-  @Query(() => Guardian, { description: 'The signed-in parent’s dashboard.' })
-  guardian(): Guardian {
+  @Query(() => Guardian, {
+    nullable: true,
+    description:
+      'The signed-in parent’s dashboard, or null when the caller is not a parent (no session, or a person without the guardian role). An expired or revoked session is UNAUTHENTICATED; a service key is FORBIDDEN.',
+  })
+  guardian(@Ctx() ctx: RequestContext): Guardian | null {
+    if (!signedInPerson(ctx) || !ctx.actor?.roles.includes(Role.GUARDIAN)) return null;
     return new Guardian();
   }
 
