@@ -156,6 +156,9 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const ok = await signIn(env, { email: user.email, password: PASSWORD, deviceName: 'Phone' }, { 'user-agent': 'TestAgent/1.0' });
     expect(ok.data.signIn.__typename).toBe('AuthPayload');
     expect(ok.data.signIn.subjectId).toBe(user.subjectId);
+    // Who signed in, and the session, in the one answer (issue 12): no second round trip.
+    expect(ok.data.signIn.id).toBe(ok.data.signIn.sessionId);
+    expect(ok.data.signIn.id).toEqual(expect.any(String));
 
     const sessions = await counts(env, ['session']);
     const wrong = await signIn(env, { email: user.email, password: 'wrong password here' });

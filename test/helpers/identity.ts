@@ -19,10 +19,10 @@ const REGISTER = `mutation($input: RegisterSubjectInput!) { registerSubject(inpu
   __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } ... on InvalidInputError { fields { field problem message } } } }`;
 
 export const CONFIRM_REGISTRATION = `mutation($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) {
-  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on AuthPayload { id token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
 
 export const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) {
-  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on AuthPayload { id token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
 
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${randomBytes(4).toString('hex')}@example.com`;

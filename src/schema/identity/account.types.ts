@@ -81,10 +81,11 @@ export class Me {
 
 @ObjectType({ simpleResolvers: true, description: 'A new session. Send `token` as `Authorization: Bearer <token>`; it is shown only now.' })
 export class AuthPayload {
-  @Field() token!: string;
-  @Field(() => ID) sessionId!: string;
-  @Field(() => ID) subjectId!: string;
-  @Field() expiresAt!: Date;
+  @Field(() => ID, { description: 'The id of the new session (the same as sessionId), so a client cache can key it.' }) id!: string;
+  @Field({ description: 'The session token: send it as `Authorization: Bearer <token>`. Shown only now.' }) token!: string;
+  @Field(() => ID, { description: 'The id of the new session (revokeSession takes it).' }) sessionId!: string;
+  @Field(() => ID, { description: 'The id of the signed-in person (Me.id), so the app needs no second request to know who signed in.' }) subjectId!: string;
+  @Field({ description: 'When the session ends unless used (ISO 8601).' }) expiresAt!: Date;
 }
 
 @ObjectType({
