@@ -36,8 +36,8 @@ describe('audit trail: own view, staff search, chain verification', () => {
     const page1 = first.data.me.auditTrail;
     // me itself was read first (account.read), then the trail is queried: the trail read is recorded after.
     expect(page1.nodes.map((n: any) => n.action)).toEqual(['account.read', 'audit.read']);
-    expect(page1.nodes[1]).toMatchObject({ actorRole: 'staff', actorId: null, ip: null, subjectId: user.subjectId });
-    expect(page1.nodes[0]).toMatchObject({ actorRole: 'subject', actorId: user.subjectId, ip: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(page1.nodes[1]).toMatchObject({ actorRole: 'STAFF', actorId: null, ip: null, subjectId: user.subjectId });
+    expect(page1.nodes[0]).toMatchObject({ actorRole: 'SUBJECT', actorId: user.subjectId, ip: expect.stringMatching(/127\.0\.0\.1/) });
     expect(page1.pageInfo.hasNextPage).toBe(true);
 
     const all: string[] = page1.nodes.map((n: any) => n.action);
@@ -102,19 +102,19 @@ describe('audit chain: verification and pseudonymization', () => {
     expect(ok).toMatchObject({ ok: true, firstBrokenSeq: null, reason: null });
     expect(ok.checked).toBeGreaterThan(10);
     await env.app.dataSource.query(`UPDATE audit_event SET action = 'account.nothing' WHERE seq = 7`);
-    expect(await verify()).toEqual({ ok: false, checked: 6, firstBrokenSeq: 7, reason: 'content does not match its hash' });
+    expect(await verify()).toEqual({ ok: false, checked: 6, firstBrokenSeq: 7, reason: 'CONTENT_HASH_MISMATCH' });
   });
 
   it('names a deleted row', async () => {
     await env.app.dataSource.query(`DELETE FROM audit_event WHERE seq = 5`);
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 5, reason: 'row missing from the sequence' });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 5, reason: 'ROW_MISSING' });
   });
 
   it('catches an identifier changed without its pseudonym', async () => {
     const row = await env.app.dataSource.getRepository(AuditEvent).findOneByOrFail({ seq: 4 });
     expect(row.subjectId).not.toBeNull();
     await env.app.dataSource.query(`UPDATE audit_event SET subjectId = 'someone-else' WHERE seq = 4`);
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 4, reason: 'an identifier does not match its pseudonym' });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 4, reason: 'PSEUDONYM_MISMATCH' });
   });
 
   it('catches rows cut from the end', async () => {
@@ -122,7 +122,7 @@ describe('audit chain: verification and pseudonymization', () => {
     await env.app.dataSource.query(`DELETE FROM audit_event WHERE seq = ${Number(n)}`);
     // verifying appends nothing, so the head still names the deleted row
     const report = await env.app.services.audit.verifyChain();
-    expect(report).toMatchObject({ ok: false, firstBrokenSeq: Number(n), reason: 'rows missing at the end of the chain' });
+    expect(report).toMatchObject({ ok: false, firstBrokenSeq: Number(n), reason: 'tail_missing' });
   });
 
   it('pseudonymizes an erased subject’s rows (identifiers gone, pseudonyms kept) and the chain stays valid', async () => {

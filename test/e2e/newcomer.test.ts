@@ -45,7 +45,7 @@ describe('a newcomer’s first visit', () => {
       'account.update',
       'account.read',
     ]);
-    expect(trail.data.me.auditTrail.nodes.find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'subject', categories: ['profile'], fields: ['username', 'interests'] });
+    expect(trail.data.me.auditTrail.nodes.find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'SUBJECT', categories: ['profile'], fields: ['username', 'interests'] });
   });
 
   it('changes nothing for a wrong password, a bad token, an expired session or a replayed code', async () => {

@@ -15,6 +15,7 @@ import {
   Recipient,
   RegisteredRecipient,
   RegisterRecipientInput,
+  type RecipientEventEnum,
 } from './legal-hold.types';
 
 const PlaceLegalHoldResult = resultUnion('PlaceLegalHoldResult', LegalHold, [InvalidHoldReasonError, NotFoundError]);
@@ -22,7 +23,7 @@ const ReleaseLegalHoldResult = resultUnion('ReleaseLegalHoldResult', LegalHold, 
 const RegisterRecipientResult = resultUnion('RegisterRecipientResult', RegisteredRecipient, [InvalidWebhookUrlError, InvalidRecipientEventsError, DuplicateRecipientError]);
 const SetRecipientActiveResult = resultUnion('SetRecipientActiveResult', Recipient, [NotFoundError]);
 
-const toRecipient = (r: RecipientRow): Recipient => ({ ...r, events: JSON.parse(r.events) as string[] });
+const toRecipient = (r: RecipientRow): Recipient => ({ ...r, events: JSON.parse(r.events) as RecipientEventEnum[] });
 
 @Resolver()
 export class LegalHoldResolver {

@@ -1,6 +1,24 @@
 import { ArrayMaxSize, ArrayMinSize, IsUrl, Length, Matches } from 'class-validator';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorResult } from '../common/error-result';
+
+/** What a recipient is told of, as stored (lower case, RECIPIENT_EVENTS); the schema shows the key. */
+export enum RecipientEventEnum {
+  ERASURE = 'erasure',
+  OPT_OUT = 'opt_out',
+  RECTIFICATION = 'rectification',
+  CONSENT_WITHDRAWN = 'consent_withdrawn',
+}
+registerEnumType(RecipientEventEnum, {
+  name: 'RecipientEvent',
+  description: 'A change to a person’s data that a recipient can be told of by signed webhook.',
+  valuesConfig: {
+    ERASURE: { description: 'A person’s data was erased: delete what you hold of them.' },
+    OPT_OUT: { description: 'A person opted out of the sale or sharing of their data.' },
+    RECTIFICATION: { description: 'A person corrected their profile or email address.' },
+    CONSENT_WITHDRAWN: { description: 'A person withdrew a consent they had given.' },
+  },
+});
 
 @ObjectType({ simpleResolvers: true, description: 'A hold that keeps a subject’s data from erasure and purges while active.' })
 export class LegalHold {
@@ -36,7 +54,7 @@ export class Recipient {
   @Field() name!: string;
   @Field() description!: string;
   @Field() webhookUrl!: string;
-  @Field(() => [String]) events!: string[];
+  @Field(() => [RecipientEventEnum], { description: 'What it is told of.' }) events!: RecipientEventEnum[];
   @Field() active!: boolean;
   @Field() createdAt!: Date;
 }
@@ -53,10 +71,10 @@ export class RegisterRecipientInput {
   @Field() @Length(1, 128) name!: string;
   @Field({ description: 'Who they are, as a person asking "who got my data?" should read it.' }) @Length(1, 255) description!: string;
   @Field() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) @Length(1, 2048) webhookUrl!: string;
-  @Field(() => [String], { description: 'erasure, opt_out, rectification, consent_withdrawn' })
+  @Field(() => [RecipientEventEnum], { description: 'What to tell it of (at least one).' })
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
-  events!: string[];
+  events!: RecipientEventEnum[];
 }
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidWebhookUrlError extends ErrorResult {}
