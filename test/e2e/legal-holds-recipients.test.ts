@@ -7,7 +7,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 const PLACE = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id subjectId reason placedBy releasedAt } ... on ErrorResult { errorCode message } } }`;
-const RELEASE = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt releasedBy } ... on ErrorResult { errorCode } } }`;
+const RELEASE = `mutation($id: ID!) { releaseLegalHold(input: { holdId: $id }) { __typename ... on LegalHold { id releasedAt releasedBy } ... on ErrorResult { errorCode } } }`;
 const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { id reason } }`;
 const REGISTER = `mutation($input: RegisterRecipientInput!) { registerRecipient(input: $input) { __typename ... on RegisteredRecipient { secret recipient { id name events active } } ... on ErrorResult { errorCode message } } }`;
 

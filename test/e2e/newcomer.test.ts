@@ -17,7 +17,7 @@ describe('a newcomer’s first visit', () => {
     const enrol = await env.gql('mutation { enrollTotp { ... on TotpEnrollment { secret otpauthUri } } }', {}, { token });
     const secret = enrol.data.enrollTotp.secret;
     expect(enrol.data.enrollTotp.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    const confirmed = await env.gql('mutation($c: String!) { confirmTotp(code: $c) { ... on RecoveryCodes { recoveryCodes } } }', { c: totpCode(env, secret) }, { token });
+    const confirmed = await env.gql('mutation($c: String!) { confirmTotp(input: { code: $c }) { ... on RecoveryCodes { recoveryCodes } } }', { c: totpCode(env, secret) }, { token });
     expect(confirmed.data.confirmTotp.recoveryCodes).toHaveLength(10);
 
     env.clock.advance('30s');

@@ -38,7 +38,7 @@ describe('npm run admin:create', () => {
     expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN');
 
     const admin: SignedIn = { email: 'root@example.com', password: PASSWORD, token: setup.data.setupAccount.token, subjectId: setup.data.setupAccount.subjectId, sessionId: setup.data.setupAccount.sessionId };
-    const grant = 'mutation($s: ID!) { grantRole(subjectId: $s, role: STAFF) { __typename ... on RoleAssignment { roles } } }';
+    const grant = 'mutation($s: ID!) { grantRole(input: { subjectId: $s, role: STAFF }) { __typename ... on RoleAssignment { roles } } }';
     expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     await enableMfa(env, admin);
     expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).data.grantRole.roles).toEqual(['SUBJECT', 'STAFF', 'ADMIN']);

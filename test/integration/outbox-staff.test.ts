@@ -51,7 +51,7 @@ describe('outbox for staff', () => {
 
   it('retries a dead message, and answers typed errors for the rest', async () => {
     const dead = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { recipient: 'staff-0@example.test' });
-    const RETRY = `mutation($id: ID!) { retryOutboxMessage(id: $id) { __typename ... on OutboxMessage { status attempts } ... on ErrorResult { errorCode } } }`;
+    const RETRY = `mutation($id: ID!) { retryOutboxMessage(input: { messageId: $id }) { __typename ... on OutboxMessage { status attempts } ... on ErrorResult { errorCode } } }`;
     const ok = await run(RETRY, { roles: [Role.STAFF] }, { id: dead.id });
     expect(ok.errors).toBeUndefined();
     expect((ok.data as any).retryOutboxMessage).toEqual({ __typename: 'OutboxMessage', status: 'QUEUED', attempts: 0 });
@@ -73,12 +73,12 @@ describe('outbox for staff', () => {
         createdAt: now, updatedAt: now, sentAt: null,
       });
     }
-    const BULK = `mutation($channel: OutboxMessageChannel, $template: String, $limit: Int) { retryDeadOutboxMessages(channel: $channel, template: $template, limit: $limit) { count ids hasMore } }`;
+    const BULK = `mutation($channel: OutboxMessageChannel, $template: String, $limit: Int) { retryDeadOutboxMessages(input: { channel: $channel, template: $template, limit: $limit }) { __typename ... on RetriedOutboxMessages { count ids hasMore } ... on ErrorResult { errorCode } } }`;
     const deadMails = await m.findBy(OutboxMessage, { channel: 'email', status: 'dead' });
     expect(deadMails).toHaveLength(2);
 
     // A filter that matches nothing changes nothing.
-    expect((await run(BULK, { roles: [Role.STAFF] }, { template: 'no-such-template' })).data).toEqual({ retryDeadOutboxMessages: { count: 0, ids: [], hasMore: false } });
+    expect((await run(BULK, { roles: [Role.STAFF] }, { template: 'no-such-template' })).data).toEqual({ retryDeadOutboxMessages: { __typename: 'RetriedOutboxMessages', count: 0, ids: [], hasMore: false } });
     // Webhooks of the event, two per call, the longest dead first.
     const first = await run(BULK, { roles: [Role.STAFF] }, { channel: 'WEBHOOK', template: 'erasure', limit: 2 });
     expect(first.errors).toBeUndefined();
@@ -106,13 +106,14 @@ describe('outbox for staff', () => {
   });
 
   it('refuses a bulk retry to subjects, to staff without a second factor, and with bad input', async () => {
-    const BULK = `mutation($limit: Int, $template: String) { retryDeadOutboxMessages(limit: $limit, template: $template) { count } }`;
+    const BULK = `mutation($limit: Int, $template: String) { retryDeadOutboxMessages(input: { limit: $limit, template: $template }) { __typename ... on RetriedOutboxMessages { count } ... on InvalidInputError { errorCode fields { field } } } }`;
     expect((await run(BULK, undefined, {})).errors?.[0].message).toMatch(/Sign in first/);
     expect((await run(BULK, { roles: [Role.SUBJECT] }, {})).errors?.[0].message).toMatch(/Access denied|not allowed/i);
     expect((await run(BULK, { roles: [Role.STAFF], mfaEnabled: false }, {})).errors?.[0].message).toMatch(/two-factor/);
-    for (const variables of [{ limit: 0 }, { limit: 501 }, { template: 'Robert"); DROP TABLE outbox_message;--' }]) {
+    // Format problems are data now (InvalidInputError naming the field), as the issue asks: they were a thrown BAD_USER_INPUT.
+    for (const [variables, field] of [[{ limit: 0 }, 'input.limit'], [{ limit: 501 }, 'input.limit'], [{ template: 'Robert"); DROP TABLE outbox_message;--' }, 'input.template']] as const) {
       const res = await run(BULK, { roles: [Role.STAFF] }, variables);
-      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((res.data as any).retryDeadOutboxMessages).toEqual({ __typename: 'InvalidInputError', errorCode: 'INVALID_INPUT', fields: [{ field }] });
     }
   });
 

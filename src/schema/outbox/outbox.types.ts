@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { MAX_BULK_RETRY } from '../../mail/outbox.service';
 import type { OutboxMessage } from '../../entities';
@@ -99,11 +99,11 @@ export class OutboxArgs extends StaffPageArgs {
   status?: OutboxMessageStatus[];
 }
 
-@ArgsType()
-export class RetryOutboxMessageArgs {
-  @Field(() => ID)
+@InputType({ description: 'Which outbox message to send again.' })
+export class RetryOutboxMessageInput {
+  @Field(() => ID, { description: 'The message (OutboxMessage.id).' })
   @IsUUID()
-  id!: string;
+  messageId!: string;
 }
 
 @ObjectType('OutboxMessageNotRetryableError', { implements: ErrorResult, simpleResolvers: true, description: 'Only dead or queued messages can be retried.' })
@@ -115,8 +115,8 @@ export enum OutboxMessageChannel {
 }
 registerEnumType(OutboxMessageChannel, { name: 'OutboxMessageChannel', description: 'email, or a signed webhook to a recipient' });
 
-@ArgsType()
-export class RetryDeadOutboxMessagesArgs {
+@InputType({ description: 'Which dead messages to send again: all of them, or of one channel or template.' })
+export class RetryDeadOutboxMessagesInput {
   @Field(() => OutboxMessageChannel, { nullable: true, description: 'Only messages of this channel.' })
   @IsOptional()
   @IsIn(Object.values(OutboxMessageChannel))

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsUrl, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsUrl, Length, Matches } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorResult } from '../common/error-result';
 
@@ -45,6 +45,11 @@ export class PlaceLegalHoldInput {
   @Field({ description: 'The case, matter or ticket: internal, never shown to the subject.' }) @Length(3, 2000) note!: string;
 }
 
+@InputType({ description: 'Which hold to end.' })
+export class ReleaseLegalHoldInput {
+  @Field(() => ID, { description: 'The hold to release (LegalHold.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'holdId is not a hold id' }) holdId!: string;
+}
+
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidHoldReasonError extends ErrorResult {}
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class HoldAlreadyReleasedError extends ErrorResult {}
 
@@ -75,6 +80,12 @@ export class RegisterRecipientInput {
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
   events!: RecipientEventEnum[];
+}
+
+@InputType({ description: 'Which recipient to pause or resume.' })
+export class SetRecipientActiveInput {
+  @Field(() => ID, { description: 'The recipient (Recipient.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'recipientId is not a recipient id' }) recipientId!: string;
+  @Field({ description: 'True to send it webhooks again, false to pause them.' }) @IsBoolean() active!: boolean;
 }
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidWebhookUrlError extends ErrorResult {}
