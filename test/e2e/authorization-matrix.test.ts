@@ -46,8 +46,8 @@ const ANY = '__typename';
 const MATRIX: Record<string, Row> = {
   'Query.privacyPolicy': { query: '{ privacyPolicy { id } }', expect: everyone },
   'Query.dataCategory': { query: '{ dataCategory(key: "account") { __typename } }', expect: everyone },
-  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
-  'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { nodes { seq } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
+  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { edges { node { seq } } } } }', expect: signedIn },
+  'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { edges { node { seq } } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Query.verifyAuditChain': { query: '{ verifyAuditChain { ok } }', expect: staffOnly },
   'Mutation.registerSubject': {
     query: `mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { ${ANY} } }`,
@@ -89,7 +89,7 @@ const MATRIX: Record<string, Row> = {
     expect: adminOnly,
   },
   'Mutation.setRecipientActive': { query: `mutation { setRecipientActive(input: { recipientId: "no-such-recipient", active: false }) { ${ANY} } }`, expect: adminOnly },
-  'Query.outbox': { query: '{ outbox { nodes { id } } }', expect: staffOnly },
+  'Query.outbox': { query: '{ outbox { edges { node { id } } } }', expect: staffOnly },
   'Mutation.registerChild': {
     query: `mutation { registerChild(input: { deviceId: "matrix-device-000000003", username: "matrixkid", parentEmail: "parent@example.com", dateOfBirth: { day: 1, month: 2, year: 2018 }, locale: "en" }) { ${ANY} } }`,
     expect: everyoneButServices,

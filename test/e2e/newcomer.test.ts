@@ -28,9 +28,9 @@ describe('a newcomer’s first visit', () => {
     const edited = await env.gql('mutation { updateProfile(input: { username: "nia", interests: ["privacy"] }) { ... on Me { profile { username interests } } } }', {}, { token: mfaToken });
     expect(edited.data.updateProfile.profile).toEqual({ username: 'nia', interests: ['privacy'] });
 
-    const trail = await env.gql('{ me { mfaEnabled auditTrail(first: 50) { nodes { action actorRole categories fields } } } }', {}, { token: mfaToken });
+    const trail = await env.gql('{ me { mfaEnabled auditTrail(first: 50) { edges { node { action actorRole categories fields } } } } }', {}, { token: mfaToken });
     expect(trail.data.me.mfaEnabled).toBe(true);
-    const actions = trail.data.me.auditTrail.nodes.map((n: { action: string }) => n.action).reverse();
+    const actions = trail.data.me.auditTrail.edges.map((e: any) => e.node).map((n: { action: string }) => n.action).reverse();
     expect(actions).toEqual([
       // The registration (issue 11 §10): its workflow, the account created when its link was used, the first session.
       'workflow.start',
@@ -45,7 +45,7 @@ describe('a newcomer’s first visit', () => {
       'account.update',
       'account.read',
     ]);
-    expect(trail.data.me.auditTrail.nodes.find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'SUBJECT', categories: ['profile'], fields: ['username', 'interests'] });
+    expect(trail.data.me.auditTrail.edges.map((e: any) => e.node).find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'SUBJECT', categories: ['profile'], fields: ['username', 'interests'] });
   });
 
   it('changes nothing for a wrong password, a bad token, an expired session or a replayed code', async () => {

@@ -33,20 +33,20 @@ describe('outbox for staff', () => {
     return graphql({ schema: await buildGraphQLSchema(), source, contextValue, variableValues });
   };
 
-  const LIST = `query($first: Int!, $after: String) { outbox(status: [DEAD], first: $first, after: $after) { nodes { id recipient status attempts lastError messageId } pageInfo { endCursor hasNextPage } } }`;
+  const LIST = `query($first: Int!, $after: String) { outbox(status: [DEAD], first: $first, after: $after) { edges { node { id recipient status attempts lastError messageId } } pageInfo { endCursor hasNextPage } } }`;
 
   it('lists dead messages page by page for staff', async () => {
     const first = await run(LIST, { roles: [Role.STAFF] }, { first: 2 });
     expect(first.errors).toBeUndefined();
     const page1 = (first.data as any).outbox;
-    expect(page1.nodes).toHaveLength(2);
+    expect(page1.edges.map((e: any) => e.node)).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    expect(page1.nodes[0]).toMatchObject({ status: 'DEAD', attempts: 1 });
+    expect(page1.edges.map((e: any) => e.node)[0]).toMatchObject({ status: 'DEAD', attempts: 1 });
     const second = await run(LIST, { roles: [Role.ADMIN] }, { first: 2, after: page1.pageInfo.endCursor });
     const page2 = (second.data as any).outbox;
-    expect(page2.nodes).toHaveLength(1);
+    expect(page2.edges.map((e: any) => e.node)).toHaveLength(1);
     expect(page2.pageInfo.hasNextPage).toBe(false);
-    expect(new Set([...page1.nodes, ...page2.nodes].map((n: any) => n.recipient))).toEqual(new Set(['staff-0@example.test', 'staff-1@example.test', 'staff-2@example.test']));
+    expect(new Set([...page1.edges.map((e: any) => e.node), ...page2.edges.map((e: any) => e.node)].map((n: any) => n.recipient))).toEqual(new Set(['staff-0@example.test', 'staff-1@example.test', 'staff-2@example.test']));
   });
 
   it('retries a dead message, and answers typed errors for the rest', async () => {
@@ -121,7 +121,7 @@ describe('outbox for staff', () => {
     expect((await run(LIST, undefined, { first: 1 })).errors?.[0].message).toMatch(/Sign in first/);
     expect((await run(LIST, { roles: [Role.SUBJECT] }, { first: 1 })).errors?.[0].message).toMatch(/Access denied|not allowed/i);
     expect((await run(LIST, { roles: [Role.STAFF], mfaEnabled: false }, { first: 1 })).errors?.[0].message).toMatch(/two-factor/);
-    const http = await env.gql(`{ outbox(first: 1) { nodes { id } } }`);
+    const http = await env.gql(`{ outbox(first: 1) { edges { node { id } } } }`);
     expect(http.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,5 +1,6 @@
 import type { AuditEvent as AuditEventRow } from '../../entities';
-import type { AuditTrailPage } from '../../services/audit/audit.service';
+import { encodeCursor, type AuditTrailPage } from '../../services/audit/audit.service';
+import { toConnection } from '../common/connection';
 import { AuditActorRole, AuditEvent, AuditEventConnection } from './audit.types';
 
 const ACTOR_ROLES = new Set<string>(Object.values(AuditActorRole));
@@ -22,5 +23,5 @@ export function toAuditEvent(row: AuditEventRow): AuditEvent {
 }
 
 export function toAuditConnection(page: AuditTrailPage): AuditEventConnection {
-  return { nodes: page.rows.map(toAuditEvent), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore } };
+  return toConnection({ items: page.rows.map((row) => ({ cursor: encodeCursor(row.seq), node: toAuditEvent(row) })), hasNextPage: page.hasMore });
 }

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { type ConnectionShape, connectionType } from '../common/connection';
 
 /** The role someone acted in, as the audit trail stores it (lower case); the schema shows the key. */
 export enum AuditActorRole {
@@ -59,17 +60,8 @@ export class AuditEvent {
   @Field(() => String, { nullable: true }) ip!: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class PageInfo {
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' }) endCursor!: string | null;
-  @Field() hasNextPage!: boolean;
-}
-
-@ObjectType({ simpleResolvers: true, description: 'A page of audit events, newest first.' })
-export class AuditEventConnection {
-  @Field(() => [AuditEvent]) nodes!: AuditEvent[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const AuditEventConnection = connectionType(AuditEvent, { name: 'AuditEvent', description: 'A page of audit events, newest first.', nodeDescription: 'audit event' });
+export type AuditEventConnection = ConnectionShape<AuditEvent>;
 
 @ObjectType({ simpleResolvers: true, description: 'The result of re-computing the whole audit hash chain.' })
 export class AuditChainReport {

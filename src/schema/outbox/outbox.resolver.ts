@@ -3,6 +3,7 @@ import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
 import { NotFoundError, resultUnion } from '../common/error-result';
+import { toConnection } from '../common/connection';
 import type { RequestContext } from '../context';
 import { OutboxArgs, OutboxConnection, OutboxMessageNotRetryableError, OutboxMessageView, RetriedOutboxMessages, RetryDeadOutboxMessagesInput, RetryOutboxMessageInput } from './outbox.types';
 
@@ -16,7 +17,7 @@ export class OutboxResolver {
   @Query(() => OutboxConnection, { description: 'Staff: the mail outbox, newest first (filter by status, e.g. DEAD).' })
   async outbox(@Args() args: OutboxArgs, @Ctx() ctx: RequestContext): Promise<OutboxConnection> {
     const page = await ctx.services.outbox.list({ statuses: args.status, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
-    return { nodes: page.items.map(OutboxMessageView.from), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    return toConnection({ items: page.items.map((row) => ({ cursor: row.id, node: OutboxMessageView.from(row) })), hasNextPage: page.hasNextPage });
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)

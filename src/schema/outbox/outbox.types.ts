@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } fro
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { MAX_BULK_RETRY } from '../../mail/outbox.service';
 import type { OutboxMessage } from '../../entities';
+import { type ConnectionShape, connectionType } from '../common/connection';
 import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
 
@@ -73,23 +74,8 @@ export class OutboxMessageView {
   }
 }
 
-@ObjectType()
-export class OutboxPageInfo {
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-
-  @Field()
-  hasNextPage!: boolean;
-}
-
-@ObjectType('OutboxConnection')
-export class OutboxConnection {
-  @Field(() => [OutboxMessageView])
-  nodes!: OutboxMessageView[];
-
-  @Field(() => OutboxPageInfo)
-  pageInfo!: OutboxPageInfo;
-}
+export const OutboxConnection = connectionType(OutboxMessageView, { name: 'Outbox', description: 'A page of the outbox: messages and webhooks, newest first.', nodeDescription: 'outbox message' });
+export type OutboxConnection = ConnectionShape<OutboxMessageView>;
 
 @ArgsType()
 export class OutboxArgs extends StaffPageArgs {
