@@ -3,7 +3,7 @@ import { AuditEvent } from '../../src/entities';
 import { enableMfa, register, type SignedIn } from '../helpers/identity';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
-const OWN = 'query($after: String) { me { auditTrail(first: 2, after: $after) { edges { node { seq action actorId actorRole subjectId categories fields ip } } pageInfo { endCursor hasNextPage } } } }';
+const OWN = 'query($after: String) { me { auditTrail(first: 2, after: $after) { edges { node { id seq action actorId actorRole subjectId categories fields ip } } pageInfo { endCursor hasNextPage } } } }';
 const STAFF = `query($s: ID!, $f: AuditTrailFilter, $first: Int, $after: String) { auditTrail(subjectId: $s, filter: $f, first: $first, after: $after) {
   edges { node { seq action actorId actorRole subjectId categories fields operation requestId ip occurredAt } } pageInfo { endCursor hasNextPage } } }`;
 const VERIFY = '{ verifyAuditChain { ok checked firstBrokenSeq reason } }';
@@ -37,6 +37,8 @@ describe('audit trail: own view, staff search, chain verification', () => {
     // me itself was read first (account.read), then the trail is queried: the trail read is recorded after.
     expect(page1.edges.map((e: any) => e.node).map((n: any) => n.action)).toEqual(['account.read', 'audit.read']);
     expect(page1.edges.map((e: any) => e.node)[1]).toMatchObject({ actorRole: 'STAFF', actorId: null, ip: null, subjectId: user.subjectId });
+    // The event's id is its chain position.
+    expect(page1.edges.map((e: any) => e.node).every((n: any) => n.id === String(n.seq))).toBe(true);
     expect(page1.edges.map((e: any) => e.node)[0]).toMatchObject({ actorRole: 'SUBJECT', actorId: user.subjectId, ip: expect.stringMatching(/127\.0\.0\.1/) });
     expect(page1.pageInfo.hasNextPage).toBe(true);
 

@@ -47,6 +47,10 @@ registerEnumType(AuditChainBreak, {
 
 @ObjectType({ simpleResolvers: true, description: 'One entry of the audit trail: who read or changed which data of whom, when and from where.' })
 export class AuditEvent {
+  @Field(() => ID, { description: 'The event’s stable id: its position in the hash chain, as a string.' })
+  get id(): string {
+    return String(this.seq);
+  }
   @Field(() => Int, { description: 'Position in the hash chain.' }) seq!: number;
   @Field() occurredAt!: Date;
   @Field(() => ID, { nullable: true, description: 'Who acted (null: the system, someone anonymous, or another person in your own view).' }) actorId!: string | null;
