@@ -82,8 +82,8 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
   it('records the read of the own sale/share state in the audit trail', async () => {
     const user = await register(env);
     await env.gql(ME, {}, { token: user.token });
-    const trail = await env.gql('{ me { auditTrail(first: 20) { nodes { action fields } } } }', {}, { token: user.token });
-    expect(trail.data.me.auditTrail.nodes).toContainEqual(expect.objectContaining({ action: 'consent.read', fields: ['saleShare'] }));
+    const trail = await env.gql('{ me { auditTrail(first: 20) { edges { node { action fields } } } } }', {}, { token: user.token });
+    expect(trail.data.me.auditTrail.edges.map((e: any) => e.node)).toContainEqual(expect.objectContaining({ action: 'consent.read', fields: ['saleShare'] }));
   });
 
   it('lets the subject opt back in on their own initiative, recorded', async () => {

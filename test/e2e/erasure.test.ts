@@ -161,8 +161,8 @@ describe('erasure confirmation over HTTP', () => {
     expect(await env.app.services.audit.verifyChain()).toMatchObject({ ok: true });
 
     // Staff see the delivery in the outbox.
-    const outbox = await env.gql('{ outbox(first: 50) { nodes { channel template status recipient workflowId } } }', {}, { token: staff.token });
-    expect(outbox.data.outbox.nodes).toEqual(expect.arrayContaining([{ channel: 'webhook', template: 'erasure', status: 'SENT', recipient: receiver.url, workflowId: wf.id }]));
+    const outbox = await env.gql('{ outbox(first: 50) { edges { node { channel template status recipient workflowId } } } }', {}, { token: staff.token });
+    expect(outbox.data.outbox.edges.map((e: any) => e.node)).toEqual(expect.arrayContaining([{ channel: 'webhook', template: 'erasure', status: 'SENT', recipient: receiver.url, workflowId: wf.id }]));
     // Nothing can be cancelled any more.
     const cancel = await env.gql(CANCEL, { id: asked.id }, { token: (await user(false)).token });
     expect(cancel.data.cancelErasure.errorCode).toBe('NOT_FOUND');

@@ -20,7 +20,7 @@ const UNLINK = `mutation { unlinkGuardianAccount { __typename ... on GuardianAcc
 const CHILDREN = '{ guardian { children { childId } } }';
 const DELETE_HELD = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId keptForLegalHold } ... on ErrorResult { errorCode } } }`;
 const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
-const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id releasedAt } } }`;
+const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(input: { holdId: $id }) { __typename ... on LegalHold { id releasedAt } } }`;
 const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { reason releasedAt waiting } }`;
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) { ... on ProcessingDecision { allowed reason } } }`;
 

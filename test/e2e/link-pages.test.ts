@@ -157,7 +157,7 @@ describe('email link pages', () => {
 
   describe('the same through GraphQL', () => {
     const PREVIEW = `query($token: String!) { actionLink(token: $token) { __typename ... on ActionLink { purpose locale title message button } ... on ErrorResult { errorCode message } } }`;
-    const CONFIRM = `mutation($token: String!) { confirmActionLink(token: $token) { __typename ... on ActionLink { title message } ... on ErrorResult { errorCode message } } }`;
+    const CONFIRM = `mutation($token: String!) { confirmActionLink(input: { token: $token }) { __typename ... on ActionLink { title message } ... on ErrorResult { errorCode message } } }`;
 
     it('previews without change, confirms once, and answers typed errors', async () => {
       const { id, link } = await flowWithLink('de');
@@ -192,7 +192,7 @@ describe('email link guessing', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await blocked.text()).toContain('Too many attempts');
-    const gql = await env.gql(`mutation { confirmActionLink(token: "${'8'.repeat(43)}") { __typename } }`);
+    const gql = await env.gql(`mutation { confirmActionLink(input: { token: "${'8'.repeat(43)}" }) { __typename } }`);
     expect(gql.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     env.clock.advance('15m');
     expect((await fetch(`${env.url}/l/${'7'.repeat(43)}`)).status).toBe(404);

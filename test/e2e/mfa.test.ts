@@ -3,7 +3,7 @@ import { counts, enableMfa, PASSWORD, register, signIn, totpCode, type SignedIn 
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const ENROLL = 'mutation { enrollTotp { __typename ... on TotpEnrollment { secret otpauthUri } ... on ErrorResult { errorCode } ... on ReauthenticationRequiredError { factor maxAgeMinutes } } }';
-const CONFIRM = 'mutation($code: String!) { confirmTotp(code: $code) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';
+const CONFIRM = 'mutation($code: String!) { confirmTotp(input: { code: $code }) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';
 const REAUTH = `mutation($input: ReauthenticateInput!) { reauthenticate(input: $input) { __typename ... on Session { passwordVerifiedAt secondFactorVerifiedAt } ... on ErrorResult { errorCode } } }`;
 const DISABLE = 'mutation { disableTotp { __typename ... on ErrorResult { errorCode } ... on ReauthenticationRequiredError { factor maxAgeMinutes } } }';
 const REGENERATE = 'mutation { regenerateRecoveryCodes { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';

@@ -220,7 +220,7 @@ describe('parental consent', () => {
   });
 
   const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
-  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id } } }`;
+  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(input: { holdId: $id }) { __typename ... on LegalHold { id } } }`;
   async function placeHold(staffToken: string, subjectId: string) {
     const hold = (await env.gql(PLACE_HOLD, { input: { subjectId, reason: 'legal_obligation', note: 'Regulator inquiry 2026-17' } }, { token: staffToken })).data.placeLegalHold;
     expect(hold.__typename).toBe('LegalHold');
@@ -531,7 +531,7 @@ describe('parental consent', () => {
     const { childId, told } = await handedOver(15, 'FR');
     expect(told.text).toContain('has turned 15. Until now you and your child consented together');
     const token = env.mail.linkIn(told).split('/l/')[1];
-    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(token: $t, fields: $f) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
+    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(input: { token: $t, fields: $f }) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
     const before = await rowCounts(env);
     const records = await m().count(ConsentRecord);
     const incomplete = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['sell_everything'] }] });

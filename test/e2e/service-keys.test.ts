@@ -10,7 +10,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 const CREATE = `mutation($input: CreateServiceKeyInput!) { createServiceKey(input: $input) {
   __typename ... on CreatedServiceKey { key serviceKey { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt } } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 const LIST = '{ serviceKeys { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt revokedBy } }';
-const REVOKE = 'mutation($id: ID!) { revokeServiceKey(id: $id) { __typename ... on ServiceKey { id status revokedAt revokedBy } ... on ErrorResult { errorCode message } } }';
+const REVOKE = 'mutation($id: ID!) { revokeServiceKey(input: { keyId: $id }) { __typename ... on ServiceKey { id status revokedAt revokedBy } ... on ErrorResult { errorCode message } } }';
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) {
   __typename ... on ProcessingDecision { subjectId purpose legalBasis allowed reason explanation decidedAt } ... on ErrorResult { errorCode message } } }`;
 
@@ -166,7 +166,7 @@ describe('service keys over HTTP', () => {
 
   it('never gives a person the service role', async () => {
     const user = await register(env);
-    const res = await env.gql('mutation($s: ID!) { grantRole(subjectId: $s, role: SERVICE) { __typename } }', { s: user.subjectId }, { token: await tokenOf(admin) });
+    const res = await env.gql('mutation($s: ID!) { grantRole(input: { subjectId: $s, role: SERVICE }) { __typename } }', { s: user.subjectId }, { token: await tokenOf(admin) });
     expect(res.status).toBe(400);
     expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/SERVICE/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });

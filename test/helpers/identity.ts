@@ -72,7 +72,7 @@ export async function enableMfa(env: TestEnv, user: SignedIn): Promise<{ secret:
   const enrol = await env.gql('mutation { enrollTotp { __typename ... on TotpEnrollment { secret otpauthUri } ... on ErrorResult { errorCode } } }', {}, { token: user.token });
   const secret = enrol.data.enrollTotp.secret;
   if (!secret) throw new Error(`enrollTotp failed: ${JSON.stringify(enrol.body)}`);
-  const confirm = await env.gql('mutation($code: String!) { confirmTotp(code: $code) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }', { code: totpCode(env, secret) }, { token: user.token });
+  const confirm = await env.gql('mutation($code: String!) { confirmTotp(input: { code: $code }) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }', { code: totpCode(env, secret) }, { token: user.token });
   const recoveryCodes = confirm.data.confirmTotp.recoveryCodes;
   if (!recoveryCodes) throw new Error(`confirmTotp failed: ${JSON.stringify(confirm.body)}`);
   user.totpSecret = secret;

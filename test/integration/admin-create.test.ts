@@ -38,10 +38,10 @@ describe('npm run admin:create', () => {
     expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN');
 
     const admin: SignedIn = { email: 'root@example.com', password: PASSWORD, token: setup.data.setupAccount.token, subjectId: setup.data.setupAccount.subjectId, sessionId: setup.data.setupAccount.sessionId };
-    const grant = 'mutation($s: ID!) { grantRole(subjectId: $s, role: STAFF) { __typename ... on RoleAssignment { roles } } }';
+    const grant = 'mutation($s: ID!) { grantRole(input: { subjectId: $s, role: STAFF }) { __typename ... on RoleAssignment { id roles } } }';
     expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     await enableMfa(env, admin);
-    expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).data.grantRole.roles).toEqual(['SUBJECT', 'STAFF', 'ADMIN']);
+    expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).data.grantRole).toEqual({ __typename: 'RoleAssignment', id: admin.subjectId, roles: ['SUBJECT', 'STAFF', 'ADMIN'] });
   });
 
   it('refuses an existing email and a missing one; the setup token expires', async () => {

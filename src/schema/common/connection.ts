@@ -37,7 +37,10 @@ export function connectionType<T extends object>(node: ClassType<T>, opts: { nam
     node!: T;
   }
 
-  // Fields on an undecorated base, so exactly one object type of the name is registered.
+  // Fields on a decorated base: type-graphql inherits fields only from decorated classes (an
+  // undecorated base left the connection without fields). Nothing references the base, so it never
+  // reaches the schema; only the named connection below does.
+  @ObjectType(`${opts.name}ConnectionFields`)
   class ConnectionFields implements ConnectionShape<T> {
     @Field(() => [Edge], { description: 'The page’s entries, in order.' })
     edges!: Edge[];

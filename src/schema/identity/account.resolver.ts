@@ -10,7 +10,7 @@ import { mapResult, toAuthPayload, toMe, toSession } from './account.mappers';
 import { AuthPayload, Me, RegistrationPending, Session, Success } from './account.types';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { checkThrottle } from '../common/link-throttle';
-import { ChangePasswordInput, ConfirmRegistrationInput, ReauthenticateInput, RegisterSubjectInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
+import { ChangePasswordInput, ConfirmRegistrationInput, ReauthenticateInput, RegisterSubjectInput, RevokeSessionInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
 import {
   InvalidCredentialsError,
   InvalidSecondFactorError,
@@ -81,9 +81,9 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Mutation(() => RevokeSessionResult, { description: 'Ends one of your sessions (e.g. a lost phone).' })
-  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-    return mapResult(await ctx.services.sessions.revoke(ctx, id), () => ({ ok: true }) as Success);
+  @Mutation(() => RevokeSessionResult, { description: 'Signed in: ends one of your own sessions (e.g. a lost phone). Answers Success, or NotFoundError for a session that is not yours or already ended.' })
+  async revokeSession(@Arg('input', () => RevokeSessionInput) input: RevokeSessionInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.sessions.revoke(ctx, input.sessionId), () => ({ ok: true }) as Success);
   }
 
   @Authorized()

@@ -115,6 +115,10 @@ export class Success {
 
 @ObjectType({ simpleResolvers: true })
 export class RoleAssignment {
-  @Field(() => ID) subjectId!: string;
-  @Field(() => [AccountRole]) roles!: Role[];
+  @Field(() => ID, { description: 'The person’s roles, identified by the person: the same as subjectId.' })
+  get id(): string {
+    return this.subjectId;
+  }
+  @Field(() => ID, { description: 'The person whose roles these are.' }) subjectId!: string;
+  @Field(() => [AccountRole], { description: 'Every role the person holds now.' }) roles!: Role[];
 }
