@@ -15,11 +15,9 @@ export class AuditEvent {
   @Field(() => String, { nullable: true }) ip!: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class PageInfo {
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' }) endCursor!: string | null;
-  @Field() hasNextPage!: boolean;
-}
+// The one PageInfo of every connection (a second type of the same name would clash with it).
+import { PageInfo } from '../common/connection';
+export { PageInfo };
 
 @ObjectType({ simpleResolvers: true, description: 'A page of audit events, newest first.' })
 export class AuditEventConnection {

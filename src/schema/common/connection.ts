@@ -37,7 +37,9 @@ export function connectionType<T extends object>(node: ClassType<T>, opts: { nam
     node!: T;
   }
 
-  // Fields on an undecorated base, so exactly one object type of the name is registered.
+  // Fields on a base of its own name: type-graphql inherits fields only from a registered object type,
+  // and the base is never referenced, so the schema holds only the connection itself.
+  @ObjectType(`${opts.name}ConnectionFields`)
   class ConnectionFields implements ConnectionShape<T> {
     @Field(() => [Edge], { description: 'The page’s entries, in order.' })
     edges!: Edge[];

@@ -48,7 +48,7 @@ export function errorTypeName(code: ErrorCode): string {
     .toLowerCase()
     .split('_')
     .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
+    .join('') + 'Error';
 }
 
 /**
