@@ -115,7 +115,7 @@ const MATRIX: Record<string, Row> = {
   'Mutation.optOutOfSaleByEmail': { query: `mutation { optOutOfSaleByEmail(input: { email: "nobody@example.com" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.optInToSale': { query: `mutation { optInToSale { ${ANY} } }`, expect: signedIn },
   'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffAndServices },
-  'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { nodes { id } } }', expect: staffOnly },
+  'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { edges { node { id } } } }', expect: staffOnly },
   'Mutation.requestErasure': { query: `mutation { requestErasure(input: { scope: CATEGORIES, categories: ["no_such_category"] }) { ${ANY} } }`, expect: signedIn },
   'Mutation.cancelErasure': { query: `mutation { cancelErasure(requestId: "no-such-request") { ${ANY} } }`, expect: signedIn },
   'Mutation.retryErasure': { query: `mutation { retryErasure(requestId: "no-such-request") { ${ANY} } }`, expect: staffOnly },

@@ -32,9 +32,9 @@ describe('a subject’s own consents', () => {
     expect(before.every((c: any) => !c.granted && c.needsDecision)).toBe(true);
 
     expect((await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } }, { token: user.token })).data.recordConsent).toEqual({
-      __typename: 'ConsentState', purpose: 'marketing.email', granted: true, decision: 'granted', method: 'settings', givenBy: 'self',
+      __typename: 'ConsentState', purpose: 'marketing.email', granted: true, decision: 'GRANTED', method: 'SETTINGS', givenBy: 'SELF',
     });
-    expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'withdrawn' });
+    expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'WITHDRAWN' });
 
     const records = await env.app.dataSource.getRepository(ConsentRecord).find({ where: { subjectId: user.subjectId }, order: { id: 'ASC' } });
     expect(records.map((r) => r.decision)).toEqual(['granted', 'withdrawn']);

@@ -70,3 +70,11 @@ export const RequestMannerEnum = closedSetEnum('RequestManner', 'How a privacy r
   staff: 'Entered by privacy staff.',
   page: 'Through a web page of the service.',
 });
+
+export const ProcessingBasisEnum = closedSetEnum('ProcessingBasis', 'What a processing purpose relies on: a lawful basis (GDPR Art 6(1)) or, for sale and sharing, the absence of an opt-out (CCPA).', {
+  contract: 'Needed for the contract with the person.',
+  legitimate_interests: 'Our legitimate interests, balanced against the person’s.',
+  consent: 'The person’s consent (or a parent’s, for a child).',
+  legal_obligation: 'Required by law.',
+  opt_out: 'Allowed unless the person opted out (sale or sharing under the CCPA).',
+});

@@ -8,8 +8,8 @@ import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
 import { IsEmailAddress } from '../common/email-address';
 import { connectionType } from '../common/connection';
-import { LegalBasisEnum, RegimeEnum } from '../policy/policy.types';
-import { ConsentDecisionEnum, ConsentGiverEnum, ConsentMethodEnum, PrivacyRequestStatusEnum, RequestMannerEnum, RightKindEnum } from '../consent/consent.enums';
+import { RegimeEnum } from '../policy/policy.types';
+import { ConsentDecisionEnum, ConsentGiverEnum, ConsentMethodEnum, PrivacyRequestStatusEnum, ProcessingBasisEnum, RequestMannerEnum, RightKindEnum } from '../consent/consent.enums';
 import { DEFAULT_RIGHT_KINDS, type Policy } from '../../policy';
 
 registerEnumType(ProcessingReason, { name: 'ProcessingReason', description: 'Why processing is allowed or not (stable, for programs).' });
@@ -76,7 +76,7 @@ export class ProcessingDecisionView {
   @Field()
   purpose!: string;
 
-  @Field(() => LegalBasisEnum, { description: 'The lawful basis the purpose relies on under the policy.' })
+  @Field(() => ProcessingBasisEnum, { description: 'What the purpose relies on under the policy.' })
   legalBasis!: string;
 
   @Field()
