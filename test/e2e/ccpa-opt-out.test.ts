@@ -198,7 +198,7 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: false, reason: 'NO_CONSENT' });
     await env.gql('mutation { recordConsent(input: { purpose: "marketing.email", granted: true }) { __typename } }', {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: true, reason: 'CONSENT_GIVEN' });
-    await env.gql('mutation { withdrawConsent(purpose: "marketing.email") { __typename } }', {}, { token: adult.token });
+    await env.gql('mutation { withdrawConsent(input: { purpose: "marketing.email" }) { __typename } }', {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: false, reason: 'CONSENT_WITHDRAWN' });
     await env.gql(OPT_OUT, {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'sale_share')).toMatchObject({ allowed: false, reason: 'OPTED_OUT', explanation: expect.stringContaining('1798.120') });

@@ -16,8 +16,8 @@ const REQUEST = `mutation($input: RequestErasureInput!) { requestErasure(input: 
   ... on ReauthenticationRequiredError { factor maxAgeMinutes }
   ... on InvalidErasureCategoriesError { unknown }
   ... on ErasureAlreadyRequestedError { requestId } } }`;
-const CANCEL = `mutation($id: ID) { cancelErasure(requestId: $id) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotCancellableError { status } } }`;
-const RETRY = `mutation($id: ID!) { retryErasure(requestId: $id) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotRetryableError { status } } }`;
+const CANCEL = `mutation($id: ID) { cancelErasure(input: { requestId: $id }) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotCancellableError { status } } }`;
+const RETRY = `mutation($id: ID!) { retryErasure(input: { requestId: $id }) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotRetryableError { status } } }`;
 const TABLES = ['privacy_request', 'workflow', 'workflow_event', 'timer', 'outbox_message', 'action_token', 'subject', 'profile', 'session', 'audit_event'];
 
 describe('erasure confirmation over HTTP', () => {

@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { __typename ... on ConsentState { purpose granted decision method givenBy } ... on ErrorResult { errorCode message } } }`;
-const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(purpose: $purpose) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
+const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(input: { purpose: $purpose }) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
 const ME = '{ me { consents { purpose kind granted needsDecision decision } } }';
 
 describe('a subject’s own consents', () => {

@@ -1,6 +1,6 @@
 import { PrivacyRequestStatusEnum } from '../consent/consent.enums';
 import { ArrayMaxSize, IsEnum, IsOptional, Length, Matches } from 'class-validator';
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { PrivacyRequest } from '../../entities';
 import { ErrorResult } from '../common/error-result';
 
@@ -22,14 +22,14 @@ export class RequestErasureInput {
   categories?: string[] | null;
 }
 
-@ArgsType()
-export class ErasureRequestArgs {
-  @Field(() => ID) @Matches(/^[A-Za-z0-9-]{1,36}$/) requestId!: string;
+@InputType({ description: 'The failed erasure request to run again.' })
+export class RetryErasureInput {
+  @Field(() => ID, { description: 'The id of the erasure request (ErasureRequest.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/) requestId!: string;
 }
 
-@ArgsType()
-export class CancelErasureArgs {
-  @Field(() => ID, { nullable: true, description: 'Default: your erasure request in progress.' })
+@InputType({ description: 'Which of your erasure requests to cancel.' })
+export class CancelErasureInput {
+  @Field(() => ID, { nullable: true, description: 'The id of the erasure request; leave it out for your erasure request in progress.' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{1,36}$/)
   requestId?: string | null;
