@@ -18,8 +18,8 @@ const REQUEST = `mutation($input: RequestErasureInput!) { requestErasure(input: 
   ... on ReauthenticationRequiredError { factor maxAgeMinutes }
   ... on InvalidErasureCategoriesError { unknown }
   ... on ErasureAlreadyRequestedError { requestId } } }`;
-const CANCEL = `mutation($id: ID) { cancelErasure(requestId: $id) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotCancellableError { status } ${INVALID_INPUT} } }`;
-const RETRY = `mutation($id: ID!) { retryErasure(requestId: $id) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotRetryableError { status } } }`;
+const CANCEL = `mutation($id: ID) { cancelErasure(input: { requestId: $id }) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotCancellableError { status } ${INVALID_INPUT} } }`;
+const RETRY = `mutation($id: ID!) { retryErasure(input: { requestId: $id }) { __typename ... on ErasureRequest { ${REQUEST_FIELDS} } ... on ErrorResult { errorCode message } ... on ErasureNotRetryableError { status } } }`;
 const TABLES = ['privacy_request', 'workflow', 'workflow_event', 'timer', 'outbox_message', 'action_token', 'subject', 'profile', 'session', 'audit_event'];
 
 describe('erasure confirmation over HTTP', () => {
@@ -81,7 +81,7 @@ describe('erasure confirmation over HTTP', () => {
   it('the full journey: request, mail link (GET changes nothing, POST confirms), cancel window, erasure, webhook, last mail', async () => {
     const u = await user();
     const asked = await requestErasure(u);
-    expect(asked).toMatchObject({ __typename: 'ErasureRequest', status: 'awaiting_confirmation', scope: 'ACCOUNT', categories: [], scheduledFor: null });
+    expect(asked).toMatchObject({ __typename: 'ErasureRequest', status: 'AWAITING_CONFIRMATION', scope: 'ACCOUNT', categories: [], scheduledFor: null });
     expect(new Date(asked.dueAt).getTime() - new Date(asked.receivedAt).getTime()).toBe(30 * 86_400_000);
 
     const link = await mailLink(u.email, 'erasure-confirm');
@@ -171,7 +171,7 @@ describe('erasure confirmation over HTTP', () => {
   it('erases only the chosen categories: the account stays', async () => {
     const u = await user();
     const asked = await requestErasure(u, { scope: 'CATEGORIES', categories: ['profile'] });
-    expect(asked).toMatchObject({ status: 'awaiting_confirmation', scope: 'CATEGORIES', categories: ['profile'] });
+    expect(asked).toMatchObject({ status: 'AWAITING_CONFIRMATION', scope: 'CATEGORIES', categories: ['profile'] });
     const page = await open(await mailLink(u.email, 'erasure-confirm'));
     expect(page.body).toContain('The public profile a person builds for community features (profile data)');
     expect(page.body).not.toContain('Sessions:');
@@ -225,9 +225,9 @@ describe('erasure confirmation over HTTP', () => {
     const a = await user(false);
     const first = await requestErasure(a);
     const cancelled = (await env.gql(CANCEL, { id: first.id }, { token: a.token })).data.cancelErasure;
-    expect(cancelled).toMatchObject({ __typename: 'ErasureRequest', status: 'cancelled' });
+    expect(cancelled).toMatchObject({ __typename: 'ErasureRequest', status: 'CANCELLED' });
     const again = (await env.gql(CANCEL, { id: first.id }, { token: a.token })).data.cancelErasure;
-    expect(again).toMatchObject({ errorCode: 'ERASURE_NOT_CANCELLABLE', status: 'cancelled' });
+    expect(again).toMatchObject({ errorCode: 'ERASURE_NOT_CANCELLABLE', status: 'CANCELLED' });
     // The confirmation link of a cancelled request no longer works.
     const firstLink = await mailLink(a.email, 'erasure-confirm');
     expect((await press(firstLink)).status).toBe(410);
@@ -240,7 +240,7 @@ describe('erasure confirmation over HTTP', () => {
     expect((await press(secondLink)).status).toBe(200);
     env.clock.advance('6d');
     // Without an id: the request in progress (an app on another device does not know the id).
-    expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure).toMatchObject({ id: second.id, status: 'cancelled' });
+    expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure).toMatchObject({ id: second.id, status: 'CANCELLED' });
     expect((await env.gql(CANCEL, {}, { token: a.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
     env.clock.advance('2d');
     await env.workers.drain();
@@ -343,19 +343,19 @@ describe('erasure confirmation over HTTP', () => {
       env.clock.advance('24d');
       expect((await env.app.services.privacyRequests.overdue()).map((r) => r.id)).toContain(asked.id);
       // Still failing: a retry lands in failed again.
-      expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure.status).toBe('in_progress');
+      expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure.status).toBe('IN_PROGRESS');
       await env.workers.drain();
       expect((await requestRow(asked.id)).status).toBe('failed');
     } finally {
       await env.app.dataSource.query(`DROP TRIGGER ${blocker}`);
     }
     const retried = (await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure;
-    expect(retried).toMatchObject({ __typename: 'ErasureRequest', status: 'in_progress' });
+    expect(retried).toMatchObject({ __typename: 'ErasureRequest', status: 'IN_PROGRESS' });
     await env.workers.drain();
     expect((await requestRow(asked.id)).status).toBe('completed');
     expect((await ds().findOneByOrFail(Subject, { id: u.subjectId })).status).toBe('erased');
     await env.mail.expectOne({ to: u.email, template: 'erasure-completed' });
-    expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'completed' });
+    expect((await env.gql(RETRY, { id: asked.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'COMPLETED' });
   });
 
   it('needs a recent password, and the second factor when it is on; otherwise nothing is written', async () => {
@@ -406,7 +406,7 @@ describe('erasure confirmation over HTTP', () => {
     expect((await env.gql(CANCEL, { id: 'no-such-request' }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
     // Someone else's request is "not found" to me, and untouched.
     expect((await env.gql(CANCEL, { id: theirs.id }, { token: u.token })).data.cancelErasure.errorCode).toBe('NOT_FOUND');
-    expect((await env.gql(RETRY, { id: theirs.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'awaiting_confirmation' });
+    expect((await env.gql(RETRY, { id: theirs.id }, { token: staff.token })).data.retryErasure).toMatchObject({ errorCode: 'ERASURE_NOT_RETRYABLE', status: 'AWAITING_CONFIRMATION' });
     expect((await env.gql(RETRY, { id: 'no-such-request' }, { token: staff.token })).data.retryErasure.errorCode).toBe('NOT_FOUND');
     expect((await env.gql(RETRY, { id: theirs.id }, { token: u.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await requestErasure(other)).toMatchObject({ errorCode: 'ERASURE_ALREADY_REQUESTED', requestId: theirs.id });

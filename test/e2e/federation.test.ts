@@ -154,9 +154,10 @@ describe('federation: Consentry as a subgraph of a site’s supergraph', () => {
       { s: ada.subjectId },
       { token: key },
     );
-    expect(one.privacy.email).toEqual({ __typename: 'PrivacyProcessingDecision', ...direct.data.processingAllowed });
+    // The subgraph keeps its own contract: legalBasis as the policy's lower-case string (the API's is the ProcessingBasis enum).
+    expect(one.privacy.email).toEqual({ __typename: 'PrivacyProcessingDecision', ...direct.data.processingAllowed, legalBasis: direct.data.processingAllowed.legalBasis.toLowerCase() });
     const mine = await env.gql('{ me { consents { purpose granted needsDecision decision } } }', {}, { token: ada.token });
-    expect(one.privacy.consents).toEqual(mine.data.me.consents);
+    expect(one.privacy.consents).toEqual(mine.data.me.consents.map((c: { decision: string | null }) => ({ ...c, decision: c.decision?.toLowerCase() ?? null })));
 
     expect(two).toMatchObject({ id: 'site-2', name: 'Grace' });
     expect(two.privacy).toMatchObject({

@@ -9,16 +9,16 @@ import { rowCounts } from '../helpers/workflow-fixtures';
 const AGE_GATE = `mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename } }`;
 const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(input: $input) { ... on ChildRegistration { childId } } }`;
 const REQUEST = `mutation($input: RequestParentDashboardInput!) { requestParentDashboard(input: $input) { __typename } }`;
-const SIGN_IN = `mutation($token: String!) { signInAsParent(token: $token) { __typename ... on AuthPayload { token subjectId } ... on ErrorResult { errorCode } } }`;
+const SIGN_IN = `mutation($token: String!) { signInAsParent(input: { token: $token }) { __typename ... on AuthPayload { token subjectId } ... on ErrorResult { errorCode } } }`;
 const DASHBOARD = `{ guardian { children { childId username status consentStatus permissions { feature disclosure granted } consents { purpose granted } data { category fields { entity name value } } } } }`;
 const CHILD = `childId status consentStatus permissions { feature granted } consents { purpose granted }`;
-const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(childId: $c, feature: $f, granted: $g) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
-const REVOKE = `mutation($c: ID!) { revokeChildConsent(childId: $c) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode } } }`;
-const DELETE = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId } ... on ErrorResult { errorCode } } }`;
-const LINK = `mutation($token: String!) { linkGuardianAccount(token: $token) { __typename ... on GuardianAccountLinked { childIds } ... on ErrorResult { errorCode message } } }`;
+const SET_FEATURE = `mutation($c: ID!, $f: String!, $g: Boolean!) { setChildFeature(input: { childId: $c, feature: $f, granted: $g }) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
+const REVOKE = `mutation($c: ID!) { revokeChildConsent(input: { childId: $c }) { __typename ... on GuardianChild { ${CHILD} } ... on ErrorResult { errorCode } } }`;
+const DELETE = `mutation($c: ID!) { deleteChildData(input: { childId: $c }) { __typename ... on ChildDataDeleted { childId } ... on ErrorResult { errorCode } } }`;
+const LINK = `mutation($token: String!) { linkGuardianAccount(input: { token: $token }) { __typename ... on GuardianAccountLinked { childIds } ... on ErrorResult { errorCode message } } }`;
 const UNLINK = `mutation { unlinkGuardianAccount { __typename ... on GuardianAccountUnlinked { childIds } ... on ErrorResult { errorCode } } }`;
 const CHILDREN = '{ guardian { children { childId } } }';
-const DELETE_HELD = `mutation($c: ID!) { deleteChildData(childId: $c) { __typename ... on ChildDataDeleted { childId keptForLegalHold } ... on ErrorResult { errorCode } } }`;
+const DELETE_HELD = `mutation($c: ID!) { deleteChildData(input: { childId: $c }) { __typename ... on ChildDataDeleted { childId keptForLegalHold } ... on ErrorResult { errorCode } } }`;
 const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
 const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(input: { holdId: $id }) { __typename ... on LegalHold { id releasedAt } } }`;
 const HOLDS = `query($id: ID!, $all: Boolean!) { legalHolds(subjectId: $id, includeReleased: $all) { reason releasedAt waiting } }`;
@@ -162,7 +162,7 @@ describe('guardian dashboard (GraphQL)', () => {
     const res = await env.gql(DASHBOARD, {}, { token });
     expect(res.errors).toBeUndefined();
     const [child] = res.data.guardian.children;
-    expect(child).toMatchObject({ childId, username: `gkid_${n}`, status: 'active', consentStatus: 'active' });
+    expect(child).toMatchObject({ childId, username: `gkid_${n}`, status: 'ACTIVE', consentStatus: 'ACTIVE' });
     expect(child.permissions).toContainEqual({ feature: 'personalized_content', disclosure: false, granted: true });
     expect(child.permissions).toContainEqual({ feature: 'public_profile', disclosure: true, granted: false });
     expect(child.consents).toContainEqual({ purpose: 'child.feature.personalized_content', granted: true });
@@ -224,7 +224,7 @@ describe('guardian dashboard (GraphQL)', () => {
     const { childId, parentEmail } = await activeChild();
     const { token } = await signIn(parentEmail);
     const res = await env.gql(REVOKE, { c: childId }, { token });
-    expect(res.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'restricted', consentStatus: 'revoked' });
+    expect(res.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'RESTRICTED', consentStatus: 'REVOKED' });
     expect(res.data.revokeChildConsent.consents.every((c: { granted: boolean }) => !c.granted)).toBe(true);
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'restricted' });
     expect(await m().countBy(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toBe(1);
@@ -240,7 +240,7 @@ describe('guardian dashboard (GraphQL)', () => {
       expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.feature.personalized_content'], givenBy: 'parent', method: 'email_link' } }),
     ]);
     const next = await webhooksFrom();
-    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.consentStatus).toBe('revoked');
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent.consentStatus).toBe('REVOKED');
     expect(await next()).toEqual([expect.objectContaining({ type: 'consent_withdrawn', subjectId: childId, data: { purposes: ['child.collection'], givenBy: 'parent', method: 'email_link' } })]);
   });
 
@@ -251,7 +251,7 @@ describe('guardian dashboard (GraphQL)', () => {
     const { childId, parentEmail } = await activeChild();
     expect(await decide(childId, 'account')).toMatchObject({ allowed: true, reason: 'CONTRACT' });
     const { token } = await signIn(parentEmail);
-    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'revoked' });
+    expect((await env.gql(REVOKE, { c: childId }, { token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'REVOKED' });
     const purposes = env.app.services.processing.list().map((p) => p.key);
     expect(purposes).toEqual(expect.arrayContaining(['account', 'security', 'marketing.email', 'sale_share', 'transaction_records']));
     for (const purpose of purposes) {
@@ -264,12 +264,12 @@ describe('guardian dashboard (GraphQL)', () => {
   it('after a revocation: the parent signs in again, sees the data and only DELETE with the scheduled date; feature changes are refused; deleteChildData erases', async () => {
     const { childId, parentEmail } = await activeChild();
     const first = await signIn(parentEmail);
-    expect((await env.gql(REVOKE, { c: childId }, { token: first.token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'revoked' });
+    expect((await env.gql(REVOKE, { c: childId }, { token: first.token })).data.revokeChildConsent).toMatchObject({ consentStatus: 'REVOKED' });
     // A new dashboard link is still mailed for a revoked child and signs the parent in (COPPA §312.6(a)(2)).
     const { token } = await signIn(parentEmail);
     const VIEW = `{ guardian { children { childId status consentStatus allowedActions scheduledDeletionAt data { category } } } }`;
     const [child] = (await env.gql(VIEW, {}, { token })).data.guardian.children;
-    expect(child).toMatchObject({ childId, status: 'restricted', consentStatus: 'revoked', allowedActions: ['DELETE'], scheduledDeletionAt: new Date(env.clock.now().getTime() + 30 * 86_400_000).toISOString() });
+    expect(child).toMatchObject({ childId, status: 'RESTRICTED', consentStatus: 'REVOKED', allowedActions: ['DELETE'], scheduledDeletionAt: new Date(env.clock.now().getTime() + 30 * 86_400_000).toISOString() });
     expect(child.data.length).toBeGreaterThan(0);
     const before = await rowCounts(env);
     const refused = await env.gql(SET_FEATURE, { c: childId, f: 'personalized_content', g: true }, { token });
@@ -383,7 +383,7 @@ describe('guardian dashboard (GraphQL)', () => {
     expect(told.text).not.toContain('Case 77');
     // The parent still sees the child (nothing left to do); staff see what the hold keeps waiting.
     const VIEW = '{ guardian { children { childId status consentStatus allowedActions } } }';
-    expect((await env.gql(VIEW, {}, { token: parent.token })).data.guardian.children).toEqual([{ childId, status: 'restricted', consentStatus: 'erasure_held', allowedActions: [] }]);
+    expect((await env.gql(VIEW, {}, { token: parent.token })).data.guardian.children).toEqual([{ childId, status: 'RESTRICTED', consentStatus: 'ERASURE_HELD', allowedActions: [] }]);
     expect((await env.gql(DELETE_HELD, { c: childId }, { token: parent.token })).data.deleteChildData.errorCode).toBe('WORKFLOW_EVENT_NOT_ACCEPTED');
     expect((await env.gql(HOLDS, { id: childId, all: false }, { token: staff.token })).data.legalHolds).toEqual([{ reason: 'dispute_resolution', releasedAt: null, waiting: ['child_erasure:parent_request'] }]);
 
@@ -442,7 +442,7 @@ describe('guardian dashboard (GraphQL)', () => {
       // The same session, no new sign-in: roles are read per request.
       expect((await env.gql(CHILDREN, {}, { token: account.token })).data.guardian.children).toEqual([{ childId }]);
       const revoked = await env.gql(REVOKE, { c: childId }, { token: account.token });
-      expect(revoked.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'restricted', consentStatus: 'revoked' });
+      expect(revoked.data.revokeChildConsent).toMatchObject({ __typename: 'GuardianChild', status: 'RESTRICTED', consentStatus: 'REVOKED' });
       expect(await m().findOneByOrFail(AuditEvent, { action: 'guardian.child.revoke', subjectId: childId })).toMatchObject({ actorId: account.subjectId, actorRole: 'guardian' });
 
       const unlinked = await env.gql(UNLINK, {}, { token: account.token });

@@ -45,7 +45,7 @@ describe('parental consent', () => {
     const parentEmail = (overrides.parentEmail as string | undefined) ?? `parent-${i}@example.test`;
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `kid_${i}`, parentEmail, dateOfBirth: gateInput.dateOfBirth, locale: 'en', ...overrides } });
     const result = res.data.registerChild;
-    expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'PENDING_PARENTAL_CONSENT' });
     await env.workers.sendMail();
     const notice = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' });
     return { childId: result.childId as string, parentEmail, notice, link: local(env.mail.linkIn(notice)) };
@@ -297,7 +297,7 @@ describe('parental consent', () => {
     expect(queue.data.parentalVerificationQueue).toContainEqual({ workflowId: wf.id, childId, requestedFeatures: ['public_profile'] });
     const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } ... on ErrorResult { errorCode } } }`;
     const decided = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'Signed form received and checked against a call' } }, { token: staff.token });
-    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'awaiting_confirmation_delay' });
+    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'AWAITING_CONFIRMATION_DELAY' });
     const records = await consentsOf(childId);
     expect(records[2]).toMatchObject({ purpose: 'child.feature.public_profile', decision: 'granted', method: 'staff_verified', givenBy: 'parent', evidence: { workflowId: wf.id, verifiedBy: staff.subjectId } });
     const again = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'second try' } }, { token: staff.token });
@@ -319,7 +319,7 @@ describe('parental consent', () => {
     const wf = await workflowOf(childId);
     const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } } }`;
     const res = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'No signed form arrived; the call number did not answer' } }, { token: staff.token });
-    expect(res.data.decideParentalVerification.state).toBe('awaiting_confirmation_delay');
+    expect(res.data.decideParentalVerification.state).toBe('AWAITING_CONFIRMATION_DELAY');
     expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.method])).toEqual([
       ['child.collection', 'granted', 'email_plus'],
       ['child.feature.community_posting', 'denied', 'staff_verified'],
@@ -474,7 +474,7 @@ describe('parental consent', () => {
     // The site's service account (staff sessions last SESSION_TTL: a fresh one 40 days later).
     const service = await createStaff(env, await createAdmin(env));
     expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toEqual({
-      __typename: 'ChildAccountState', status: 'active', consentStatus: 'aged_up', awaitingTeenConfirmation: true, teenConfirmationDueAt: due.toISOString(),
+      __typename: 'ChildAccountState', status: 'ACTIVE', consentStatus: 'AGED_UP', awaitingTeenConfirmation: true, teenConfirmationDueAt: due.toISOString(),
     });
     const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
     expect(told.text).toContain('has turned 13');
@@ -765,7 +765,7 @@ describe('parental consent', () => {
     expect(second.data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId: 'parent-flow-sibling-000001', username: 'sibling_kid', parentEmail: 'same-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
     expect(Object.keys(res.data.registerChild).sort()).toEqual(['__typename', 'childId', 'status']);
-    expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'PENDING_PARENTAL_CONSENT' });
     expect(res.data.registerChild.childId).not.toBe(first.childId);
   });
 });

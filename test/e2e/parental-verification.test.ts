@@ -131,7 +131,7 @@ describe('parental verification', () => {
     expect((await env.gql(DOCUMENT, { id: '00000000-0000-4000-8000-000000000000' }, { token: staff.token })).data.parentalVerificationDocument.errorCode).toBe('NOT_FOUND');
 
     const decided = await env.gql(DECIDE, { input: { workflowId, approve: true, note: 'Signed form matches the parent’s name' } }, { token: staff.token });
-    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'awaiting_confirmation_delay' });
+    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'AWAITING_CONFIRMATION_DELAY' });
     expect((await consentsOf(childId)).at(-1)).toEqual({
       purpose: 'child.feature.public_profile',
       decision: 'granted',

@@ -150,7 +150,7 @@ describe('service keys over HTTP', () => {
     const before = await counts(env, tables);
     for (const query of [
       '{ me { id } }',
-      '{ privacyRequests { nodes { id } } }',
+      '{ privacyRequests { edges { node { id } } } }',
       '{ serviceKeys { id } }',
       'mutation { optOutOfSale { __typename } }',
       'mutation { optOutOfSaleByEmail(input: { email: "someone@example.com" }) { received } }',
