@@ -228,7 +228,12 @@ function constantResultPlugin(constantFields: ReadonlySet<string>, answers: Cons
   };
 }
 
-export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers, logger: Logger): ApolloServer<RequestContext> {
+/**
+ * What /graphql and /subgraph share: masking, request ids, JSON logs, document and cost limits
+ * (depth and aliases are checked before Apollo by document-guard.ts; the token limit again on anything
+ * Apollo parses), CSRF prevention, read-only service keys, no suggestions or introspection in production.
+ */
+function hardenedServer(schema: GraphQLSchema, config: Config, logger: Logger, plugins: ApolloServerPlugin<RequestContext>[]): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
     // Apollo's own lines (a plugin hook that threw, a cache warning) as JSON lines of the service's log.
@@ -240,48 +245,31 @@ export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpS
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal mid-stop.
     stopOnTerminationSignals: false,
     formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
-    // The document limits (depth, aliases, …) are checked before Apollo (document-guard.ts, in http-app.ts);
-    // the token limit is applied again to anything Apollo parses.
     parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
       errorsPlugin,
       serviceKeyReadOnlyPlugin,
       costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
-      constantResultPlugin(PROCESS_CONSTANT_QUERIES, constantAnswers),
+      ...plugins,
     ],
   });
 }
 
+export function createGraphQLServer(schema: GraphQLSchema, config: Config, httpServer: Server, constantAnswers: ConstantAnswers, logger: Logger): ApolloServer<RequestContext> {
+  return hardenedServer(schema, config, logger, [
+    ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT }),
+    constantResultPlugin(PROCESS_CONSTANT_QUERIES, constantAnswers),
+  ]);
+}
+
 /**
- * The federation subgraph's server (/subgraph): the same hardening as /graphql (masking, request ids,
- * document limits, cost limit, CSRF prevention, read-only service keys), no result cache, and no inline
- * traces (they would hand the router timings and unmasked errors). The HTTP server is drained by
- * the main server's plugin; app.ts stops this one after it.
+ * The federation subgraph's server (/subgraph): the same hardening as /graphql, no result cache, and
+ * no inline traces (they would hand the router timings and unmasked errors). The HTTP server is
+ * drained by the main server's plugin; app.ts stops this one after it.
  */
 export function createSubgraphServer(schema: GraphQLSchema, config: Config, logger: Logger): ApolloServer<RequestContext> {
-  return new ApolloServer<RequestContext>({
-    schema,
-    logger,
-    introspection: !config.isProduction,
-    hideSchemaDetailsFromClientErrors: config.isProduction,
-    includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
-    stopOnTerminationSignals: false,
-    formatError: config.isProduction ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
-    // Depth and aliases are checked before Apollo (document-guard.ts, in front of /subgraph too).
-    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
-    plugins: [
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
-      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
-      errorsPlugin,
-      serviceKeyReadOnlyPlugin,
-      costLimitPlugin(schema, config.GRAPHQL_MAX_COST),
-    ],
-  });
+  return hardenedServer(schema, config, logger, [ApolloServerPluginInlineTraceDisabled()]);
 }
