@@ -25,7 +25,7 @@ export class ActionLinkResolver {
   }
 
   @Mutation(() => ConfirmActionLinkResult, { description: 'Uses an email link (once): what its page button does, for apps that render their own page. A link whose page is a form (ActionLink.choices) takes its answers as fields, like the page’s POST.' })
-  async confirmActionLink(@Arg('input', () => ConfirmActionLinkInput) { token, fields }: ConfirmActionLinkInput, @Ctx() ctx: RequestContext): Promise<typeof ConfirmActionLinkResult> {
+  async confirmActionLink(@Arg('input', () => ConfirmActionLinkInput, { description: 'The link’s token and the answers its form asks for.' }) { token, fields }: ConfirmActionLinkInput, @Ctx() ctx: RequestContext): Promise<typeof ConfirmActionLinkResult> {
     checkThrottle(ctx);
     // As a form post arrives: one value as a string, several (checkboxes) as a list.
     const submitted: Record<string, string | string[]> = {};

@@ -82,7 +82,7 @@ export class AccountResolver {
 
   @Authorized()
   @Mutation(() => RevokeSessionResult, { description: 'Signed in: ends one of your own sessions (e.g. a lost phone). Answers Success, or NotFoundError for a session that is not yours or already ended.' })
-  async revokeSession(@Arg('input', () => RevokeSessionInput) input: RevokeSessionInput, @Ctx() ctx: RequestContext) {
+  async revokeSession(@Arg('input', () => RevokeSessionInput, { description: 'The session to end.' }) input: RevokeSessionInput, @Ctx() ctx: RequestContext) {
     return mapResult(await ctx.services.sessions.revoke(ctx, input.sessionId), () => ({ ok: true }) as Success);
   }
 

@@ -21,7 +21,7 @@ export class MfaResolver {
 
   @Authorized()
   @Mutation(() => ConfirmTotpResult, { description: 'Turns two-factor authentication on with a first code; returns the recovery codes, once.' })
-  async confirmTotp(@Arg('input', () => ConfirmTotpInput) input: ConfirmTotpInput, @Ctx() ctx: RequestContext) {
+  async confirmTotp(@Arg('input', () => ConfirmTotpInput, { description: 'The first code the authenticator app shows.' }) input: ConfirmTotpInput, @Ctx() ctx: RequestContext) {
     return ctx.services.mfa.confirm(ctx, input.code);
   }
 

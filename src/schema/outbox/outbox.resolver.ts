@@ -7,7 +7,7 @@ import { toConnection } from '../common/connection';
 import type { RequestContext } from '../context';
 import { OutboxArgs, OutboxConnection, OutboxMessageNotRetryableError, OutboxMessageView, RetriedOutboxMessages, RetryDeadOutboxMessagesInput, RetryOutboxMessageInput } from './outbox.types';
 
-const RetryDeadOutboxMessagesResult = resultUnion('RetryDeadOutboxMessagesResult', RetriedOutboxMessages, []);
+const RetryDeadOutboxMessagesResult = resultUnion('RetryDeadOutboxMessagesResult', RetriedOutboxMessages, [], 'The dead messages queued again, or why the request could not be taken.');
 const RetryOutboxMessageResult = resultUnion('RetryOutboxMessageResult', OutboxMessageView, [NotFoundError, OutboxMessageNotRetryableError]);
 
 @Resolver()
@@ -22,14 +22,14 @@ export class OutboxResolver {
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => RetryOutboxMessageResult, { description: 'Staff: send a dead (or waiting) message again now, with a fresh set of attempts.' })
-  async retryOutboxMessage(@Arg('input', () => RetryOutboxMessageInput) input: RetryOutboxMessageInput, @Ctx() ctx: RequestContext): Promise<typeof RetryOutboxMessageResult> {
+  async retryOutboxMessage(@Arg('input', () => RetryOutboxMessageInput, { description: 'The message to send again.' }) input: RetryOutboxMessageInput, @Ctx() ctx: RequestContext): Promise<typeof RetryOutboxMessageResult> {
     const result = await ctx.services.outbox.retry(input.messageId, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     return (isDomainError(result) ? result : OutboxMessageView.from(result)) as typeof RetryOutboxMessageResult;
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => RetryDeadOutboxMessagesResult, { description: 'Staff: send dead messages again now (all, or of one channel or template), each with a fresh set of attempts; at most `limit` per call.' })
-  async retryDeadOutboxMessages(@Arg('input', () => RetryDeadOutboxMessagesInput) args: RetryDeadOutboxMessagesInput, @Ctx() ctx: RequestContext): Promise<typeof RetryDeadOutboxMessagesResult> {
+  async retryDeadOutboxMessages(@Arg('input', () => RetryDeadOutboxMessagesInput, { description: 'Which dead messages to send again, and how many at most.' }) args: RetryDeadOutboxMessagesInput, @Ctx() ctx: RequestContext): Promise<typeof RetryDeadOutboxMessagesResult> {
     const { ids, hasMore } = await ctx.services.outbox.retryDead({ channel: args.channel, template: args.template, limit: args.limit }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     return Object.assign(new RetriedOutboxMessages(), { count: ids.length, ids, hasMore });
   }

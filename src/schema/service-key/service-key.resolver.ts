@@ -36,7 +36,7 @@ export class ServiceKeyResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => RevokeServiceKeyResult, { description: 'Admin: ends a service key at once (rotate: create the new key, switch the service, revoke the old). Audited.' })
-  async revokeServiceKey(@Arg('input', () => RevokeServiceKeyInput) input: RevokeServiceKeyInput, @Ctx() ctx: RequestContext): Promise<typeof RevokeServiceKeyResult> {
+  async revokeServiceKey(@Arg('input', () => RevokeServiceKeyInput, { description: 'The key to revoke.' }) input: RevokeServiceKeyInput, @Ctx() ctx: RequestContext): Promise<typeof RevokeServiceKeyResult> {
     const result = await ctx.services.serviceKeys.revoke(ctx, input.keyId);
     return isDomainError(result) ? (result as NotFoundError) : ServiceKey.from(result, ctx.clock.now());
   }

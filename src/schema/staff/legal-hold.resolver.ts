@@ -37,7 +37,7 @@ export class LegalHoldResolver {
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => ReleaseLegalHoldResult, { description: 'Staff: ends a hold when its reason ends.' })
-  async releaseLegalHold(@Arg('input', () => ReleaseLegalHoldInput) input: ReleaseLegalHoldInput, @Ctx() ctx: RequestContext): Promise<typeof ReleaseLegalHoldResult> {
+  async releaseLegalHold(@Arg('input', () => ReleaseLegalHoldInput, { description: 'The hold to release.' }) input: ReleaseLegalHoldInput, @Ctx() ctx: RequestContext): Promise<typeof ReleaseLegalHoldResult> {
     return (await ctx.services.legalHolds.release(ctx, input.holdId)) as typeof ReleaseLegalHoldResult;
   }
 
@@ -59,7 +59,7 @@ export class RecipientResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SetRecipientActiveResult, { description: 'Admin: pauses or resumes webhooks to a recipient.' })
-  async setRecipientActive(@Arg('input', () => SetRecipientActiveInput) input: SetRecipientActiveInput, @Ctx() ctx: RequestContext): Promise<typeof SetRecipientActiveResult> {
+  async setRecipientActive(@Arg('input', () => SetRecipientActiveInput, { description: 'The recipient, and whether it gets notices.' }) input: SetRecipientActiveInput, @Ctx() ctx: RequestContext): Promise<typeof SetRecipientActiveResult> {
     const result = await ctx.services.recipients.setActive(input.recipientId, input.active);
     return isDomainError(result) ? (result as NotFoundError) : toRecipient(result);
   }
