@@ -83,7 +83,7 @@ export class NaiveProcessingResolver {
   @Query(() => ProcessingAllowedResult)
   processingAllowed(@Args() args: ProcessingAllowedArgs, @Ctx() ctx: RequestContext): typeof ProcessingAllowedResult {
     const purposeDef = ctx.services.processing.list().find((p) => p.key === args.purpose);
-    if (!purposeDef) return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE_ERROR, `No processing purpose "${args.purpose}" in the policy.`) as InvalidProcessingPurposeError;
+    if (!purposeDef) return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE, `No processing purpose "${args.purpose}" in the policy.`) as InvalidProcessingPurposeError;
     return Object.assign(new ProcessingDecisionView(), { subjectId: args.subjectId, purpose: purposeDef.key, legalBasis: purposeDef.legalBasis, decidedAt: ctx.clock.now(), purposeDef });
   }
 }

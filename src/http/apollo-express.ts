@@ -62,7 +62,7 @@ export class ConstantAnswers {
 
 /**
  * Apollo's own 500 (a plugin hook threw: its requestDidStart hooks never saw the end of the request)
- * carries no request id; every error body of ours does. Added here, where the id is at hand.
+ * and its own 400s carry no request id; every error body of ours does. Added here, where the id is at hand.
  */
 function withRequestId(body: string, requestId: string | undefined): string {
   try {
@@ -98,6 +98,13 @@ export function apolloHandler<TContext extends BaseContext>(
       res.status(500).send('`req.body` is not set; this probably means you forgot to set up the `json` middleware before the Apollo Server middleware.');
       return;
     }
+    // One operation per request (docs/api.md): a JSON array is refused before Apollo, in our error shape.
+    if (Array.isArray(req.body)) {
+      res.status(400).json({
+        errors: [{ message: 'Batched requests (a JSON array of operations) are not supported: send one operation per request.', extensions: { code: 'BATCHING_NOT_SUPPORTED', requestId: res.locals.requestId } }],
+      });
+      return;
+    }
     const key = constants.keyOf(req);
     const known = key === undefined ? undefined : constants.get(key);
     if (known) return send(res, known);
@@ -117,6 +124,9 @@ export function apolloHandler<TContext extends BaseContext>(
         const etagOf = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string | undefined) | undefined;
         constants.remember(key, { ...answer, etag: etagOf?.(Buffer.from(answer.body, 'utf8')) });
       }
+      // Apollo's own 400s before the request pipeline (a batched array body, a GET without the preflight
+      // header) carry no request id either; this request's id is added to the answer sent, never to a remembered one.
+      if (answer.status >= 400 && answer.status < 500) return send(res, { ...answer, body: withRequestId(answer.body, res.locals.requestId) });
       return send(res, answer);
     }
     for (const [name, value] of response.headers) res.setHeader(name, value);

@@ -26,11 +26,11 @@ function readCookie(req: Request, name: string): string | undefined {
 /** Which error page (and HTTP status) a failed lookup or use gets. */
 function errorKind(error: DomainError): { kind: ErrorPageKind; status: number } {
   switch (error.errorCode) {
-    case ErrorCode.ACTION_TOKEN_EXPIRED_ERROR:
+    case ErrorCode.ACTION_TOKEN_EXPIRED:
       return { kind: 'expired', status: 410 };
-    case ErrorCode.ACTION_TOKEN_USED_ERROR:
+    case ErrorCode.ACTION_TOKEN_USED:
       return { kind: 'used', status: 410 };
-    case ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR:
+    case ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED:
       return { kind: 'notPossible', status: 409 };
     default:
       return (error as { reason?: string }).reason === 'locked' ? { kind: 'locked', status: 410 } : { kind: 'unknown', status: 404 };

@@ -397,12 +397,12 @@ export class OutboxService {
     return this.db.transaction(async (em) => {
       const qb = em.getRepository(OutboxMessage).createQueryBuilder('m').where('m.id = :id', { id });
       const row = await (this.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOne();
-      if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No outbox message with this id exists.');
+      if (!row) return new DomainError(ErrorCode.NOT_FOUND, 'No outbox message with this id exists.');
       if (row.status !== 'dead' && row.status !== 'queued') {
-        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR, `The message is ${row.status}: only dead or queued messages can be retried.`);
+        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE, `The message is ${row.status}: only dead or queued messages can be retried.`);
       }
       if (row.recipient === FORGOTTEN_RECIPIENT) {
-        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR, 'The message was the last one to an erased address, and the address is forgotten: it cannot be sent again.');
+        return new DomainError(ErrorCode.OUTBOX_MESSAGE_NOT_RETRYABLE, 'The message was the last one to an erased address, and the address is forgotten: it cannot be sent again.');
       }
       const now = this.clock.now();
       const update = { status: 'queued' as const, attempts: 0, nextAttemptAt: now, updatedAt: now };

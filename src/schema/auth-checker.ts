@@ -45,3 +45,15 @@ export const authChecker: AuthCheckerFn<RequestContext, Role> = ({ context }, ro
   }
   return false;
 };
+
+/**
+ * For the nullable "who am I" fields (`me`, `guardian`): whether a person is signed in. A caller who sent
+ * no credentials gets `false` (the field answers null, the rest of the response stands); credentials that
+ * failed (expired, revoked, unknown) are still UNAUTHENTICATED, so an app knows to sign in again; a service
+ * key is FORBIDDEN, as on every field for people.
+ */
+export function signedInPerson(context: RequestContext): boolean {
+  if (!context.actor && !context.authFailure) return false;
+  authChecker({ context } as Parameters<typeof authChecker>[0], []);
+  return true;
+}

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
+import { answerInvalidInputAsResult } from './common/invalid-input';
 import { AgeGateResolver } from './age-gate/age-gate.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { ConsentResolver, MeConsentResolver, SubjectConsentResolver } from './consent/consent.resolver';
@@ -72,6 +73,6 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     emitSchemaFile: false,
-  });
+  }).then(answerInvalidInputAsResult);
   return built;
 }

@@ -54,7 +54,7 @@ export class AgeGateService {
   async check(request: AgeGateRequest): Promise<AgeGateAnswer | DomainError> {
     const now = this.clock.now();
     const problem = checkBirthDate(request.dateOfBirth, now);
-    if (problem) return new DomainError(ErrorCode.INVALID_DATE_OF_BIRTH_ERROR, BIRTH_DATE_MESSAGES[problem], { reason: problem });
+    if (problem) return new DomainError(ErrorCode.INVALID_DATE_OF_BIRTH, BIRTH_DATE_MESSAGES[problem], { reason: problem });
 
     const jurisdiction = this.policy.jurisdiction(request.country ?? request.requestCountry ?? 'ZZ', request.country ? request.region : undefined);
     const decision = decideAge(ageOn(request.dateOfBirth, now), jurisdiction);

@@ -47,7 +47,7 @@ export class PolicyService {
   }
 
   dataCategory(key: string) {
-    return this.publicView.dataCategories.find((c) => c.key === key) ?? new DomainError(ErrorCode.NOT_FOUND_ERROR, `No data category "${key}" in the policy.`);
+    return this.publicView.dataCategories.find((c) => c.key === key) ?? new DomainError(ErrorCode.NOT_FOUND, `No data category "${key}" in the policy.`);
   }
 
   /**

@@ -103,18 +103,21 @@ export class PrivacyRequestService {
   }
 
   /**
-   * Staff: requests by due date (soonest first), optionally of some statuses, of one type, or only
+   * Staff: requests by due date (soonest first), optionally of some statuses, of some types, or only
    * the overdue ones (open and past the extended or original due date); cursor = the last row's id.
    * The read is audited.
    */
   async list(
-    filter: { statuses?: string[]; type?: string; overdue?: boolean; first: number; after?: string | null },
+    filter: { statuses?: string[]; types?: string[]; overdue?: boolean; first: number; after?: string | null },
     by: { actorId?: string | null; requestId?: string | null; ip?: string | null } = {},
   ): Promise<{ items: PrivacyRequest[]; endCursor: string | null; hasNextPage: boolean }> {
     const now = this.clock.now();
     const qb = this.db.manager.getRepository(PrivacyRequest).createQueryBuilder('r').where('1 = 1');
     if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
-    if (filter.type) qb.andWhere('r.type = :type', { type: filter.type });
+    if (filter.types) {
+      if (!filter.types.length) qb.andWhere('1 = 0');
+      else qb.andWhere('r.type IN (:...types)', { types: filter.types });
+    }
     if (filter.overdue !== undefined) {
       const past = 'COALESCE(r.extendedDueAt, r.dueAt) < :now';
       if (filter.overdue) qb.andWhere(`r.status IN (:...open) AND ${past}`, { open: [...OPEN_STATUSES], now });

@@ -1,4 +1,5 @@
 import { AuditEvent, OutboxMessage, Session, Subject, Workflow } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { CONFIRM_REGISTRATION, counts, PASSWORD, register, registerRaw, registrationToken, signIn, uniqueEmail, type SignedIn } from '../helpers/identity';
 import { recordStatements } from '../helpers/statements';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -9,7 +10,7 @@ const ME = `{ me { id email status roles displayName locale country telephone mf
 
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
   __typename ... on Me { displayName telephone postalAddress { city country } accountSettings { timeZone securityAlerts } profile { username pictureUrl bio interests professionalCredentials } }
-  ... on ErrorResult { errorCode message } } }`;
+  ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 
 const TABLES = ['subject', 'profile', 'session', 'audit_event'];
 
@@ -58,10 +59,10 @@ describe('accounts: register, sign in, sessions, profile', () => {
     ['an unknown country', { country: 'XX' }],
     ['a bad locale', { locale: 'not a locale!' }],
     ['a blank name', { displayName: '   ' }],
-  ])('refuses %s with BAD_USER_INPUT and writes nothing', async (_what, bad) => {
+  ])('refuses %s with InvalidInputError (as data, issue 12) and writes nothing', async (_what, bad) => {
     const before = await counts(env, TABLES);
     const res = await registerRaw(env, { email: uniqueEmail(), password: PASSWORD, displayName: 'Ada', locale: 'en', country: 'GB', ...bad });
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(res, `input.${Object.keys(bad)[0]}`);
     expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
     expect(await counts(env, TABLES)).toEqual(before);
   });
@@ -74,7 +75,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
   ])('refuses a password that is %s with reasons a person understands, and writes nothing', async (_what, password, reason) => {
     const before = await counts(env, TABLES);
     const res = await registerRaw(env, { email: uniqueEmail(), password, displayName: 'Ada Lovelace', locale: 'en', country: 'GB' });
-    expect(res.data.registerSubject).toMatchObject({ __typename: 'WeakPasswordError', errorCode: 'WEAK_PASSWORD_ERROR' });
+    expect(res.data.registerSubject).toMatchObject({ __typename: 'WeakPasswordError', errorCode: 'WEAK_PASSWORD' });
     expect(res.data.registerSubject.reasons.join(' ')).toMatch(reason);
     expect(await counts(env, TABLES)).toEqual(before);
   });
@@ -129,7 +130,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
     expect(ok.data.confirmRegistration.__typename).toBe('AuthPayload');
     const me = await env.gql('{ me { email displayName locale country sessions { deviceName assurance } } }', {}, { token: ok.data.confirmRegistration.token });
     expect(me.data.me).toEqual({ email, displayName: 'Con Firm', locale: 'de', country: 'DE', sessions: [{ deviceName: 'Phone', assurance: 'PASSWORD' }] });
-    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toBe('ACTION_TOKEN_USED');
     // The pending registration forgot the password hash and the address once done.
     const workflow = await env.app.dataSource.getRepository(Workflow).findOneByOrFail({ subjectId: ok.data.confirmRegistration.subjectId, machineId: 'registration' });
     expect(workflow.stateValue).toBe('confirmed');
@@ -143,7 +144,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const token = await registrationToken(env, email);
     env.clock.advance('25h');
     await env.workers.fireTimers();
-    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toMatch(/ACTION_TOKEN_(EXPIRED|INVALID|USED)_ERROR/);
+    expect((await env.gql(CONFIRM_REGISTRATION, { input: { token, password: PASSWORD } })).data.confirmRegistration.errorCode).toMatch(/^ACTION_TOKEN_(EXPIRED|INVALID|USED)$/);
     expect(await env.app.dataSource.getRepository(Subject).countBy({ email })).toBe(0);
     const expired = await env.app.dataSource.getRepository(Workflow).find({ where: { machineId: 'registration', stateValue: 'expired' } });
     expect(expired.some((w) => w.snapshot.includes('scrypt') || w.snapshot.includes(email))).toBe(false);
@@ -155,11 +156,14 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const ok = await signIn(env, { email: user.email, password: PASSWORD, deviceName: 'Phone' }, { 'user-agent': 'TestAgent/1.0' });
     expect(ok.data.signIn.__typename).toBe('AuthPayload');
     expect(ok.data.signIn.subjectId).toBe(user.subjectId);
+    // Who signed in, and the session, in the one answer (issue 12): no second round trip.
+    expect(ok.data.signIn.id).toBe(ok.data.signIn.sessionId);
+    expect(ok.data.signIn.id).toEqual(expect.any(String));
 
     const sessions = await counts(env, ['session']);
     const wrong = await signIn(env, { email: user.email, password: 'wrong password here' });
     const unknown = await signIn(env, { email: uniqueEmail('nobody'), password: 'wrong password here' });
-    expect(wrong.data.signIn).toEqual({ __typename: 'InvalidCredentialsError', errorCode: 'INVALID_CREDENTIALS_ERROR', message: 'The email or password is not right.' });
+    expect(wrong.data.signIn).toEqual({ __typename: 'InvalidCredentialsError', errorCode: 'INVALID_CREDENTIALS', message: 'The email or password is not right.' });
     expect(unknown.data.signIn).toEqual(wrong.data.signIn);
     expect(await counts(env, ['session'])).toEqual(sessions);
 
@@ -168,14 +172,14 @@ describe('accounts: register, sign in, sessions, profile', () => {
     expect(list.data.me.sessions[0]).toMatchObject({ current: true, deviceName: 'Phone', userAgent: 'TestAgent/1.0', ip: expect.stringMatching(/127\.0\.0\.1/) });
   });
 
-  it('answers a bad token, an unknown token and no token with UNAUTHENTICATED', async () => {
+  it('answers a bad or unknown token with UNAUTHENTICATED, and no token with me: null (issue 12)', async () => {
     for (const token of ['garbage', 'A'.repeat(43)]) {
       const res = await env.gql(ME, {}, { token });
       expect(res.errors?.[0]).toMatchObject({ message: 'The session token is not valid. Sign in again.', extensions: { code: 'UNAUTHENTICATED' } });
-      expect(res.data).toBeNull();
+      expect(res.data).toEqual({ me: null }); // me is nullable: the error nulls only it
     }
     expect((await env.gql(ME, {}, { headers: { authorization: 'Basic abc' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await env.gql(ME)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await env.gql(ME)).toMatchObject({ data: { me: null }, errors: undefined });
     // Public operations still work with a bad token.
     expect((await env.gql('{ privacyPolicy { id } }', {}, { token: 'garbage' })).data.privacyPolicy.id).toBe('m_exe');
   });
@@ -226,8 +230,8 @@ describe('accounts: register, sign in, sessions, profile', () => {
   it('revokes one session by id, but not another person’s', async () => {
     const user = await register(env);
     const other = await register(env);
-    const revokeQ = 'mutation($id: ID!) { revokeSession(id: $id) { __typename ... on ErrorResult { errorCode } } }';
-    expect((await env.gql(revokeQ, { id: user.sessionId }, { token: other.token })).data.revokeSession).toEqual({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
+    const revokeQ = 'mutation($id: ID!) { revokeSession(input: { sessionId: $id }) { __typename ... on ErrorResult { errorCode } } }';
+    expect((await env.gql(revokeQ, { id: user.sessionId }, { token: other.token })).data.revokeSession).toEqual({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND' });
     expect((await env.gql('{ me { id } }', {}, { token: user.token })).errors).toBeUndefined();
     const phone = (await signIn(env, { email: user.email, password: PASSWORD })).data.signIn;
     expect((await env.gql(revokeQ, { id: phone.sessionId }, { token: user.token })).data.revokeSession).toEqual({ __typename: 'Success' });
@@ -273,17 +277,17 @@ describe('accounts: register, sign in, sessions, profile', () => {
   });
 
   it.each([
-    ['a phone number that is not one', { telephone: '12' }],
-    ['an http picture URL', { pictureUrl: 'http://example.com/x.png' }],
-    ['a username with spaces', { username: 'a b c' }],
-    ['an incomplete address', { postalAddress: { line1: 'x', city: '', postalCode: '1', country: 'GB' } }],
-    ['an unknown time zone', { accountSettings: { timeZone: 'Mars/Olympus' } }],
-    ['too many interests', { interests: Array.from({ length: 31 }, (_, i) => `i${i}`) }],
-  ])('refuses %s with BAD_USER_INPUT and changes nothing', async (_what, input) => {
+    ['a phone number that is not one', { telephone: '12' }, 'input.telephone'],
+    ['an http picture URL', { pictureUrl: 'http://example.com/x.png' }, 'input.pictureUrl'],
+    ['a username with spaces', { username: 'a b c' }, 'input.username'],
+    ['an incomplete address', { postalAddress: { line1: 'x', city: '', postalCode: '1', country: 'GB' } }, 'input.postalAddress.city'],
+    ['an unknown time zone', { accountSettings: { timeZone: 'Mars/Olympus' } }, 'input.accountSettings.timeZone'],
+    ['too many interests', { interests: Array.from({ length: 31 }, (_, i) => `i${i}`) }, 'input.interests'],
+  ])('refuses %s with InvalidInputError (as data, issue 12) and changes nothing', async (_what, input, field) => {
     const user = await register(env);
     const before = await counts(env, TABLES);
     const res = await env.gql(UPDATE, { input }, { token: user.token });
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(res, field);
     expect(await counts(env, TABLES)).toEqual(before);
   });
 
@@ -293,7 +297,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
     expect((await env.gql(UPDATE, { input: { username: 'taken_name' } }, { token: a.token })).data.updateProfile.__typename).toBe('Me');
     const before = await counts(env, TABLES);
     const res = await env.gql(UPDATE, { input: { username: 'Taken_Name', bio: 'hi' } }, { token: b.token });
-    expect(res.data.updateProfile).toMatchObject({ __typename: 'UsernameTakenError', errorCode: 'USERNAME_TAKEN_ERROR' });
+    expect(res.data.updateProfile).toMatchObject({ __typename: 'UsernameTakenError', errorCode: 'USERNAME_TAKEN' });
     expect(await counts(env, TABLES)).toEqual(before);
   });
 
@@ -302,15 +306,15 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const other = (await signIn(env, { email: user.email, password: PASSWORD })).data.signIn.token;
     const q = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename ... on AuthPayload { token } ... on ErrorResult { errorCode } } }`;
     const before = await counts(env, TABLES);
-    expect((await env.gql(q, { input: { currentPassword: 'not my password', newPassword: 'a brand new passphrase' } }, { token: user.token })).data.changePassword.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
-    expect((await env.gql(q, { input: { currentPassword: PASSWORD, newPassword: 'qwertyuiop' } }, { token: user.token })).data.changePassword.errorCode).toBe('WEAK_PASSWORD_ERROR');
+    expect((await env.gql(q, { input: { currentPassword: 'not my password', newPassword: 'a brand new passphrase' } }, { token: user.token })).data.changePassword.errorCode).toBe('INVALID_CREDENTIALS');
+    expect((await env.gql(q, { input: { currentPassword: PASSWORD, newPassword: 'qwertyuiop' } }, { token: user.token })).data.changePassword.errorCode).toBe('WEAK_PASSWORD');
     expect(await counts(env, ['subject', 'session'])).toEqual({ subject: before.subject, session: before.session });
 
     const res = await env.gql(q, { input: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } }, { token: user.token });
     expect(res.data.changePassword.__typename).toBe('AuthPayload');
     for (const token of [user.token, other]) expect((await env.gql('{ me { id } }', {}, { token })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await env.gql('{ me { id } }', {}, { token: res.data.changePassword.token })).errors).toBeUndefined();
-    expect((await signIn(env, { email: user.email, password: PASSWORD })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+    expect((await signIn(env, { email: user.email, password: PASSWORD })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
     expect((await signIn(env, { email: user.email, password: 'a brand new passphrase' })).data.signIn.__typename).toBe('AuthPayload');
   });
 
@@ -319,7 +323,7 @@ describe('accounts: register, sign in, sessions, profile', () => {
     const b: SignedIn = await register(env);
     const { subjects } = env.app.services;
     const taken = await env.app.db.transaction((em) => subjects.changeEmail(em, a.subjectId, b.email.toUpperCase()));
-    expect(taken).toMatchObject({ errorCode: 'EMAIL_TAKEN_ERROR' });
+    expect(taken).toMatchObject({ errorCode: 'EMAIL_TAKEN' });
     const fresh = uniqueEmail('moved');
     expect(await env.app.db.transaction((em) => subjects.changeEmail(em, a.subjectId, fresh))).toBe(true);
     expect((await env.gql('{ me { email } }', {}, { token: a.token })).data.me.email).toBe(fresh);

@@ -140,8 +140,8 @@ describe('requests by email address: one answer and one code path for known and 
     await env.workers.sendMail();
     const token = env.mail.linkIn(await env.mail.expectOne({ to: email, template: 'registration-confirm' })).split('/').pop()!;
     const confirm = (password: string) => env.gql('mutation($t: String!, $p: String!) { confirmRegistration(input: { token: $t, password: $p }) { __typename ... on ErrorResult { errorCode } } }', { t: token, p: password });
-    for (let i = 0; i < 3; i++) expect((await confirm(`wrong guess number ${i}`)).data.confirmRegistration.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
-    expect((await confirm(PASSWORD)).data.confirmRegistration.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+    for (let i = 0; i < 3; i++) expect((await confirm(`wrong guess number ${i}`)).data.confirmRegistration.errorCode).toBe('INVALID_CREDENTIALS');
+    expect((await confirm(PASSWORD)).data.confirmRegistration.errorCode).toBe('ACTION_TOKEN_INVALID');
     expect(await m().countBy(Subject, { email })).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { AgeGateCheck } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const AGE_GATE = `mutation($input: AgeGateInput!) {
@@ -6,6 +7,7 @@ const AGE_GATE = `mutation($input: AgeGateInput!) {
     __typename
     ... on AgeGateDecision { checkId outcome threshold jointConsent repeated legalSource limits { limit description } jurisdiction { code regime } }
     ... on InvalidDateOfBirthError { errorCode message reason }
+    ${INVALID_INPUT}
   }
 }`;
 
@@ -83,7 +85,7 @@ describe('age gate', () => {
     [{ day: 1, month: 1, year: 1850 }, 'TOO_OLD'],
   ])('answers %j with a typed error and records nothing', async (dateOfBirth, reason) => {
     const before = await checks();
-    expect(await ageGate({ dateOfBirth, country: 'US', deviceId: newDevice() })).toMatchObject({ __typename: 'InvalidDateOfBirthError', errorCode: 'INVALID_DATE_OF_BIRTH_ERROR', reason });
+    expect(await ageGate({ dateOfBirth, country: 'US', deviceId: newDevice() })).toMatchObject({ __typename: 'InvalidDateOfBirthError', errorCode: 'INVALID_DATE_OF_BIRTH', reason });
     expect(await checks()).toBe(before);
   });
 
@@ -91,10 +93,10 @@ describe('age gate', () => {
     [{ deviceId: 'short' }, 'deviceId'],
     [{ country: 'Germany' }, 'country'],
     [{ region: 'California!' }, 'region'],
-  ])('rejects malformed input %j as BAD_USER_INPUT and records nothing', async (bad, property) => {
+  ])('rejects malformed input %j as InvalidInputError (as data, issue 12) and records nothing', async (bad, property) => {
     const before = await checks();
     const res = await env.gql(AGE_GATE, { input: { dateOfBirth: { day: 1, month: 1, year: 2000 }, deviceId: newDevice(), ...bad } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', validationErrors: [expect.objectContaining({ property })] });
+    expectInvalidInput(res, `input.${property}`);
     expect(await checks()).toBe(before);
   });
 

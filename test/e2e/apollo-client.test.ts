@@ -51,17 +51,17 @@ describe('Apollo Client 4 with the shipped possibleTypes', () => {
 
     const wrong = await client.mutate({ mutation: SIGN_IN, variables });
     expect(wrong.error).toBeUndefined();
-    expect(wrong.data).toEqual({ signIn: { __typename: 'InvalidCredentialsError', errorCode: 'INVALID_CREDENTIALS_ERROR', message: expect.stringMatching(/email or password/) } });
+    expect(wrong.data).toEqual({ signIn: { __typename: 'InvalidCredentialsError', errorCode: 'INVALID_CREDENTIALS', message: expect.stringMatching(/email or password/) } });
 
     const limited = await client.mutate({ mutation: SIGN_IN, variables });
-    expect(limited.data).toEqual({ signIn: { __typename: 'RateLimitedError', errorCode: 'RATE_LIMITED_ERROR', message: expect.any(String), retryAfterSeconds: expect.any(Number) } });
+    expect(limited.data).toEqual({ signIn: { __typename: 'RateLimitedError', errorCode: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: expect.any(Number) } });
     expect((limited.data as { signIn: { retryAfterSeconds: number } }).signIn.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it('keeps a query’s error result in the normalized cache: a cache-only read answers it with its fields', async () => {
     const client = clientWith({ possibleTypes });
     const variables = { token: 'x'.repeat(43) };
-    const expected = { actionLink: { __typename: 'ActionTokenInvalidError', errorCode: 'ACTION_TOKEN_INVALID_ERROR', message: expect.stringMatching(/not valid/) } };
+    const expected = { actionLink: { __typename: 'ActionTokenInvalidError', errorCode: 'ACTION_TOKEN_INVALID', message: expect.stringMatching(/not valid/) } };
 
     expect((await client.query({ query: ACTION_LINK, variables })).data).toEqual(expected);
     expect((await client.query({ query: ACTION_LINK, variables, fetchPolicy: 'cache-only' })).data).toEqual(expected);

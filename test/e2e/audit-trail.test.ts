@@ -3,9 +3,9 @@ import { AuditEvent } from '../../src/entities';
 import { enableMfa, register, type SignedIn } from '../helpers/identity';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
-const OWN = 'query($after: String) { me { auditTrail(first: 2, after: $after) { nodes { seq action actorId actorRole subjectId categories fields ip } pageInfo { endCursor hasNextPage } } } }';
+const OWN = 'query($after: String) { me { auditTrail(first: 2, after: $after) { edges { node { id seq action actorId actorRole subjectId categories fields ip } } pageInfo { endCursor hasNextPage } } } }';
 const STAFF = `query($s: ID!, $f: AuditTrailFilter, $first: Int, $after: String) { auditTrail(subjectId: $s, filter: $f, first: $first, after: $after) {
-  nodes { seq action actorId actorRole subjectId categories fields operation requestId ip occurredAt } pageInfo { endCursor hasNextPage } } }`;
+  edges { node { seq action actorId actorRole subjectId categories fields operation requestId ip occurredAt } } pageInfo { endCursor hasNextPage } } }`;
 const VERIFY = '{ verifyAuditChain { ok checked firstBrokenSeq reason } }';
 
 async function staffMember(env: TestEnv): Promise<SignedIn> {
@@ -35,16 +35,18 @@ describe('audit trail: own view, staff search, chain verification', () => {
     expect(first.errors).toBeUndefined();
     const page1 = first.data.me.auditTrail;
     // me itself was read first (account.read), then the trail is queried: the trail read is recorded after.
-    expect(page1.nodes.map((n: any) => n.action)).toEqual(['account.read', 'audit.read']);
-    expect(page1.nodes[1]).toMatchObject({ actorRole: 'staff', actorId: null, ip: null, subjectId: user.subjectId });
-    expect(page1.nodes[0]).toMatchObject({ actorRole: 'subject', actorId: user.subjectId, ip: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(page1.edges.map((e: any) => e.node).map((n: any) => n.action)).toEqual(['account.read', 'audit.read']);
+    expect(page1.edges.map((e: any) => e.node)[1]).toMatchObject({ actorRole: 'STAFF', actorId: null, ip: null, subjectId: user.subjectId });
+    // The event's id is its chain position.
+    expect(page1.edges.map((e: any) => e.node).every((n: any) => n.id === String(n.seq))).toBe(true);
+    expect(page1.edges.map((e: any) => e.node)[0]).toMatchObject({ actorRole: 'SUBJECT', actorId: user.subjectId, ip: expect.stringMatching(/127\.0\.0\.1/) });
     expect(page1.pageInfo.hasNextPage).toBe(true);
 
-    const all: string[] = page1.nodes.map((n: any) => n.action);
+    const all: string[] = page1.edges.map((e: any) => e.node).map((n: any) => n.action);
     let after = page1.pageInfo.endCursor;
     for (let guard = 0; after && guard < 20; guard++) {
       const page = (await env.gql(OWN, { after }, { token: user.token })).data.me.auditTrail;
-      all.push(...page.nodes.map((n: any) => n.action));
+      all.push(...page.edges.map((e: any) => e.node).map((n: any) => n.action));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     }
     // Reads made while paging (each page also reads `me`) come after the cursor and never shift it;
@@ -56,17 +58,17 @@ describe('audit trail: own view, staff search, chain verification', () => {
     const res = await env.gql(STAFF, { s: user.subjectId, f: { actions: ['account.update', 'account.create'] }, first: 1 }, { token: staff.token });
     expect(res.errors).toBeUndefined();
     const page = res.data.auditTrail;
-    expect(page.nodes).toEqual([expect.objectContaining({ action: 'account.update', actorId: user.subjectId, fields: ['bio'], categories: ['profile'], operation: 'updateProfile' })]);
+    expect(page.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ action: 'account.update', actorId: user.subjectId, fields: ['bio'], categories: ['profile'], operation: 'updateProfile' })]);
     expect(page.pageInfo.hasNextPage).toBe(true);
     const next = (await env.gql(STAFF, { s: user.subjectId, f: { actions: ['account.update', 'account.create'] }, first: 1, after: page.pageInfo.endCursor }, { token: staff.token })).data.auditTrail;
-    expect(next.nodes.map((n: any) => n.action)).toEqual(['account.create']);
+    expect(next.edges.map((e: any) => e.node).map((n: any) => n.action)).toEqual(['account.create']);
     expect(next.pageInfo).toEqual({ endCursor: expect.any(String), hasNextPage: false });
 
-    const createdAt = next.nodes[0].occurredAt;
+    const createdAt = next.edges.map((e: any) => e.node)[0].occurredAt;
     const before = (await env.gql(STAFF, { s: user.subjectId, f: { to: createdAt } }, { token: staff.token })).data.auditTrail;
-    expect(before.nodes).toEqual([]);
+    expect(before.edges.map((e: any) => e.node)).toEqual([]);
     const since = (await env.gql(STAFF, { s: user.subjectId, f: { from: env.clock.now().toISOString() } }, { token: staff.token })).data.auditTrail;
-    expect(since.nodes.every((n: any) => n.occurredAt >= env.clock.now().toISOString())).toBe(true);
+    expect(since.edges.map((e: any) => e.node).every((n: any) => n.occurredAt >= env.clock.now().toISOString())).toBe(true);
 
     const reads = await env.app.dataSource.getRepository(AuditEvent).findBy({ subjectId: user.subjectId, action: 'audit.read', actorId: staff.subjectId });
     expect(reads.length).toBeGreaterThanOrEqual(4);
@@ -102,19 +104,19 @@ describe('audit chain: verification and pseudonymization', () => {
     expect(ok).toMatchObject({ ok: true, firstBrokenSeq: null, reason: null });
     expect(ok.checked).toBeGreaterThan(10);
     await env.app.dataSource.query(`UPDATE audit_event SET action = 'account.nothing' WHERE seq = 7`);
-    expect(await verify()).toEqual({ ok: false, checked: 6, firstBrokenSeq: 7, reason: 'content does not match its hash' });
+    expect(await verify()).toEqual({ ok: false, checked: 6, firstBrokenSeq: 7, reason: 'CONTENT_HASH_MISMATCH' });
   });
 
   it('names a deleted row', async () => {
     await env.app.dataSource.query(`DELETE FROM audit_event WHERE seq = 5`);
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 5, reason: 'row missing from the sequence' });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 5, reason: 'ROW_MISSING' });
   });
 
   it('catches an identifier changed without its pseudonym', async () => {
     const row = await env.app.dataSource.getRepository(AuditEvent).findOneByOrFail({ seq: 4 });
     expect(row.subjectId).not.toBeNull();
     await env.app.dataSource.query(`UPDATE audit_event SET subjectId = 'someone-else' WHERE seq = 4`);
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 4, reason: 'an identifier does not match its pseudonym' });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 4, reason: 'PSEUDONYM_MISMATCH' });
   });
 
   it('catches rows cut from the end', async () => {
@@ -122,7 +124,7 @@ describe('audit chain: verification and pseudonymization', () => {
     await env.app.dataSource.query(`DELETE FROM audit_event WHERE seq = ${Number(n)}`);
     // verifying appends nothing, so the head still names the deleted row
     const report = await env.app.services.audit.verifyChain();
-    expect(report).toMatchObject({ ok: false, firstBrokenSeq: Number(n), reason: 'rows missing at the end of the chain' });
+    expect(report).toMatchObject({ ok: false, firstBrokenSeq: Number(n), reason: 'tail_missing' });
   });
 
   it('pseudonymizes an erased subject’s rows (identifiers gone, pseudonyms kept) and the chain stays valid', async () => {

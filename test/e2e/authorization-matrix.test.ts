@@ -12,7 +12,8 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
  *   FORBIDDEN        signed in, but not allowed
  *   UNAUTHENTICATED  needs a session
  */
-type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+/** `null`: the field answers null with no error (`me`, `guardian` for a caller who is not that person). */
+type Outcome = 'ok' | 'null' | 'FORBIDDEN' | 'UNAUTHENTICATED';
 const CALLERS = ['anonymous', 'subject', 'otherSubject', 'guardian', 'staffWithoutMfa', 'staff', 'admin', 'service'] as const;
 type Caller = (typeof CALLERS)[number];
 
@@ -46,8 +47,8 @@ const ANY = '__typename';
 const MATRIX: Record<string, Row> = {
   'Query.privacyPolicy': { query: '{ privacyPolicy { id } }', expect: everyone },
   'Query.dataCategory': { query: '{ dataCategory(key: "account") { __typename } }', expect: everyone },
-  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { nodes { seq } } } }', expect: signedIn },
-  'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { nodes { seq } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
+  'Query.me': { query: '{ me { id externalId sessions { id } auditTrail(first: 1) { edges { node { seq } } } } }', expect: { ...signedIn, anonymous: 'null' } },
+  'Query.auditTrail': { query: 'query($s: ID!) { auditTrail(subjectId: $s) { edges { node { seq } } } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Query.verifyAuditChain': { query: '{ verifyAuditChain { ok } }', expect: staffOnly },
   'Mutation.registerSubject': {
     query: `mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { ${ANY} } }`,
@@ -59,15 +60,15 @@ const MATRIX: Record<string, Row> = {
   'Mutation.setupAccount': { query: `mutation { setupAccount(input: { token: "${'x'.repeat(43)}", password: "${PASSWORD}" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.signOut': { query: 'mutation { signOut }', expect: signedIn },
   'Mutation.signOutEverywhere': { query: 'mutation { signOutEverywhere }', expect: signedIn },
-  'Mutation.revokeSession': { query: `mutation($id: ID!) { revokeSession(id: $id) { ${ANY} } }`, variables: (t) => ({ id: t.sessionId }), expect: signedIn },
+  'Mutation.revokeSession': { query: `mutation($id: ID!) { revokeSession(input: { sessionId: $id }) { ${ANY} } }`, variables: (t) => ({ id: t.sessionId }), expect: signedIn },
   'Mutation.changePassword': { query: `mutation { changePassword(input: { currentPassword: "wrong password", newPassword: "another fine passphrase" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.reauthenticate': { query: `mutation { reauthenticate(input: { password: "wrong password" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.updateProfile': { query: `mutation { updateProfile(input: { bio: "hello" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.enrollTotp': { query: `mutation { enrollTotp { ${ANY} } }`, expect: signedIn },
-  'Mutation.confirmTotp': { query: `mutation { confirmTotp(code: "000000") { ${ANY} } }`, expect: signedIn },
+  'Mutation.confirmTotp': { query: `mutation { confirmTotp(input: { code: "000000" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.disableTotp': { query: `mutation { disableTotp { ${ANY} } }`, expect: signedIn },
   'Mutation.regenerateRecoveryCodes': { query: `mutation { regenerateRecoveryCodes { ${ANY} } }`, expect: signedIn },
-  'Mutation.grantRole': { query: `mutation($s: ID!) { grantRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+  'Mutation.grantRole': { query: `mutation($s: ID!) { grantRole(input: { subjectId: $s, role: GUARDIAN }) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
   'Query.cookieConsent': { query: '{ cookieConsent(deviceId: "matrix-device-000000001") { needsDecision } }', expect: everyone },
   'Mutation.recordCookieConsent': {
     query: `mutation { recordCookieConsent(input: { deviceId: "matrix-device-000000001", choices: [{ category: "functional", granted: false }, { category: "analytics", granted: false }, { category: "performance", granted: false }] }) { ${ANY} } }`,
@@ -75,21 +76,21 @@ const MATRIX: Record<string, Row> = {
   },
   'Mutation.ageGate': { query: `mutation { ageGate(input: { dateOfBirth: { day: 1, month: 2, year: 1990 }, deviceId: "matrix-device-000000002" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.recordConsent': { query: `mutation { recordConsent(input: { purpose: "marketing.email", granted: false }) { ${ANY} } }`, expect: signedIn },
-  'Mutation.withdrawConsent': { query: `mutation { withdrawConsent(purpose: "marketing.email") { ${ANY} } }`, expect: signedIn },
+  'Mutation.withdrawConsent': { query: `mutation { withdrawConsent(input: { purpose: "marketing.email" }) { ${ANY} } }`, expect: signedIn },
   'Query.legalHolds': { query: 'query($s: ID!) { legalHolds(subjectId: $s) { id } }', variables: (t) => ({ s: t.subjectId }), expect: staffOnly },
   'Mutation.placeLegalHold': {
     query: `mutation($s: ID!) { placeLegalHold(input: { subjectId: $s, reason: "nope", note: "matrix" }) { ${ANY} } }`,
     variables: (t) => ({ s: t.subjectId }),
     expect: staffOnly,
   },
-  'Mutation.releaseLegalHold': { query: `mutation { releaseLegalHold(holdId: "no-such-hold") { ${ANY} } }`, expect: staffOnly },
+  'Mutation.releaseLegalHold': { query: `mutation { releaseLegalHold(input: { holdId: "no-such-hold" }) { ${ANY} } }`, expect: staffOnly },
   'Query.recipients': { query: '{ recipients { id } }', expect: staffOnly },
   'Mutation.registerRecipient': {
-    query: `mutation { registerRecipient(input: { name: "matrix", description: "m", webhookUrl: "https://example.com/h", events: ["nope"] }) { ${ANY} } }`,
+    query: `mutation { registerRecipient(input: { name: "matrix", description: "m", webhookUrl: "https://example.com/h", events: [] }) { ${ANY} } }`,
     expect: adminOnly,
   },
-  'Mutation.setRecipientActive': { query: `mutation { setRecipientActive(id: "no-such-recipient", active: false) { ${ANY} } }`, expect: adminOnly },
-  'Query.outbox': { query: '{ outbox { nodes { id } } }', expect: staffOnly },
+  'Mutation.setRecipientActive': { query: `mutation { setRecipientActive(input: { recipientId: "no-such-recipient", active: false }) { ${ANY} } }`, expect: adminOnly },
+  'Query.outbox': { query: '{ outbox { edges { node { id } } } }', expect: staffOnly },
   'Mutation.registerChild': {
     query: `mutation { registerChild(input: { deviceId: "matrix-device-000000003", username: "matrixkid", parentEmail: "parent@example.com", dateOfBirth: { day: 1, month: 2, year: 2018 }, locale: "en" }) { ${ANY} } }`,
     expect: everyoneButServices,
@@ -106,32 +107,35 @@ const MATRIX: Record<string, Row> = {
     query: `mutation { decideParentalVerification(input: { workflowId: "00000000-0000-4000-8000-000000000000", approve: true, note: "matrix" }) { ${ANY} } }`,
     expect: staffOnly,
   },
-  'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: staffOnly },
-  'Mutation.retryDeadOutboxMessages': { query: 'mutation { retryDeadOutboxMessages(template: "matrix-none", limit: 1) { count } }', expect: staffOnly },
+  'Mutation.retryOutboxMessage': { query: `mutation { retryOutboxMessage(input: { messageId: "00000000-0000-4000-8000-000000000000" }) { ${ANY} } }`, expect: staffOnly },
+  'Mutation.retryDeadOutboxMessages': { query: `mutation { retryDeadOutboxMessages(input: { template: "matrix-none", limit: 1 }) { ${ANY} } }`, expect: staffOnly },
   'Query.actionLink': { query: `{ actionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyone },
-  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
+  'Mutation.confirmActionLink': { query: `mutation { confirmActionLink(input: { token: "${'x'.repeat(43)}" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.requestEmailChange': { query: `mutation { requestEmailChange(input: { newEmail: "matrix-new@example.com" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.optOutOfSale': { query: `mutation { optOutOfSale { ${ANY} } }`, expect: signedIn },
   'Mutation.optOutOfSaleByEmail': { query: `mutation { optOutOfSaleByEmail(input: { email: "nobody@example.com" }) { ${ANY} } }`, expect: everyoneButServices },
   'Mutation.optInToSale': { query: `mutation { optInToSale { ${ANY} } }`, expect: signedIn },
   'Query.processingAllowed': { query: `query($s: ID!) { processingAllowed(subjectId: $s, purpose: "sale_share") { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: staffAndServices },
-  'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { nodes { id } } }', expect: staffOnly },
+  'Query.privacyRequests': { query: '{ privacyRequests(overdue: true) { edges { node { id } } } }', expect: staffOnly },
   'Mutation.requestErasure': { query: `mutation { requestErasure(input: { scope: CATEGORIES, categories: ["no_such_category"] }) { ${ANY} } }`, expect: signedIn },
-  'Mutation.cancelErasure': { query: `mutation { cancelErasure(requestId: "no-such-request") { ${ANY} } }`, expect: signedIn },
-  'Mutation.retryErasure': { query: `mutation { retryErasure(requestId: "no-such-request") { ${ANY} } }`, expect: staffOnly },
-  'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(subjectId: $s, role: GUARDIAN) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
+  'Mutation.cancelErasure': { query: `mutation { cancelErasure(input: { requestId: "no-such-request" }) { ${ANY} } }`, expect: signedIn },
+  'Mutation.retryErasure': { query: `mutation { retryErasure(input: { requestId: "no-such-request" }) { ${ANY} } }`, expect: staffOnly },
+  'Mutation.revokeRole': { query: `mutation($s: ID!) { revokeRole(input: { subjectId: $s, role: GUARDIAN }) { ${ANY} } }`, variables: (t) => ({ s: t.subjectId }), expect: adminOnly },
   // After revokeRole: grantRole above makes the `subject` caller a guardian until then.
-  'Mutation.signInAsParent': { query: `mutation { signInAsParent(token: "${'x'.repeat(43)}") { ${ANY} } }`, expect: everyoneButServices },
-  'Query.guardian': { query: '{ guardian { children { childId } } }', expect: guardianOnly },
-  'Mutation.setChildFeature': { query: `mutation { setChildFeature(childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true) { ${ANY} } }`, expect: guardianOnly },
-  'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
-  'Mutation.deleteChildData': { query: `mutation { deleteChildData(childId: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: guardianOnly },
+  'Mutation.signInAsParent': { query: `mutation { signInAsParent(input: { token: "${'x'.repeat(43)}" }) { ${ANY} } }`, expect: everyoneButServices },
+  'Query.guardian': {
+    query: '{ guardian { children { childId } } }',
+    expect: { anonymous: 'null', subject: 'null', otherSubject: 'null', guardian: 'ok', staffWithoutMfa: 'null', staff: 'null', admin: 'null', service: 'FORBIDDEN' },
+  },
+  'Mutation.setChildFeature': { query: `mutation { setChildFeature(input: { childId: "00000000-0000-4000-8000-000000000000", feature: "personalized_content", granted: true }) { ${ANY} } }`, expect: guardianOnly },
+  'Mutation.revokeChildConsent': { query: `mutation { revokeChildConsent(input: { childId: "00000000-0000-4000-8000-000000000000" }) { ${ANY} } }`, expect: guardianOnly },
+  'Mutation.deleteChildData': { query: `mutation { deleteChildData(input: { childId: "00000000-0000-4000-8000-000000000000" }) { ${ANY} } }`, expect: guardianOnly },
   // Any signed-in caller may try to link its own account (the dashboard link is the proof); the result says whether it may.
-  'Mutation.linkGuardianAccount': { query: `mutation { linkGuardianAccount(token: "${'y'.repeat(43)}") { ${ANY} } }`, expect: signedIn },
+  'Mutation.linkGuardianAccount': { query: `mutation { linkGuardianAccount(input: { token: "${'y'.repeat(43)}" }) { ${ANY} } }`, expect: signedIn },
   'Mutation.unlinkGuardianAccount': { query: `mutation { unlinkGuardianAccount { ${ANY} } }`, expect: signedIn },
   'Mutation.createServiceKey': { query: `mutation { createServiceKey(input: { name: "matrix", description: "m", expiresInDays: 0 }) { ${ANY} } }`, expect: adminOnly },
   'Query.serviceKeys': { query: '{ serviceKeys { id prefix } }', expect: adminOnly },
-  'Mutation.revokeServiceKey': { query: `mutation { revokeServiceKey(id: "00000000-0000-4000-8000-000000000000") { ${ANY} } }`, expect: adminOnly },
+  'Mutation.revokeServiceKey': { query: `mutation { revokeServiceKey(input: { keyId: "00000000-0000-4000-8000-000000000000" }) { ${ANY} } }`, expect: adminOnly },
   'Mutation.setSubjectExternalId': {
     query: `mutation($s: ID!) { setSubjectExternalId(input: { subjectId: $s, externalId: "matrix-user-1" }) { ${ANY} } }`,
     variables: (t) => ({ s: t.subjectId }),
@@ -195,9 +199,26 @@ describe('authorization matrix', () => {
     if (expected === 'ok') {
       expect(res.errors).toBeUndefined();
       expect(res.status).toBe(200);
+      expect(Object.values(res.data)).not.toContain(null);
+    } else if (expected === 'null') {
+      expect(res.errors).toBeUndefined();
+      expect(res.status).toBe(200);
+      expect(Object.values(res.data)).toEqual([null]);
     } else {
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual([expected]);
     }
+  });
+
+  it('answers me and guardian as null for an anonymous caller, next to public data, with no error', async () => {
+    const res = await env.gql('{ privacyPolicy { version } me { id } guardian { children { childId } } }');
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ privacyPolicy: { version: expect.any(String) }, me: null, guardian: null });
+  });
+
+  it('still answers UNAUTHENTICATED to me for a session token that is not valid (sign in again)', async () => {
+    const res = await env.gql('{ me { id } }', {}, { token: 'not-a-real-session-token' });
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('lets a staff member act once two-factor authentication is on, and stops when it is off', async () => {

@@ -62,12 +62,12 @@ describe('behind a proxy', () => {
 
     it('counts sign-in attempts per /64', async () => {
       const attempt = (ip: string) => signIn(env, { email: uniqueEmail('v6'), password: 'wrong password!' }, from(ip));
-      for (const ip of ['2001:db8:bb:1::1', '2001:db8:bb:1::2', '2001:db8:bb:1::3']) expect((await attempt(ip)).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
-      expect((await attempt('2001:db8:bb:1::4')).data.signIn.errorCode).toBe('RATE_LIMITED_ERROR');
-      expect((await attempt('2001:db8:bb:2::1')).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+      for (const ip of ['2001:db8:bb:1::1', '2001:db8:bb:1::2', '2001:db8:bb:1::3']) expect((await attempt(ip)).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
+      expect((await attempt('2001:db8:bb:1::4')).data.signIn.errorCode).toBe('RATE_LIMITED');
+      expect((await attempt('2001:db8:bb:2::1')).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
       // A dual-stack socket's IPv4-mapped form is the same client as the plain IPv4 address.
-      for (const ip of ['192.0.2.20', '::ffff:192.0.2.20', '192.0.2.20']) expect((await attempt(ip)).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
-      expect((await attempt('::ffff:192.0.2.20')).data.signIn.errorCode).toBe('RATE_LIMITED_ERROR');
+      for (const ip of ['192.0.2.20', '::ffff:192.0.2.20', '192.0.2.20']) expect((await attempt(ip)).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
+      expect((await attempt('::ffff:192.0.2.20')).data.signIn.errorCode).toBe('RATE_LIMITED');
     });
   });
 });

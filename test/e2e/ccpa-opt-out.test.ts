@@ -1,4 +1,5 @@
 import type { FindOptionsWhere } from 'typeorm';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { ConsentRecord, DeviceOptOut, PrivacyRequest, Subject, Workflow } from '../../src/entities';
 import { isDomainError } from '../../src/errors';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/services/webhooks/recipient.service';
@@ -13,9 +14,9 @@ const OPT_IN = `mutation { optInToSale { __typename ... on SaleShareState { ${ST
 const BY_EMAIL = 'mutation($email: String!) { optOutOfSaleByEmail(input: { email: $email }) { received message } }';
 const ME = `{ me { id saleShare { ${STATE} } } }`;
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) {
-  __typename ... on ProcessingDecision { allowed reason explanation legalBasis } ... on ErrorResult { errorCode message } } }`;
-const REQUESTS = `query($type: String, $overdue: Boolean, $first: Int, $after: String) { privacyRequests(type: $type, overdue: $overdue, first: $first, after: $after) {
-  nodes { id type subjectId manner status receivedAt dueAt overdue respondedAt response retainUntil workflowId } pageInfo { endCursor hasNextPage } } }`;
+  __typename ... on ProcessingDecision { allowed reason explanation legalBasis } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
+const REQUESTS = `query($type: RightKind, $overdue: Boolean, $first: Int, $after: String) { privacyRequests(type: $type, overdue: $overdue, first: $first, after: $after) {
+  edges { cursor node { id type rightKey subjectId manner status receivedAt dueAt overdue respondedAt response retainUntil workflowId } } pageInfo { endCursor hasNextPage } } }`;
 const TABLES = ['privacy_request', 'consent_record', 'outbox_message', 'workflow', 'timer'];
 const DEVICE = 'gpc-device-0000000000000001';
 
@@ -49,7 +50,7 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     receiver.received.length = 0;
     const res = await env.gql(OPT_OUT, {}, { token: user.token });
     const state = res.data.optOutOfSale;
-    expect(state).toMatchObject({ optedOut: true, decision: 'denied', method: 'settings', givenBy: 'self', optInRequired: false });
+    expect(state).toMatchObject({ optedOut: true, decision: 'DENIED', method: 'SETTINGS', givenBy: 'SELF', optInRequired: false });
     // Not asked to opt back in for 12 months (Cal. Civ. Code 1798.135(c)(4)).
     expect(state.optInPromptAllowedAt).toBe('2027-03-02T10:00:00.000Z');
     expect((await allowed(user.subjectId, 'sale_share'))).toMatchObject({ allowed: false, reason: 'OPTED_OUT' });
@@ -81,15 +82,15 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
   it('records the read of the own sale/share state in the audit trail', async () => {
     const user = await register(env);
     await env.gql(ME, {}, { token: user.token });
-    const trail = await env.gql('{ me { auditTrail(first: 20) { nodes { action fields } } } }', {}, { token: user.token });
-    expect(trail.data.me.auditTrail.nodes).toContainEqual(expect.objectContaining({ action: 'consent.read', fields: ['saleShare'] }));
+    const trail = await env.gql('{ me { auditTrail(first: 20) { edges { node { action fields } } } } }', {}, { token: user.token });
+    expect(trail.data.me.auditTrail.edges.map((e: any) => e.node)).toContainEqual(expect.objectContaining({ action: 'consent.read', fields: ['saleShare'] }));
   });
 
   it('lets the subject opt back in on their own initiative, recorded', async () => {
     const user = await register(env);
     await env.gql(OPT_OUT, {}, { token: user.token });
     const res = await env.gql(OPT_IN, {}, { token: user.token });
-    expect(res.data.optInToSale).toMatchObject({ __typename: 'SaleShareState', optedOut: false, decision: 'granted', method: 'settings', optInPromptAllowedAt: null });
+    expect(res.data.optInToSale).toMatchObject({ __typename: 'SaleShareState', optedOut: false, decision: 'GRANTED', method: 'SETTINGS', optInPromptAllowedAt: null });
     expect((await saleRecords({ subjectId: user.subjectId })).map((r) => r.decision)).toEqual(['denied', 'granted']);
     expect(await allowed(user.subjectId, 'sale_share')).toMatchObject({ allowed: true, reason: 'NOT_OPTED_OUT' });
   });
@@ -104,7 +105,7 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     const notice = await env.mail.expectOne({ to: user.email, template: 'ccpa-opt-out-notice' });
     expect(notice.subject).toMatch(/widersprochen/);
     const me = (await env.gql(ME, {}, { token: user.token })).data.me.saleShare;
-    expect(me).toMatchObject({ optedOut: true, method: 'email_link' });
+    expect(me).toMatchObject({ optedOut: true, method: 'EMAIL_LINK' });
     expect(await requestOf(me.requestId)).toMatchObject({ manner: 'email_link', subjectId: user.subjectId });
 
     const before = await counts(env, TABLES);
@@ -126,7 +127,7 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     const user = await register(env);
     const gpc = { 'Sec-GPC': '1', 'X-Consentry-Device': DEVICE };
     const res = await env.gql(ME, {}, { token: user.token, headers: gpc });
-    expect(res.data.me.saleShare).toMatchObject({ optedOut: true, method: 'gpc' });
+    expect(res.data.me.saleShare).toMatchObject({ optedOut: true, method: 'GPC' });
     expect((await saleRecords({ subjectId: user.subjectId })).map((r) => [r.decision, r.method])).toEqual([['denied', 'gpc']]);
     const deviceKey = env.app.services.consent.deviceKey(DEVICE);
     expect((await saleRecords({ deviceKey })).map((r) => [r.decision, r.method])).toEqual([['denied', 'gpc']]);
@@ -152,14 +153,14 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     const user = await register(env);
     const gpc = { 'Sec-GPC': '1' };
     const optIn = await env.gql(OPT_IN, {}, { token: user.token, headers: gpc });
-    expect(optIn.data.optInToSale).toMatchObject({ optedOut: false, decision: 'granted' });
+    expect(optIn.data.optInToSale).toMatchObject({ optedOut: false, decision: 'GRANTED' });
     await env.gql(ME, {}, { token: user.token, headers: gpc });
     expect((await saleRecords({ subjectId: user.subjectId })).map((r) => r.decision)).toEqual(['denied', 'granted']);
 
     const other = await register(env);
     await env.gql(OPT_IN, {}, { token: other.token });
     const after = await env.gql(ME, {}, { token: other.token, headers: gpc });
-    expect(after.data.me.saleShare).toMatchObject({ optedOut: true, method: 'gpc' });
+    expect(after.data.me.saleShare).toMatchObject({ optedOut: true, method: 'GPC' });
   });
 
   it('refuses a malformed device header with BAD_USER_INPUT and writes nothing', async () => {
@@ -178,25 +179,28 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
       await env.gql(BY_EMAIL, { email: `${'a'.repeat(250)}@example.com` }),
       await env.gql(REQUESTS, { first: 0 }, { token: await staffToken() }),
       await env.gql(REQUESTS, { first: 10, after: 'not-a-cursor' }, { token: await staffToken() }),
-      await env.gql('{ privacyRequests(status: ["bogus"]) { nodes { id } } }', {}, { token: await staffToken() }),
-      await env.gql(ALLOWED, { s: 'not an id!', p: 'sale_share' }, { token: await staffToken() }),
-      await env.gql(ALLOWED, { s: user.subjectId, p: '' }, { token: await staffToken() }),
     ];
     for (const res of bad) expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // processingAllowed answers a result union: format problems come as InvalidInputError (issue 12).
+    expectInvalidInput(await env.gql(ALLOWED, { s: 'not an id!', p: 'sale_share' }, { token: await staffToken() }), 'subjectId');
+    expectInvalidInput(await env.gql(ALLOWED, { s: user.subjectId, p: '' }, { token: await staffToken() }), 'purpose');
+    // The status filter is an enum now: an unknown status is refused by the schema itself.
+    const bogusStatus = await env.gql('{ privacyRequests(status: [BOGUS]) { edges { cursor } } }', {}, { token: await staffToken() });
+    expect(bogusStatus.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const unknownPurpose = await allowed(user.subjectId, 'selling_everything');
-    expect(unknownPurpose).toMatchObject({ __typename: 'InvalidProcessingPurposeError', errorCode: 'INVALID_PROCESSING_PURPOSE_ERROR', message: expect.stringContaining('sale_share') });
+    expect(unknownPurpose).toMatchObject({ __typename: 'InvalidProcessingPurposeError', errorCode: 'INVALID_PROCESSING_PURPOSE', message: expect.stringContaining('sale_share') });
     expect(await counts(env, TABLES)).toEqual(before);
   });
 
   it('answers processingAllowed for adults, opted-out adults, a 14-year-old and a 10-year-old with and without a parent', async () => {
     const { subjectAges, consent } = env.app.services;
     const adult = await register(env);
-    expect(await allowed(adult.subjectId, 'sale_share')).toMatchObject({ allowed: true, reason: 'NOT_OPTED_OUT', legalBasis: 'opt_out' });
+    expect(await allowed(adult.subjectId, 'sale_share')).toMatchObject({ allowed: true, reason: 'NOT_OPTED_OUT', legalBasis: 'OPT_OUT' });
     expect(await allowed(adult.subjectId, 'account')).toMatchObject({ allowed: true, reason: 'CONTRACT' });
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: false, reason: 'NO_CONSENT' });
     await env.gql('mutation { recordConsent(input: { purpose: "marketing.email", granted: true }) { __typename } }', {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: true, reason: 'CONSENT_GIVEN' });
-    await env.gql('mutation { withdrawConsent(purpose: "marketing.email") { __typename } }', {}, { token: adult.token });
+    await env.gql('mutation { withdrawConsent(input: { purpose: "marketing.email" }) { __typename } }', {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'marketing.email')).toMatchObject({ allowed: false, reason: 'CONSENT_WITHDRAWN' });
     await env.gql(OPT_OUT, {}, { token: adult.token });
     expect(await allowed(adult.subjectId, 'sale_share')).toMatchObject({ allowed: false, reason: 'OPTED_OUT', explanation: expect.stringContaining('1798.120') });
@@ -214,7 +218,7 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     await env.app.db.transaction((em) => subjectAges.record(em, child.subjectId, { birthDate: { year: 2015, month: 9, day: 9 }, jurisdiction: 'US-CA', source: 'parent' }));
     expect(await allowed(child.subjectId, 'sale_share')).toMatchObject({ allowed: false, reason: 'CHILD_NO_PARENTAL_OPT_IN' });
     const before = await counts(env, TABLES);
-    expect((await env.gql(OPT_IN, {}, { token: child.token })).data.optInToSale).toMatchObject({ __typename: 'SaleOptInNotAllowedError', errorCode: 'SALE_OPT_IN_NOT_ALLOWED_ERROR' });
+    expect((await env.gql(OPT_IN, {}, { token: child.token })).data.optInToSale).toMatchObject({ __typename: 'SaleOptInNotAllowedError', errorCode: 'SALE_OPT_IN_NOT_ALLOWED' });
     expect(await counts(env, TABLES)).toEqual(before);
     await env.app.db.transaction((em) => consent.record(em, { subjectId: child.subjectId }, { purpose: 'child.disclosure', decision: 'granted', method: 'email_plus', givenBy: 'parent', givenBySubjectId: adult.subjectId }));
     expect(await allowed(child.subjectId, 'sale_share')).toMatchObject({ allowed: true, reason: 'PARENT_OPTED_IN' });
@@ -249,14 +253,14 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
 
     env.clock.set('2026-06-11T23:00:00.000Z');
     await env.workers.fireTimers();
-    const onTime = await env.gql(REQUESTS, { type: 'ccpa_opt_out', overdue: true }, { token: await staffToken() });
-    expect(onTime.data.privacyRequests.nodes.map((n: { id: string }) => n.id)).not.toContain(request.id);
+    const onTime = await env.gql(REQUESTS, { type: 'OPT_OUT', overdue: true }, { token: await staffToken() });
+    expect(onTime.data.privacyRequests.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(request.id);
 
     env.clock.set('2026-06-12T00:00:01.000Z');
     await env.workers.fireTimers();
     expect((await env.app.dataSource.getRepository(Workflow).findOneByOrFail({ id: request.workflowId! })).stateValue).toBe('overdue');
-    const overdue = await env.gql(REQUESTS, { type: 'ccpa_opt_out', overdue: true, first: 50 }, { token: await staffToken() });
-    expect(overdue.data.privacyRequests.nodes).toContainEqual(expect.objectContaining({ id: request.id, overdue: true, status: 'in_progress', manner: 'api' }));
+    const overdue = await env.gql(REQUESTS, { type: 'OPT_OUT', overdue: true, first: 50 }, { token: await staffToken() });
+    expect(overdue.data.privacyRequests.edges.map((e: { node: unknown }) => e.node)).toContainEqual(expect.objectContaining({ id: request.id, overdue: true, status: 'IN_PROGRESS', manner: 'API', type: 'OPT_OUT', rightKey: 'ccpa_opt_out' }));
 
     // The recipient comes back: the retried notice is delivered and the request completes, late.
     receiver.setRefuse(false);
@@ -266,18 +270,18 @@ describe('CCPA opt-out of sale/sharing over HTTP', () => {
     expect(receiver.received.map((r) => JSON.parse(r.body).data.requestId)).toContain(request.id);
     const done = await requestOf(request.id);
     expect(done).toMatchObject({ status: 'completed', response: expect.stringContaining('after the 15-business-day deadline') });
-    const after = await env.gql(REQUESTS, { type: 'ccpa_opt_out', overdue: true }, { token: await staffToken() });
-    expect(after.data.privacyRequests.nodes.map((n: { id: string }) => n.id)).not.toContain(request.id);
+    const after = await env.gql(REQUESTS, { type: 'OPT_OUT', overdue: true }, { token: await staffToken() });
+    expect(after.data.privacyRequests.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(request.id);
   });
 
   it('pages staff through privacy requests by due date with a cursor', async () => {
-    const first = await env.gql(REQUESTS, { type: 'ccpa_opt_out', first: 2 }, { token: await staffToken() });
+    const first = await env.gql(REQUESTS, { type: 'OPT_OUT', first: 2 }, { token: await staffToken() });
     const page1 = first.data.privacyRequests;
-    expect(page1.nodes).toHaveLength(2);
+    expect(page1.edges).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const second = (await env.gql(REQUESTS, { type: 'ccpa_opt_out', first: 200, after: page1.pageInfo.endCursor }, { token: await staffToken() })).data.privacyRequests;
-    const all = (await env.gql(REQUESTS, { type: 'ccpa_opt_out', first: 200 }, { token: await staffToken() })).data.privacyRequests.nodes;
-    expect([...page1.nodes, ...second.nodes].map((n: { id: string }) => n.id)).toEqual(all.map((n: { id: string }) => n.id));
+    const second = (await env.gql(REQUESTS, { type: 'OPT_OUT', first: 200, after: page1.pageInfo.endCursor }, { token: await staffToken() })).data.privacyRequests;
+    const all = (await env.gql(REQUESTS, { type: 'OPT_OUT', first: 200 }, { token: await staffToken() })).data.privacyRequests.edges;
+    expect([...page1.edges, ...second.edges].map((e: { node: { id: string } }) => e.node.id)).toEqual(all.map((e: { node: { id: string } }) => e.node.id));
     const dues = all.map((n: { dueAt: string }) => n.dueAt);
     expect([...dues].sort()).toEqual(dues);
   });

@@ -61,7 +61,7 @@ describe('cookie consent', () => {
   ])('refuses %j with a typed error and writes nothing', async (bad, message) => {
     const before = await rows();
     const result = (await env.gql(RECORD, { input: { deviceId, choices: bad } })).data.recordCookieConsent;
-    expect(result).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE_ERROR', message: expect.stringMatching(message) });
+    expect(result).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE', message: expect.stringMatching(message) });
     expect(await rows()).toBe(before);
   });
 

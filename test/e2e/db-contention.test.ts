@@ -39,7 +39,7 @@ describe('writes under contention', () => {
     );
     for (const res of results) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+      expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'PENDING_PARENTAL_CONSENT' });
     }
     const ids = results.map((r) => r.data.registerChild.childId as string);
     for (const id of ids) {

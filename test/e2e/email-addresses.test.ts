@@ -1,4 +1,5 @@
 import { GuardianLink, Subject } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { counts, PASSWORD, register, registerRaw, signIn, uniqueEmail } from '../helpers/identity';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
@@ -8,7 +9,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
  * canonical form, and the API refuses quoted local parts.
  */
 const AGE_GATE = 'mutation($input: AgeGateInput!) { ageGate(input: $input) { __typename ... on AgeGateDecision { outcome repeated } } }';
-const REGISTER_CHILD = 'mutation($input: RegisterChildInput!) { registerChild(input: $input) { __typename ... on ChildRegistration { childId } ... on ErrorResult { errorCode } ... on RateLimitedError { retryAfterSeconds } } }';
+const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(input: $input) { __typename ... on ChildRegistration { childId } ... on ErrorResult { errorCode } ... on RateLimitedError { retryAfterSeconds } ${INVALID_INPUT} } }`;
 const CHILD_DOB = { day: 5, month: 6, year: 2016 };
 const TABLES = ['subject', 'guardian_link', 'consent_record', 'outbox_message', 'workflow', 'audit_event', 'rate_limit_counter'];
 
@@ -27,21 +28,23 @@ describe('email addresses: one key per mailbox', () => {
     return (await env.gql(REGISTER_CHILD, { input: { deviceId, username, parentEmail, dateOfBirth: CHILD_DOB, locale: 'en' } })).data.registerChild;
   }
 
-  it.each(['"x"@example.com', '"\\x"@example.com', '"x y"@example.com'])('refuses the quoted address %s on every input with BAD_USER_INPUT, writing nothing', async (quoted) => {
+  it.each(['"x"@example.com', '"\\x"@example.com', '"x y"@example.com'])('refuses the quoted address %s on every input with InvalidInputError (as data, issue 12), writing nothing', async (quoted) => {
     const user = await register(env);
     const before = await counts(env, TABLES);
     const calls = [
-      env.gql('mutation($e: String!) { registerSubject(input: { email: $e, password: "a long enough passphrase", displayName: "Q", locale: "en", country: "US" }) { __typename } }', { e: quoted }),
-      env.gql('mutation($e: String!) { signIn(input: { email: $e, password: "a long enough passphrase" }) { __typename } }', { e: quoted }),
-      env.gql('mutation($e: String!) { optOutOfSaleByEmail(input: { email: $e }) { received } }', { e: quoted }),
-      env.gql('mutation($e: String!) { requestParentDashboard(input: { email: $e }) { __typename } }', { e: quoted }),
-      env.gql('mutation($e: String!) { requestEmailChange(input: { newEmail: $e }) { __typename } }', { e: quoted }, { token: user.token }),
+      env.gql(`mutation($e: String!) { registerSubject(input: { email: $e, password: "a long enough passphrase", displayName: "Q", locale: "en", country: "US" }) { __typename ${INVALID_INPUT} } }`, { e: quoted }),
+      env.gql(`mutation($e: String!) { signIn(input: { email: $e, password: "a long enough passphrase" }) { __typename ${INVALID_INPUT} } }`, { e: quoted }),
+      env.gql(`mutation($e: String!) { requestParentDashboard(input: { email: $e }) { __typename ${INVALID_INPUT} } }`, { e: quoted }),
+      env.gql(`mutation($e: String!) { requestEmailChange(input: { newEmail: $e }) { __typename ${INVALID_INPUT} } }`, { e: quoted }, { token: user.token }),
       env.gql(REGISTER_CHILD, { input: { deviceId: newDevice(), username: 'quoted_kid', parentEmail: quoted, dateOfBirth: CHILD_DOB, locale: 'en' } }),
     ];
     for (const res of await Promise.all(calls)) {
-      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect(JSON.stringify(res.errors?.[0].extensions?.validationErrors)).toMatch(/must be a plain email address such as name@example.com \(no quotes\)/);
+      expectInvalidInput(res);
+      expect(JSON.stringify(res.data)).toMatch(/must be a plain email address such as name@example.com \(no quotes\)/);
     }
+    // Not a result union yet: still thrown.
+    const optOut = await env.gql('mutation($e: String!) { optOutOfSaleByEmail(input: { email: $e }) { received } }', { e: quoted });
+    expect(optOut.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await counts(env, TABLES)).toEqual(before);
   });
 
@@ -50,7 +53,7 @@ describe('email addresses: one key per mailbox', () => {
     const spellings = [`${local}@${domain}`, `${local.toUpperCase()}@${domain.toUpperCase()}`, `${local}+kid2@${domain}`];
     for (const [i, spelling] of spellings.entries()) expect((await child(spelling, `spelled_kid_${i}`)).__typename).toBe('ChildRegistration');
     const refused = await child(`${local}+kid4@${domain}`, 'spelled_kid_4');
-    expect(refused).toMatchObject({ __typename: 'RateLimitedError', errorCode: 'RATE_LIMITED_ERROR' });
+    expect(refused).toMatchObject({ __typename: 'RateLimitedError', errorCode: 'RATE_LIMITED' });
     // The parent's address is stored canonical.
     const stored = await env.app.dataSource.getRepository(GuardianLink).find({ where: [{ parentEmail: `${local}@${domain}` }, { parentEmail: `${local}+kid2@${domain}` }] });
     expect(stored.map((l) => l.parentEmail).sort()).toEqual([`${local}+kid2@${domain}`, `${local}@${domain}`, `${local}@${domain}`]);

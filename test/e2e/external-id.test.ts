@@ -62,16 +62,16 @@ describe('externalId: the site’s own user id on a subject', () => {
     const before = await counts(env, ['audit_event']);
 
     const unknown = await set('00000000-0000-4000-8000-000000000000', 'free-id');
-    expect(unknown.data.setSubjectExternalId).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
+    expect(unknown.data.setSubjectExternalId).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND' });
 
     const taken = await set(b.subjectId, 'taken-id');
-    expect(taken.data.setSubjectExternalId).toMatchObject({ __typename: 'ExternalIdTakenError', errorCode: 'EXTERNAL_ID_TAKEN_ERROR' });
+    expect(taken.data.setSubjectExternalId).toMatchObject({ __typename: 'ExternalIdTakenError', errorCode: 'EXTERNAL_ID_TAKEN' });
     expect(await stored(b.subjectId)).toBeNull();
 
     for (const bad of ['', ' padded', 'has space', 'x'.repeat(129), 'naïve', '-leading-dash', 'semi;colon']) {
       const res = await set(b.subjectId, bad);
       expect(res.errors).toBeUndefined();
-      expect(res.data.setSubjectExternalId).toMatchObject({ __typename: 'InvalidExternalIdError', errorCode: 'INVALID_EXTERNAL_ID_ERROR', message: expect.stringMatching(/1–128/) });
+      expect(res.data.setSubjectExternalId).toMatchObject({ __typename: 'InvalidExternalIdError', errorCode: 'INVALID_EXTERNAL_ID', message: expect.stringMatching(/1–128/) });
     }
     expect(await stored(b.subjectId)).toBeNull();
     expect(await stored(a.subjectId)).toBe('taken-id');

@@ -143,7 +143,7 @@ describe('federation: Consentry as a subgraph of a site’s supergraph', () => {
       saleShare: { optedOut: true, decision: 'denied', optInRequired: false },
       age: { bracket: 'UNKNOWN', jurisdiction: null, parentalConsentRequired: false, saleOptInRequired: false },
       sale: { __typename: 'PrivacyProcessingDecision', allowed: false, reason: 'OPTED_OUT' },
-      bad: { __typename: 'PrivacyInvalidPurposeError', errorCode: 'INVALID_PROCESSING_PURPOSE_ERROR', message: expect.stringMatching(/no_such_purpose/) },
+      bad: { __typename: 'PrivacyInvalidPurposeError', errorCode: 'INVALID_PROCESSING_PURPOSE', message: expect.stringMatching(/no_such_purpose/) },
     });
     expect(one.privacy.openRequests.map((r: { type: string }) => r.type)).toContain('access');
     expect(one.privacy.openRequests.every((r: { overdue: boolean }) => r.overdue === false)).toBe(true);
@@ -154,9 +154,10 @@ describe('federation: Consentry as a subgraph of a site’s supergraph', () => {
       { s: ada.subjectId },
       { token: key },
     );
-    expect(one.privacy.email).toEqual({ __typename: 'PrivacyProcessingDecision', ...direct.data.processingAllowed });
+    // The subgraph keeps its own contract: legalBasis as the policy's lower-case string (the API's is the ProcessingBasis enum).
+    expect(one.privacy.email).toEqual({ __typename: 'PrivacyProcessingDecision', ...direct.data.processingAllowed, legalBasis: direct.data.processingAllowed.legalBasis.toLowerCase() });
     const mine = await env.gql('{ me { consents { purpose granted needsDecision decision } } }', {}, { token: ada.token });
-    expect(one.privacy.consents).toEqual(mine.data.me.consents);
+    expect(one.privacy.consents).toEqual(mine.data.me.consents.map((c: { decision: string | null }) => ({ ...c, decision: c.decision?.toLowerCase() ?? null })));
 
     expect(two).toMatchObject({ id: 'site-2', name: 'Grace' });
     expect(two.privacy).toMatchObject({

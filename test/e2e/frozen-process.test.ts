@@ -68,7 +68,7 @@ describeMysql('a frozen process', () => {
     await waitFor('the confirmation mail', async () => sink.received.some((r) => r.to === email), 15_000);
     const token = /\/l\/([A-Za-z0-9_-]{43})/.exec(sink.received.find((r) => r.to === email)!.text)![1];
 
-    const confirming = gql(a, 'mutation($t: String!) { confirmActionLink(token: $t) { __typename } }', { t: token });
+    const confirming = gql(a, 'mutation($t: String!) { confirmActionLink(input: { token: $t }) { __typename } }', { t: token });
     await waitFor('process A to freeze mid-transaction', async () => a.out().includes('"freeze":"test.confirmed"'), 15_000);
     const auditedBefore = await m().count(AuditEvent);
 

@@ -131,19 +131,19 @@ describe('GraphQL hardening', () => {
     beforeAll(async () => {
       user = await register(env);
     });
-    const trail = (first: string, n: number) => `query${first === '$n' ? '($n: Int)' : ''} { ${Array.from({ length: n }, (_, i) => `a${i}: me { auditTrail(first: ${first}) { nodes { seq action } } }`).join(' ')} }`;
+    const trail = (first: string, n: number) => `query${first === '$n' ? '($n: Int)' : ''} { ${Array.from({ length: n }, (_, i) => `a${i}: me { auditTrail(first: ${first}) { edges { node { seq action } } } }`).join(' ')} }`;
 
     it('multiplies what is selected under a list by its first argument, literal or variable', async () => {
-      // 20 × (me 1 + auditTrail 1 + 100 × (nodes 1 + 2 fields)) = 6,040 > 5,000. It used to cost 20 × 5 = 100 and return 2,000 rows.
+      // 20 × (me 1 + auditTrail 1 + 100 × (edges 1 + node 1 + 2 fields)) = 8,040 > 5,000. It used to cost 20 × 5 = 100 and return 2,000 rows.
       for (const [first, variables] of [['100', {}], ['$n', { n: 100 }]] as const) {
         const res = await env.gql(trail(first, 20), variables, { token: user.token });
         expect(res.status).toBe(400);
-        expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', cost: 6040, maxCost: 5000 } });
+        expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', cost: 8040, maxCost: 5000 } });
       }
-      // The default page size (20) counts too: 20 × (2 + 20 × 3) = 1,240, answered.
+      // The default page size (20) counts too: 20 × (2 + 20 × 4) = 1,640, answered.
       const small = await env.gql(trail('$n', 20), {}, { token: user.token });
       expect(small.errors).toBeUndefined();
-      expect(small.data.a0.auditTrail.nodes.length).toBeGreaterThan(0);
+      expect(small.data.a0.auditTrail.edges.length).toBeGreaterThan(0);
     });
   });
 
@@ -166,7 +166,7 @@ describe('GraphQL hardening', () => {
 
     it('writes one account.read for 30 aliases of me, and one entry per category set read under them', async () => {
       const requestId = 'alias-reads-0001';
-      const res = await env.gql(`{ ${aliases(28, 'me { id }')} b: me { displayName consents { purpose } sessions { id } } c: me { consents { purpose } sessions { id } auditTrail(first: 5) { nodes { seq } } } }`, {}, { token: user.token, headers: { 'x-request-id': requestId } });
+      const res = await env.gql(`{ ${aliases(28, 'me { id }')} b: me { displayName consents { purpose } sessions { id } } c: me { consents { purpose } sessions { id } auditTrail(first: 5) { edges { node { seq } } } } }`, {}, { token: user.token, headers: { 'x-request-id': requestId } });
       expect(res.errors).toBeUndefined();
       expect(res.data.a27.id).toBe(user.subjectId);
       expect((await readsOf(requestId)).sort()).toEqual(
@@ -182,7 +182,7 @@ describe('GraphQL hardening', () => {
 
     it('keeps one entry per subject: staff reading two subjects’ trails, each through aliases', async () => {
       const requestId = 'alias-reads-0002';
-      const read = (s: string) => `auditTrail(subjectId: "${s}", first: 3) { nodes { seq } }`;
+      const read = (s: string) => `auditTrail(subjectId: "${s}", first: 3) { edges { node { seq } } }`;
       const res = await env.gql(`{ ${aliases(10, read(user.subjectId))} ${Array.from({ length: 10 }, (_, i) => `o${i}: ${read(other.subjectId)}`).join(' ')} }`, {}, { token: staff.token, headers: { 'x-request-id': requestId } });
       expect(res.errors).toBeUndefined();
       expect(await readsOf(requestId)).toEqual(expect.arrayContaining(['audit.read user ["technical"]', 'audit.read other ["technical"]']));

@@ -26,7 +26,7 @@ describe('the HTTP service', () => {
   it('answers one category, or a typed NotFoundError', async () => {
     const q = 'query($key: String!) { dataCategory(key: $key) { __typename ... on DataCategory { name legalBases } ... on ErrorResult { errorCode message } } }';
     expect((await env.gql(q, { key: 'account' })).data.dataCategory).toEqual({ __typename: 'DataCategory', name: 'Account data', legalBases: ['CONTRACT'] });
-    expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND_ERROR' });
+    expect((await env.gql(q, { key: 'shoe_size' })).data.dataCategory).toMatchObject({ __typename: 'NotFoundError', errorCode: 'NOT_FOUND' });
   });
 
   it('answers a repeated policy query with the same bytes (the constant-result cache), per variables', async () => {
@@ -146,6 +146,35 @@ describe('the HTTP service', () => {
     expect(res.status).toBe(400);
     const ok = await fetch(`${env.url}/graphql?query=${encodeURIComponent('{ privacyPolicy { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(ok.status).toBe(200);
+  });
+
+  it('refuses a batched request (a JSON array body) with 400, a clear message and the request id', async () => {
+    const res = await fetch(`${env.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ privacyPolicy { id } }' }, { query: '{ privacyPolicy { id } }' }]),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { message: string; extensions: unknown }[] };
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0].message).toMatch(/one operation per request/);
+    expect(body.errors[0].extensions).toEqual({ code: 'BATCHING_NOT_SUPPORTED', requestId: expect.any(String) });
+  });
+
+  it('answers application/graphql-response+json when asked for it, and application/json otherwise', async () => {
+    const ask = (accept?: string) =>
+      fetch(`${env.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body: JSON.stringify({ query: '{ privacyPolicy { id } me { id } }' }) });
+    expect((await ask('application/graphql-response+json')).headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect((await ask()).headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('takes queries by GET with apollo-require-preflight, never mutations', async () => {
+    const get = (query: string) => fetch(`${env.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const query = await get('{ privacyPolicy { id } }');
+    expect(query.status).toBe(200);
+    const mutation = await get('mutation { signOut }');
+    expect(mutation.status).toBe(405);
+    expect(((await mutation.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(/GET/);
   });
 
   it('answers unknown paths with 404 in the same error shape', async () => {

@@ -157,7 +157,7 @@ describe('email link pages', () => {
 
   describe('the same through GraphQL', () => {
     const PREVIEW = `query($token: String!) { actionLink(token: $token) { __typename ... on ActionLink { purpose locale title message button } ... on ErrorResult { errorCode message } } }`;
-    const CONFIRM = `mutation($token: String!) { confirmActionLink(token: $token) { __typename ... on ActionLink { title message } ... on ErrorResult { errorCode message } } }`;
+    const CONFIRM = `mutation($token: String!) { confirmActionLink(input: { token: $token }) { __typename ... on ActionLink { title message } ... on ErrorResult { errorCode message } } }`;
 
     it('previews without change, confirms once, and answers typed errors', async () => {
       const { id, link } = await flowWithLink('de');
@@ -169,11 +169,11 @@ describe('email link pages', () => {
       const ok = await env.gql(CONFIRM, { token });
       expect(ok.data.confirmActionLink).toEqual({ __typename: 'ActionLink', title: 'Testadresse bestätigen', message: 'Die Adresse ist bestätigt.' });
       expect(await state(id)).toBe('confirmed');
-      expect((await env.gql(CONFIRM, { token })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_USED_ERROR');
-      expect((await env.gql(CONFIRM, { token: 'B'.repeat(43) })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+      expect((await env.gql(CONFIRM, { token })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_USED');
+      expect((await env.gql(CONFIRM, { token: 'B'.repeat(43) })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_INVALID');
       const old = await flowWithLink('en', '1h');
       env.clock.advance('2h');
-      expect((await env.gql(CONFIRM, { token: old.link.split('/l/')[1] })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_EXPIRED_ERROR');
+      expect((await env.gql(CONFIRM, { token: old.link.split('/l/')[1] })).data.confirmActionLink.errorCode).toBe('ACTION_TOKEN_EXPIRED');
       expect(await state(old.id)).toBe('waiting');
     });
   });
@@ -192,7 +192,7 @@ describe('email link guessing', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await blocked.text()).toContain('Too many attempts');
-    const gql = await env.gql(`mutation { confirmActionLink(token: "${'8'.repeat(43)}") { __typename } }`);
+    const gql = await env.gql(`mutation { confirmActionLink(input: { token: "${'8'.repeat(43)}" }) { __typename } }`);
     expect(gql.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     env.clock.advance('15m');
     expect((await fetch(`${env.url}/l/${'7'.repeat(43)}`)).status).toBe(404);

@@ -3,7 +3,7 @@ import { counts, enableMfa, PASSWORD, register, signIn, totpCode, type SignedIn 
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const ENROLL = 'mutation { enrollTotp { __typename ... on TotpEnrollment { secret otpauthUri } ... on ErrorResult { errorCode } ... on ReauthenticationRequiredError { factor maxAgeMinutes } } }';
-const CONFIRM = 'mutation($code: String!) { confirmTotp(code: $code) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';
+const CONFIRM = 'mutation($code: String!) { confirmTotp(input: { code: $code }) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';
 const REAUTH = `mutation($input: ReauthenticateInput!) { reauthenticate(input: $input) { __typename ... on Session { passwordVerifiedAt secondFactorVerifiedAt } ... on ErrorResult { errorCode } } }`;
 const DISABLE = 'mutation { disableTotp { __typename ... on ErrorResult { errorCode } ... on ReauthenticationRequiredError { factor maxAgeMinutes } } }';
 const REGENERATE = 'mutation { regenerateRecoveryCodes { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }';
@@ -26,7 +26,7 @@ describe('two-factor authentication and step-up', () => {
 
     const before = await counts(env, ['recovery_code']);
     const wrong = String((Number(totpCode(env, secret)) + 1) % 1_000_000).padStart(6, '0');
-    expect((await env.gql(CONFIRM, { code: wrong }, { token: user.token })).data.confirmTotp.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    expect((await env.gql(CONFIRM, { code: wrong }, { token: user.token })).data.confirmTotp.errorCode).toBe('INVALID_SECOND_FACTOR');
     expect((await subjectRow(user.subjectId)).mfaEnabledAt).toBeNull();
     expect(await counts(env, ['recovery_code'])).toEqual(before);
 
@@ -45,7 +45,7 @@ describe('two-factor authentication and step-up', () => {
     const plainSha = require('node:crypto').createHash('sha256').update(codes[0].replace('-', '')).digest('hex');
     expect(stored.map((r) => r.codeHash)).not.toContain(plainSha);
     expect((await env.gql('{ me { mfaEnabled } }', {}, { token: user.token })).data.me.mfaEnabled).toBe(true);
-    expect((await env.gql(ENROLL, {}, { token: user.token })).data.enrollTotp.errorCode).toBe('MFA_ALREADY_ENABLED_ERROR');
+    expect((await env.gql(ENROLL, {}, { token: user.token })).data.enrollTotp.errorCode).toBe('MFA_ALREADY_ENABLED');
   });
 
   it('asks for the second factor at sign-in; wrong, missing and replayed codes create no session', async () => {
@@ -54,10 +54,10 @@ describe('two-factor authentication and step-up', () => {
     env.clock.advance('30s'); // past the step used to confirm
     const sessions = await counts(env, ['session']);
 
-    expect((await signIn(env, { email: user.email, password: PASSWORD })).data.signIn.errorCode).toBe('SECOND_FACTOR_REQUIRED_ERROR');
+    expect((await signIn(env, { email: user.email, password: PASSWORD })).data.signIn.errorCode).toBe('SECOND_FACTOR_REQUIRED');
     // A wrong password never reveals that a second factor is on.
-    expect((await signIn(env, { email: user.email, password: 'wrong password!' })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
-    expect((await signIn(env, { email: user.email, password: PASSWORD, totpCode: '000000' === totpCode(env, secret) ? '111111' : '000000' })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    expect((await signIn(env, { email: user.email, password: 'wrong password!' })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
+    expect((await signIn(env, { email: user.email, password: PASSWORD, totpCode: '000000' === totpCode(env, secret) ? '111111' : '000000' })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR');
     expect(await counts(env, ['session'])).toEqual(sessions);
 
     const code = totpCode(env, secret);
@@ -68,9 +68,9 @@ describe('two-factor authentication and step-up', () => {
 
     const afterOk = await counts(env, ['session']);
     const replay = await signIn(env, { email: user.email, password: PASSWORD, totpCode: code });
-    expect(replay.data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    expect(replay.data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR');
     // The previous step's code is within the drift window but older than the last used one: also refused.
-    expect((await signIn(env, { email: user.email, password: PASSWORD, totpCode: totpCode(env, secret, -30_000) })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    expect((await signIn(env, { email: user.email, password: PASSWORD, totpCode: totpCode(env, secret, -30_000) })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR');
     expect(await counts(env, ['session'])).toEqual(afterOk);
 
     env.clock.advance('30s');
@@ -82,7 +82,7 @@ describe('two-factor authentication and step-up', () => {
     const { recoveryCodes } = await enableMfa(env, user);
     const first = await signIn(env, { email: user.email, password: PASSWORD, recoveryCode: recoveryCodes[0].toLowerCase() });
     expect(first.data.signIn.__typename).toBe('AuthPayload');
-    expect((await signIn(env, { email: user.email, password: PASSWORD, recoveryCode: recoveryCodes[0] })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR_ERROR');
+    expect((await signIn(env, { email: user.email, password: PASSWORD, recoveryCode: recoveryCodes[0] })).data.signIn.errorCode).toBe('INVALID_SECOND_FACTOR');
     expect((await signIn(env, { email: user.email, password: PASSWORD, recoveryCode: recoveryCodes[1] })).data.signIn.__typename).toBe('AuthPayload');
   });
 
@@ -90,21 +90,21 @@ describe('two-factor authentication and step-up', () => {
     const user: SignedIn = await register(env);
     env.clock.advance('31m');
     const stale = await env.gql(ENROLL, {}, { token: user.token });
-    expect(stale.data.enrollTotp).toEqual({ __typename: 'ReauthenticationRequiredError', errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'PASSWORD', maxAgeMinutes: 30 });
+    expect(stale.data.enrollTotp).toEqual({ __typename: 'ReauthenticationRequiredError', errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'PASSWORD', maxAgeMinutes: 30 });
     expect((await subjectRow(user.subjectId)).totpSecret).toBeNull();
 
     const before = await env.app.dataSource.getRepository(Session).findOneByOrFail({ id: user.sessionId });
-    expect((await env.gql(REAUTH, { input: { password: 'wrong password!' } }, { token: user.token })).data.reauthenticate.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+    expect((await env.gql(REAUTH, { input: { password: 'wrong password!' } }, { token: user.token })).data.reauthenticate.errorCode).toBe('INVALID_CREDENTIALS');
     expect(await env.app.dataSource.getRepository(Session).findOneByOrFail({ id: user.sessionId })).toEqual(before);
-    expect((await env.gql(REAUTH, { input: { password: PASSWORD, totpCode: '123456' } }, { token: user.token })).data.reauthenticate.errorCode).toBe('MFA_NOT_ENABLED_ERROR');
+    expect((await env.gql(REAUTH, { input: { password: PASSWORD, totpCode: '123456' } }, { token: user.token })).data.reauthenticate.errorCode).toBe('MFA_NOT_ENABLED');
 
     const reauth = await env.gql(REAUTH, { input: { password: PASSWORD } }, { token: user.token });
     expect(reauth.data.reauthenticate).toEqual({ __typename: 'Session', passwordVerifiedAt: env.clock.now().toISOString(), secondFactorVerifiedAt: null });
     const { secret } = await enableMfa(env, user);
 
     env.clock.advance('11m');
-    expect((await env.gql(DISABLE, {}, { token: user.token })).data.disableTotp).toEqual({ __typename: 'ReauthenticationRequiredError', errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'SECOND_FACTOR', maxAgeMinutes: 10 });
-    expect((await env.gql(REGENERATE, {}, { token: user.token })).data.regenerateRecoveryCodes.errorCode).toBe('REAUTHENTICATION_REQUIRED_ERROR');
+    expect((await env.gql(DISABLE, {}, { token: user.token })).data.disableTotp).toEqual({ __typename: 'ReauthenticationRequiredError', errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'SECOND_FACTOR', maxAgeMinutes: 10 });
+    expect((await env.gql(REGENERATE, {}, { token: user.token })).data.regenerateRecoveryCodes.errorCode).toBe('REAUTHENTICATION_REQUIRED');
     expect((await subjectRow(user.subjectId)).mfaEnabledAt).not.toBeNull();
 
     const withCode = await env.gql(REAUTH, { input: { password: PASSWORD, totpCode: totpCode(env, secret) } }, { token: user.token });
@@ -127,7 +127,7 @@ describe('two-factor authentication and step-up', () => {
     const now = env.clock.now();
     const actor = { subjectId: 's', sessionId: 'x', roles: [], mfaEnabled: true, passwordVerifiedAt: new Date(now.getTime() - 5 * 60_000) };
     expect(sessions.requireRecent({ actor }, 'password', 10 * 60_000)).toBeNull();
-    expect(sessions.requireRecent({ actor }, 'password', 4 * 60_000)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'password', maxAgeMinutes: 4 });
-    expect(sessions.requireRecent({ actor }, 'second_factor', 60 * 60_000)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED_ERROR', factor: 'second_factor' });
+    expect(sessions.requireRecent({ actor }, 'password', 4 * 60_000)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'password', maxAgeMinutes: 4 });
+    expect(sessions.requireRecent({ actor }, 'second_factor', 60 * 60_000)).toMatchObject({ errorCode: 'REAUTHENTICATION_REQUIRED', factor: 'second_factor' });
   });
 });

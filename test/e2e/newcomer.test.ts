@@ -17,7 +17,7 @@ describe('a newcomer’s first visit', () => {
     const enrol = await env.gql('mutation { enrollTotp { ... on TotpEnrollment { secret otpauthUri } } }', {}, { token });
     const secret = enrol.data.enrollTotp.secret;
     expect(enrol.data.enrollTotp.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    const confirmed = await env.gql('mutation($c: String!) { confirmTotp(code: $c) { ... on RecoveryCodes { recoveryCodes } } }', { c: totpCode(env, secret) }, { token });
+    const confirmed = await env.gql('mutation($c: String!) { confirmTotp(input: { code: $c }) { ... on RecoveryCodes { recoveryCodes } } }', { c: totpCode(env, secret) }, { token });
     expect(confirmed.data.confirmTotp.recoveryCodes).toHaveLength(10);
 
     env.clock.advance('30s');
@@ -28,9 +28,9 @@ describe('a newcomer’s first visit', () => {
     const edited = await env.gql('mutation { updateProfile(input: { username: "nia", interests: ["privacy"] }) { ... on Me { profile { username interests } } } }', {}, { token: mfaToken });
     expect(edited.data.updateProfile.profile).toEqual({ username: 'nia', interests: ['privacy'] });
 
-    const trail = await env.gql('{ me { mfaEnabled auditTrail(first: 50) { nodes { action actorRole categories fields } } } }', {}, { token: mfaToken });
+    const trail = await env.gql('{ me { mfaEnabled auditTrail(first: 50) { edges { node { action actorRole categories fields } } } } }', {}, { token: mfaToken });
     expect(trail.data.me.mfaEnabled).toBe(true);
-    const actions = trail.data.me.auditTrail.nodes.map((n: { action: string }) => n.action).reverse();
+    const actions = trail.data.me.auditTrail.edges.map((e: any) => e.node).map((n: { action: string }) => n.action).reverse();
     expect(actions).toEqual([
       // The registration (issue 11 §10): its workflow, the account created when its link was used, the first session.
       'workflow.start',
@@ -45,7 +45,7 @@ describe('a newcomer’s first visit', () => {
       'account.update',
       'account.read',
     ]);
-    expect(trail.data.me.auditTrail.nodes.find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'subject', categories: ['profile'], fields: ['username', 'interests'] });
+    expect(trail.data.me.auditTrail.edges.map((e: any) => e.node).find((n: { action: string }) => n.action === 'account.update')).toEqual({ action: 'account.update', actorRole: 'SUBJECT', categories: ['profile'], fields: ['username', 'interests'] });
   });
 
   it('changes nothing for a wrong password, a bad token, an expired session or a replayed code', async () => {

@@ -1,4 +1,5 @@
 import { AgeGateCheck, AuditEvent, ConsentRecord, GuardianLink, OutboxMessage, Profile, Subject, Timer, Workflow } from '../../src/entities';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startRegisteredReceiver, type RegisteredReceiver } from '../helpers/webhook-receiver';
@@ -9,6 +10,7 @@ const REGISTER_CHILD = `mutation($input: RegisterChildInput!) { registerChild(in
   __typename
   ... on ChildRegistration { childId status }
   ... on ErrorResult { errorCode message }
+  ${INVALID_INPUT}
 } }`;
 
 /**
@@ -43,7 +45,7 @@ describe('parental consent', () => {
     const parentEmail = (overrides.parentEmail as string | undefined) ?? `parent-${i}@example.test`;
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: `kid_${i}`, parentEmail, dateOfBirth: gateInput.dateOfBirth, locale: 'en', ...overrides } });
     const result = res.data.registerChild;
-    expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    expect(result).toMatchObject({ __typename: 'ChildRegistration', status: 'PENDING_PARENTAL_CONSENT' });
     await env.workers.sendMail();
     const notice = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-request' });
     return { childId: result.childId as string, parentEmail, notice, link: local(env.mail.linkIn(notice)) };
@@ -218,7 +220,7 @@ describe('parental consent', () => {
   });
 
   const PLACE_HOLD = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { __typename ... on LegalHold { id } } }`;
-  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(holdId: $id) { __typename ... on LegalHold { id } } }`;
+  const RELEASE_HOLD = `mutation($id: ID!) { releaseLegalHold(input: { holdId: $id }) { __typename ... on LegalHold { id } } }`;
   async function placeHold(staffToken: string, subjectId: string) {
     const hold = (await env.gql(PLACE_HOLD, { input: { subjectId, reason: 'legal_obligation', note: 'Regulator inquiry 2026-17' } }, { token: staffToken })).data.placeLegalHold;
     expect(hold.__typename).toBe('LegalHold');
@@ -295,11 +297,11 @@ describe('parental consent', () => {
     expect(queue.data.parentalVerificationQueue).toContainEqual({ workflowId: wf.id, childId, requestedFeatures: ['public_profile'] });
     const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } ... on ErrorResult { errorCode } } }`;
     const decided = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: true, note: 'Signed form received and checked against a call' } }, { token: staff.token });
-    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'awaiting_confirmation_delay' });
+    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'AWAITING_CONFIRMATION_DELAY' });
     const records = await consentsOf(childId);
     expect(records[2]).toMatchObject({ purpose: 'child.feature.public_profile', decision: 'granted', method: 'staff_verified', givenBy: 'parent', evidence: { workflowId: wf.id, verifiedBy: staff.subjectId } });
     const again = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'second try' } }, { token: staff.token });
-    expect(again.data.decideParentalVerification).toEqual({ __typename: 'WorkflowEventNotAcceptedError', errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED_ERROR' });
+    expect(again.data.decideParentalVerification).toEqual({ __typename: 'WorkflowEventNotAcceptedError', errorCode: 'WORKFLOW_EVENT_NOT_ACCEPTED' });
 
     env.clock.advance('24h');
     await env.workers.fireTimers();
@@ -317,7 +319,7 @@ describe('parental consent', () => {
     const wf = await workflowOf(childId);
     const DECIDE = `mutation($input: DecideParentalVerificationInput!) { decideParentalVerification(input: $input) { __typename ... on ParentalVerificationDecision { state } } }`;
     const res = await env.gql(DECIDE, { input: { workflowId: wf.id, approve: false, note: 'No signed form arrived; the call number did not answer' } }, { token: staff.token });
-    expect(res.data.decideParentalVerification.state).toBe('awaiting_confirmation_delay');
+    expect(res.data.decideParentalVerification.state).toBe('AWAITING_CONFIRMATION_DELAY');
     expect((await consentsOf(childId)).map((r) => [r.purpose, r.decision, r.method])).toEqual([
       ['child.collection', 'granted', 'email_plus'],
       ['child.feature.community_posting', 'denied', 'staff_verified'],
@@ -472,7 +474,7 @@ describe('parental consent', () => {
     // The site's service account (staff sessions last SESSION_TTL: a fresh one 40 days later).
     const service = await createStaff(env, await createAdmin(env));
     expect((await env.gql(CHILD_ACCOUNT, { c: childId }, { token: service.token })).data.childAccount).toEqual({
-      __typename: 'ChildAccountState', status: 'active', consentStatus: 'aged_up', awaitingTeenConfirmation: true, teenConfirmationDueAt: due.toISOString(),
+      __typename: 'ChildAccountState', status: 'ACTIVE', consentStatus: 'AGED_UP', awaitingTeenConfirmation: true, teenConfirmationDueAt: due.toISOString(),
     });
     const told = await env.mail.expectOne({ to: parentEmail, template: 'parental-consent-age-up' });
     expect(told.text).toContain('has turned 13');
@@ -529,13 +531,13 @@ describe('parental consent', () => {
     const { childId, told } = await handedOver(15, 'FR');
     expect(told.text).toContain('has turned 15. Until now you and your child consented together');
     const token = env.mail.linkIn(told).split('/l/')[1];
-    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(token: $t, fields: $f) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } } }`;
+    const CONFIRM = `mutation($t: String!, $f: [ActionLinkFieldInput!]) { confirmActionLink(input: { token: $t, fields: $f }) { __typename ... on ActionLink { message } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
     const before = await rowCounts(env);
     const records = await m().count(ConsentRecord);
     const incomplete = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['sell_everything'] }] });
-    expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE_ERROR' });
+    expect(incomplete.data.confirmActionLink).toMatchObject({ __typename: 'ActionLinkIncompleteError', errorCode: 'ACTION_LINK_INCOMPLETE' });
     const badName = await env.gql(CONFIRM, { t: token, f: [{ name: 'Robert"); DROP', values: [] }] });
-    expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badName);
     expect(await rowCounts(env)).toEqual(before);
     expect(await m().count(ConsentRecord)).toBe(records);
     const done = await env.gql(CONFIRM, { t: token, f: [{ name: 'feature', values: ['community_posting'] }] });
@@ -588,17 +590,17 @@ describe('parental consent', () => {
     const before = { ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) };
     const input = { username: 'newkid', parentEmail: 'p@example.test', dateOfBirth: childDob, locale: 'en' };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...input, deviceId: 'never-seen-device-000001' }, 'AGE_GATE_DECISION_MISSING_ERROR'],
-      [{ ...input, deviceId: adultDevice, dateOfBirth: { day: 1, month: 1, year: 1990 } }, 'AGE_GATE_DECISION_MISSING_ERROR'],
-      [{ ...input, deviceId: childDevice, dateOfBirth: { day: 6, month: 6, year: 2016 } }, 'DATE_OF_BIRTH_MISMATCH_ERROR'],
-      [{ ...input, deviceId: childDevice, username: taken }, 'USERNAME_TAKEN_ERROR'],
+      [{ ...input, deviceId: 'never-seen-device-000001' }, 'AGE_GATE_DECISION_MISSING'],
+      [{ ...input, deviceId: adultDevice, dateOfBirth: { day: 1, month: 1, year: 1990 } }, 'AGE_GATE_DECISION_MISSING'],
+      [{ ...input, deviceId: childDevice, dateOfBirth: { day: 6, month: 6, year: 2016 } }, 'DATE_OF_BIRTH_MISMATCH'],
+      [{ ...input, deviceId: childDevice, username: taken }, 'USERNAME_TAKEN'],
     ];
     for (const [given, code] of cases) {
       const res = await env.gql(REGISTER_CHILD, { input: given });
       expect(res.data.registerChild.errorCode).toBe(code);
     }
     const invalid = await env.gql(REGISTER_CHILD, { input: { ...input, deviceId: childDevice, parentEmail: 'not an email' } });
-    expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(invalid, 'input.parentEmail');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject), links: await m().count(GuardianLink), consents: await m().count(ConsentRecord) }).toEqual(before);
   });
 
@@ -613,7 +615,7 @@ describe('parental consent', () => {
     // A username the gate never saw is refused before anyone looks whether it is taken: the same answer for both.
     for (const username of ['other_kid', taken]) {
       const res = await env.gql(REGISTER_CHILD, { input: { ...input, username } });
-      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect(res.data.registerChild.errorCode).toBe('USERNAME_MISMATCH');
       expect(res.data.registerChild.message).not.toContain('bound_kid');
     }
     expect(await counted()).toEqual(before);
@@ -630,10 +632,10 @@ describe('parental consent', () => {
     await env.gql(AGE_GATE, { input: { dateOfBirth: childDob, country: 'US', deviceId, identifier: 'secret_kid' } });
     const input = { deviceId, parentEmail: 'guess-parent@example.test', dateOfBirth: childDob, locale: 'en' };
     for (let i = 0; i < 5; i++) {
-      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH_ERROR');
+      expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: `guess_${i}` } })).data.registerChild.errorCode).toBe('USERNAME_MISMATCH');
     }
     // Even the right guess is now refused, so guessing tells nothing.
-    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.errorCode).toBe('RATE_LIMITED');
     env.clock.advance('15m');
     expect((await env.gql(REGISTER_CHILD, { input: { ...input, username: 'secret_kid' } })).data.registerChild.__typename).toBe('ChildRegistration');
   });
@@ -649,7 +651,7 @@ describe('parental consent', () => {
     expect(await m().countBy(AgeGateCheck, { retried: true })).toBe(retriedBefore + 1);
     // The adult date does not open an adult path either: the device's decision is still the child's.
     const again = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'grown_up', parentEmail: 'x@example.test', dateOfBirth: { day: 1, month: 1, year: 1990 }, locale: 'en' } });
-    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH_ERROR');
+    expect(again.data.registerChild.errorCode).toBe('DATE_OF_BIRTH_MISMATCH');
     expect(await m().findOneByOrFail(Subject, { id: childId })).toMatchObject({ status: 'pending_parental_consent' });
   });
 
@@ -663,7 +665,7 @@ describe('parental consent', () => {
     const before = await counted();
     for (const childAgrees of [undefined, null, false]) {
       const refused = await env.gql(REGISTER_CHILD, { input: { ...input, childAgrees } });
-      expect(refused.data.registerChild.errorCode).toBe('JOINT_CONSENT_REQUIRED_ERROR');
+      expect(refused.data.registerChild.errorCode).toBe('JOINT_CONSENT_REQUIRED');
     }
     expect(await counted()).toEqual(before);
 
@@ -740,7 +742,7 @@ describe('parental consent', () => {
     expect(await env.mail.find({ to: 'flooded-parent@example.test', template: 'parental-consent-request' })).toHaveLength(3);
     const before = { ...(await rowCounts(env)), subjects: await m().count(Subject) };
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'Flooded-Parent@example.test', dateOfBirth: childDob, locale: 'en' } });
-    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED_ERROR');
+    expect(res.data.registerChild.errorCode).toBe('RATE_LIMITED');
     expect({ ...(await rowCounts(env)), subjects: await m().count(Subject) }).toEqual(before);
     env.clock.advance('1h');
     expect((await env.gql(REGISTER_CHILD, { input: { deviceId, username: 'fourth_kid', parentEmail: 'flooded-parent@example.test', dateOfBirth: childDob, locale: 'en' } })).data.registerChild.__typename).toBe('ChildRegistration');
@@ -763,7 +765,7 @@ describe('parental consent', () => {
     expect(second.data.ageGate.outcome).toBe('PARENTAL_CONSENT_REQUIRED');
     const res = await env.gql(REGISTER_CHILD, { input: { deviceId: 'parent-flow-sibling-000001', username: 'sibling_kid', parentEmail: 'same-parent@example.test', dateOfBirth: childDob, locale: 'en' } });
     expect(Object.keys(res.data.registerChild).sort()).toEqual(['__typename', 'childId', 'status']);
-    expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'pending_parental_consent' });
+    expect(res.data.registerChild).toMatchObject({ __typename: 'ChildRegistration', status: 'PENDING_PARENTAL_CONSENT' });
     expect(res.data.registerChild.childId).not.toBe(first.childId);
   });
 });

@@ -128,10 +128,10 @@ describe('parental verification', () => {
     expect(await reads()).toBe(readsBefore + 1);
     const audit = (await m().find(AuditEvent, { where: { action: 'parental_evidence.read' }, order: { seq: 'DESC' }, take: 1 }))[0];
     expect(audit).toMatchObject({ actorId: staff.subjectId, actorRole: 'staff', subjectId: childId });
-    expect((await env.gql(DOCUMENT, { id: '00000000-0000-4000-8000-000000000000' }, { token: staff.token })).data.parentalVerificationDocument.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(DOCUMENT, { id: '00000000-0000-4000-8000-000000000000' }, { token: staff.token })).data.parentalVerificationDocument.errorCode).toBe('NOT_FOUND');
 
     const decided = await env.gql(DECIDE, { input: { workflowId, approve: true, note: 'Signed form matches the parent’s name' } }, { token: staff.token });
-    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'awaiting_confirmation_delay' });
+    expect(decided.data.decideParentalVerification).toEqual({ __typename: 'ParentalVerificationDecision', state: 'AWAITING_CONFIRMATION_DELAY' });
     expect((await consentsOf(childId)).at(-1)).toEqual({
       purpose: 'child.feature.public_profile',
       decision: 'granted',
@@ -201,7 +201,7 @@ describe('parental verification', () => {
     expect((await queueCase(workflowId)).evidence).toMatchObject({ evidenceId: row.id, method: 'PHONE_CALL', contact: '+1 (555) 010-0199', preferredTime: 'weekdays after 6 pm' });
     expect(await m().countBy(AuditEvent, { action: 'parental_evidence.read', subjectId: childId })).toBe(reads + 1);
     // A call request is not a document.
-    expect((await env.gql(DOCUMENT, { id: row.id }, { token: staff.token })).data.parentalVerificationDocument.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((await env.gql(DOCUMENT, { id: row.id }, { token: staff.token })).data.parentalVerificationDocument.errorCode).toBe('NOT_FOUND');
 
     await env.gql(DECIDE, { input: { workflowId, approve: true, note: 'Called back; the parent confirmed the details' } }, { token: staff.token });
     expect((await consentsOf(childId)).at(-1)).toMatchObject({ purpose: 'child.feature.public_profile', decision: 'granted', method: 'phone_call', evidence: { evidenceId: row.id } });
@@ -260,13 +260,13 @@ describe('parental verification', () => {
     const token = link.split('/l/')[1];
     const submit = async (input: Record<string, unknown>) => (await env.gql(SUBMIT, { input: { token, ...input } })).data.submitParentalVerification;
     const before = await evidenceCounts();
-    expect((await submit({ signedFormBase64: Buffer.from('just text').toString('base64') })).errorCode).toBe('EVIDENCE_TYPE_ERROR');
-    expect((await submit({ signedFormBase64: '' })).errorCode).toBe('EVIDENCE_EMPTY_ERROR');
-    expect((await submit({ signedFormBase64: pdf(MAX_BYTES + 10).toString('base64') })).errorCode).toBe('EVIDENCE_TOO_LARGE_ERROR');
-    expect((await submit({ callRequest: { channel: 'VIDEO_CALL', contact: '<script>' } })).errorCode).toBe('CALL_REQUEST_INVALID_ERROR');
-    expect((await submit({ signedFormBase64: pdf(100).toString('base64'), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('CALL_REQUEST_INVALID_ERROR');
+    expect((await submit({ signedFormBase64: Buffer.from('just text').toString('base64') })).errorCode).toBe('EVIDENCE_TYPE');
+    expect((await submit({ signedFormBase64: '' })).errorCode).toBe('EVIDENCE_EMPTY');
+    expect((await submit({ signedFormBase64: pdf(MAX_BYTES + 10).toString('base64') })).errorCode).toBe('EVIDENCE_TOO_LARGE');
+    expect((await submit({ callRequest: { channel: 'VIDEO_CALL', contact: '<script>' } })).errorCode).toBe('CALL_REQUEST_INVALID');
+    expect((await submit({ signedFormBase64: pdf(100).toString('base64'), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('CALL_REQUEST_INVALID');
     // A link of another purpose is no verification link.
-    expect((await env.gql(SUBMIT, { input: { token: 'y'.repeat(43), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } } })).data.submitParentalVerification.errorCode).toBe('ACTION_TOKEN_INVALID_ERROR');
+    expect((await env.gql(SUBMIT, { input: { token: 'y'.repeat(43), callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } } })).data.submitParentalVerification.errorCode).toBe('ACTION_TOKEN_INVALID');
     expect(await evidenceCounts()).toEqual(before);
 
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]);
@@ -277,7 +277,7 @@ describe('parental verification', () => {
     const reader = await createStaff(env, await createAdmin(env));
     const doc = await env.gql(DOCUMENT, { id: row.id }, { token: reader.token });
     expect(Buffer.from(doc.data.parentalVerificationDocument.contentBase64, 'base64').equals(jpeg)).toBe(true);
-    expect((await submit({ callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('ACTION_TOKEN_USED_ERROR');
+    expect((await submit({ callRequest: { channel: 'PHONE_CALL', contact: '+1 555 0100' } })).errorCode).toBe('ACTION_TOKEN_USED');
   });
 
   it('the document query is for staff with two-factor only', async () => {

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { expectInvalidInput, INVALID_INPUT } from '../helpers/invalid-input';
 import { AuditEvent, ServiceKey } from '../../src/entities';
 import { createLogger } from '../../src/logger';
 import { SERVICE_KEY_FORMAT } from '../../src/services/identity/service-key.service';
@@ -7,9 +8,9 @@ import { createAdmin, createStaff } from '../helpers/staff';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const CREATE = `mutation($input: CreateServiceKeyInput!) { createServiceKey(input: $input) {
-  __typename ... on CreatedServiceKey { key serviceKey { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt } } ... on ErrorResult { errorCode message } } }`;
+  __typename ... on CreatedServiceKey { key serviceKey { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt } } ... on ErrorResult { errorCode message } ${INVALID_INPUT} } }`;
 const LIST = '{ serviceKeys { id name description prefix status createdBy createdAt lastUsedAt expiresAt revokedAt revokedBy } }';
-const REVOKE = 'mutation($id: ID!) { revokeServiceKey(id: $id) { __typename ... on ServiceKey { id status revokedAt revokedBy } ... on ErrorResult { errorCode message } } }';
+const REVOKE = 'mutation($id: ID!) { revokeServiceKey(input: { keyId: $id }) { __typename ... on ServiceKey { id status revokedAt revokedBy } ... on ErrorResult { errorCode message } } }';
 const ALLOWED = `query($s: ID!, $p: String!) { processingAllowed(subjectId: $s, purpose: $p) {
   __typename ... on ProcessingDecision { subjectId purpose legalBasis allowed reason explanation decidedAt } ... on ErrorResult { errorCode message } } }`;
 
@@ -98,9 +99,9 @@ describe('service keys over HTTP', () => {
     expect((await env.gql(ALLOWED, { s: subject.subjectId, p: 'account' }, { token: fresh.key })).data.processingAllowed.allowed).toBe(true);
 
     const again = await env.gql(REVOKE, { id: old.serviceKey.id }, { token: await tokenOf(admin) });
-    expect(again.data.revokeServiceKey.errorCode).toBe('SERVICE_KEY_ALREADY_REVOKED_ERROR');
+    expect(again.data.revokeServiceKey.errorCode).toBe('SERVICE_KEY_ALREADY_REVOKED');
     const unknown = await env.gql(REVOKE, { id: '00000000-0000-4000-8000-000000000000' }, { token: await tokenOf(admin) });
-    expect(unknown.data.revokeServiceKey.errorCode).toBe('NOT_FOUND_ERROR');
+    expect(unknown.data.revokeServiceKey.errorCode).toBe('NOT_FOUND');
   });
 
   it('refuses an expired key', async () => {
@@ -149,7 +150,7 @@ describe('service keys over HTTP', () => {
     const before = await counts(env, tables);
     for (const query of [
       '{ me { id } }',
-      '{ privacyRequests { nodes { id } } }',
+      '{ privacyRequests { edges { node { id } } } }',
       '{ serviceKeys { id } }',
       'mutation { optOutOfSale { __typename } }',
       'mutation { optOutOfSaleByEmail(input: { email: "someone@example.com" }) { received } }',
@@ -165,7 +166,7 @@ describe('service keys over HTTP', () => {
 
   it('never gives a person the service role', async () => {
     const user = await register(env);
-    const res = await env.gql('mutation($s: ID!) { grantRole(subjectId: $s, role: SERVICE) { __typename } }', { s: user.subjectId }, { token: await tokenOf(admin) });
+    const res = await env.gql('mutation($s: ID!) { grantRole(input: { subjectId: $s, role: SERVICE }) { __typename } }', { s: user.subjectId }, { token: await tokenOf(admin) });
     expect(res.status).toBe(400);
     expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/SERVICE/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
@@ -173,11 +174,11 @@ describe('service keys over HTTP', () => {
   it('answers bad input with typed errors and writes nothing', async () => {
     const keyEvents = () => env.app.dataSource.getRepository(AuditEvent).countBy({ action: 'service_key.create' });
     const before = { ...(await counts(env, ['service_key'])), events: await keyEvents() };
-    expect((await create({ name: 'x', description: 'y', expiresInDays: 0 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY_ERROR');
-    expect((await create({ name: 'x', description: 'y', expiresInDays: 3651 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY_ERROR');
-    expect((await create({ name: 'x', description: '   ' })).errorCode).toBe('INVALID_SERVICE_KEY_NAME_ERROR');
+    expect((await create({ name: 'x', description: 'y', expiresInDays: 0 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY');
+    expect((await create({ name: 'x', description: 'y', expiresInDays: 3651 })).errorCode).toBe('INVALID_SERVICE_KEY_EXPIRY');
+    expect((await create({ name: 'x', description: '   ' })).errorCode).toBe('INVALID_SERVICE_KEY_NAME');
     const badName = await env.gql(CREATE, { input: { name: ' <script>', description: 'y' } }, { token: await tokenOf(admin) });
-    expect(badName.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expectInvalidInput(badName, 'input.name');
     expect({ ...(await counts(env, ['service_key'])), events: await keyEvents() }).toEqual(before);
   });
 

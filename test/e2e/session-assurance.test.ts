@@ -10,7 +10,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
  */
 const STAFF_OP = '{ verifyAuditChain { ok } }';
 const SESSIONS = '{ me { sessions { id current assurance } } }';
-const GRANT = 'mutation($id: ID!) { grantRole(subjectId: $id, role: STAFF) { __typename } }';
+const GRANT = 'mutation($id: ID!) { grantRole(input: { subjectId: $id, role: STAFF }) { __typename } }';
 const REAUTH = 'mutation($input: ReauthenticateInput!) { reauthenticate(input: $input) { __typename ... on Session { assurance } ... on ErrorResult { errorCode } } }';
 const CHANGE_PASSWORD = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename ... on AuthPayload { token } ... on ErrorResult { errorCode } } }';
 

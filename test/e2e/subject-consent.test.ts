@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { __typename ... on ConsentState { purpose granted decision method givenBy } ... on ErrorResult { errorCode message } } }`;
-const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(purpose: $purpose) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
+const WITHDRAW = `mutation($purpose: String!) { withdrawConsent(input: { purpose: $purpose }) { __typename ... on ConsentState { purpose granted decision } ... on ErrorResult { errorCode message } } }`;
 const ME = '{ me { consents { purpose kind granted needsDecision decision } } }';
 
 describe('a subject’s own consents', () => {
@@ -32,9 +32,9 @@ describe('a subject’s own consents', () => {
     expect(before.every((c: any) => !c.granted && c.needsDecision)).toBe(true);
 
     expect((await env.gql(RECORD, { input: { purpose: 'marketing.email', granted: true } }, { token: user.token })).data.recordConsent).toEqual({
-      __typename: 'ConsentState', purpose: 'marketing.email', granted: true, decision: 'granted', method: 'settings', givenBy: 'self',
+      __typename: 'ConsentState', purpose: 'marketing.email', granted: true, decision: 'GRANTED', method: 'SETTINGS', givenBy: 'SELF',
     });
-    expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'withdrawn' });
+    expect((await env.gql(WITHDRAW, { purpose: 'marketing.email' }, { token: user.token })).data.withdrawConsent).toMatchObject({ granted: false, decision: 'WITHDRAWN' });
 
     const records = await env.app.dataSource.getRepository(ConsentRecord).find({ where: { subjectId: user.subjectId }, order: { id: 'ASC' } });
     expect(records.map((r) => r.decision)).toEqual(['granted', 'withdrawn']);
@@ -73,7 +73,7 @@ describe('a subject’s own consents', () => {
   ])('refuses %s with a typed error and writes nothing', async (purpose, message) => {
     const user = await register(env);
     const res = (await env.gql(RECORD, { input: { purpose, granted: true } }, { token: user.token })).data.recordConsent;
-    expect(res).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE_ERROR', message: expect.stringMatching(message) });
+    expect(res).toMatchObject({ __typename: 'InvalidConsentPurposeError', errorCode: 'INVALID_CONSENT_PURPOSE', message: expect.stringMatching(message) });
     expect(await env.app.dataSource.getRepository(ConsentRecord).countBy({ subjectId: user.subjectId })).toBe(0);
   });
 

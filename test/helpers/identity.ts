@@ -16,13 +16,13 @@ export interface SignedIn {
 }
 
 const REGISTER = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) {
-  __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on RegistrationPending { sentTo } ... on ErrorResult { errorCode message } ... on WeakPasswordError { reasons } ... on RateLimitedError { retryAfterSeconds } ... on InvalidInputError { fields { field problem message } } } }`;
 
 export const CONFIRM_REGISTRATION = `mutation($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) {
-  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on AuthPayload { id token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
 
 export const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) {
-  __typename ... on AuthPayload { token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
+  __typename ... on AuthPayload { id token subjectId sessionId expiresAt } ... on ErrorResult { errorCode message } ... on RateLimitedError { retryAfterSeconds } } }`;
 
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${randomBytes(4).toString('hex')}@example.com`;
@@ -72,7 +72,7 @@ export async function enableMfa(env: TestEnv, user: SignedIn): Promise<{ secret:
   const enrol = await env.gql('mutation { enrollTotp { __typename ... on TotpEnrollment { secret otpauthUri } ... on ErrorResult { errorCode } } }', {}, { token: user.token });
   const secret = enrol.data.enrollTotp.secret;
   if (!secret) throw new Error(`enrollTotp failed: ${JSON.stringify(enrol.body)}`);
-  const confirm = await env.gql('mutation($code: String!) { confirmTotp(code: $code) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }', { code: totpCode(env, secret) }, { token: user.token });
+  const confirm = await env.gql('mutation($code: String!) { confirmTotp(input: { code: $code }) { __typename ... on RecoveryCodes { recoveryCodes } ... on ErrorResult { errorCode } } }', { code: totpCode(env, secret) }, { token: user.token });
   const recoveryCodes = confirm.data.confirmTotp.recoveryCodes;
   if (!recoveryCodes) throw new Error(`confirmTotp failed: ${JSON.stringify(confirm.body)}`);
   user.totpSecret = secret;

@@ -20,7 +20,7 @@ export async function createAdmin(env: TestEnv): Promise<SignedIn> {
 /** A privacy staff member with MFA, given the role by an admin. */
 export async function createStaff(env: TestEnv, admin: SignedIn, options: { mfa?: boolean } = {}): Promise<SignedIn> {
   const staff = await register(env, { displayName: 'Privacy Officer' });
-  const res = await env.gql('mutation($id: ID!) { grantRole(subjectId: $id, role: STAFF) { __typename } }', { id: staff.subjectId }, { token: admin.token });
+  const res = await env.gql('mutation($id: ID!) { grantRole(input: { subjectId: $id, role: STAFF }) { __typename } }', { id: staff.subjectId }, { token: admin.token });
   if (res.data?.grantRole?.__typename !== 'RoleAssignment') throw new Error(`grantRole failed: ${JSON.stringify(res.body)}`);
   if (options.mfa !== false) await enableMfa(env, staff);
   return staff;

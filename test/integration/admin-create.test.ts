@@ -29,19 +29,19 @@ describe('npm run admin:create', () => {
     expect(row.setupTokenHash).not.toBe(token);
 
     // No password works before setup.
-    expect((await signIn(env, { email: 'root@example.com', password: PASSWORD })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS_ERROR');
+    expect((await signIn(env, { email: 'root@example.com', password: PASSWORD })).data.signIn.errorCode).toBe('INVALID_CREDENTIALS');
     // A weak password is refused and the token stays usable.
-    expect((await env.gql(SETUP, { input: { token, password: 'password1' } })).data.setupAccount.errorCode).toBe('WEAK_PASSWORD_ERROR');
+    expect((await env.gql(SETUP, { input: { token, password: 'password1' } })).data.setupAccount.errorCode).toBe('WEAK_PASSWORD');
     const setup = await env.gql(SETUP, { input: { token, password: PASSWORD } });
     expect(setup.data.setupAccount.__typename).toBe('AuthPayload');
     // Used once: never again.
-    expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN_ERROR');
+    expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN');
 
     const admin: SignedIn = { email: 'root@example.com', password: PASSWORD, token: setup.data.setupAccount.token, subjectId: setup.data.setupAccount.subjectId, sessionId: setup.data.setupAccount.sessionId };
-    const grant = 'mutation($s: ID!) { grantRole(subjectId: $s, role: STAFF) { __typename ... on RoleAssignment { roles } } }';
+    const grant = 'mutation($s: ID!) { grantRole(input: { subjectId: $s, role: STAFF }) { __typename ... on RoleAssignment { id roles } } }';
     expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     await enableMfa(env, admin);
-    expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).data.grantRole.roles).toEqual(['SUBJECT', 'STAFF', 'ADMIN']);
+    expect((await env.gql(grant, { s: admin.subjectId }, { token: admin.token })).data.grantRole).toEqual({ __typename: 'RoleAssignment', id: admin.subjectId, roles: ['SUBJECT', 'STAFF', 'ADMIN'] });
   });
 
   it('refuses an existing email and a missing one; the setup token expires', async () => {
@@ -49,6 +49,6 @@ describe('npm run admin:create', () => {
     expect((await run([])).code).toBe(2);
     const { token } = await run(['--email=late@example.com']);
     env.clock.advance('61m');
-    expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN_ERROR');
+    expect((await env.gql(SETUP, { input: { token, password: PASSWORD } })).data.setupAccount.errorCode).toBe('INVALID_SETUP_TOKEN');
   });
 });

@@ -103,7 +103,7 @@ describeMysql('lock order and lost connections (MySQL)', () => {
     await holder.done;
     expect(revokedIn).toBeGreaterThanOrEqual(0);
     expect(revokedIn).toBeLessThan(1000);
-    expect(await confirming).toMatchObject({ errorCode: 'ACTION_TOKEN_EXPIRED_ERROR' });
+    expect(await confirming).toMatchObject({ errorCode: 'ACTION_TOKEN_EXPIRED' });
     expect((await m().findOneByOrFail(ActionToken, { workflowId: wf.id })).usedAt).toBeNull();
     await env.app.services.workflows.deliver(wf.id, { id: 'lo-cancel', type: 'flow.cancel' });
   });

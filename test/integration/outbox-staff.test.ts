@@ -33,33 +33,33 @@ describe('outbox for staff', () => {
     return graphql({ schema: await buildGraphQLSchema(), source, contextValue, variableValues });
   };
 
-  const LIST = `query($first: Int!, $after: String) { outbox(status: [DEAD], first: $first, after: $after) { nodes { id recipient status attempts lastError messageId } pageInfo { endCursor hasNextPage } } }`;
+  const LIST = `query($first: Int!, $after: String) { outbox(status: [DEAD], first: $first, after: $after) { edges { node { id recipient status attempts lastError messageId } } pageInfo { endCursor hasNextPage } } }`;
 
   it('lists dead messages page by page for staff', async () => {
     const first = await run(LIST, { roles: [Role.STAFF] }, { first: 2 });
     expect(first.errors).toBeUndefined();
     const page1 = (first.data as any).outbox;
-    expect(page1.nodes).toHaveLength(2);
+    expect(page1.edges.map((e: any) => e.node)).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    expect(page1.nodes[0]).toMatchObject({ status: 'DEAD', attempts: 1 });
+    expect(page1.edges.map((e: any) => e.node)[0]).toMatchObject({ status: 'DEAD', attempts: 1 });
     const second = await run(LIST, { roles: [Role.ADMIN] }, { first: 2, after: page1.pageInfo.endCursor });
     const page2 = (second.data as any).outbox;
-    expect(page2.nodes).toHaveLength(1);
+    expect(page2.edges.map((e: any) => e.node)).toHaveLength(1);
     expect(page2.pageInfo.hasNextPage).toBe(false);
-    expect(new Set([...page1.nodes, ...page2.nodes].map((n: any) => n.recipient))).toEqual(new Set(['staff-0@example.test', 'staff-1@example.test', 'staff-2@example.test']));
+    expect(new Set([...page1.edges.map((e: any) => e.node), ...page2.edges.map((e: any) => e.node)].map((n: any) => n.recipient))).toEqual(new Set(['staff-0@example.test', 'staff-1@example.test', 'staff-2@example.test']));
   });
 
   it('retries a dead message, and answers typed errors for the rest', async () => {
     const dead = await env.app.dataSource.manager.findOneByOrFail(OutboxMessage, { recipient: 'staff-0@example.test' });
-    const RETRY = `mutation($id: ID!) { retryOutboxMessage(id: $id) { __typename ... on OutboxMessage { status attempts } ... on ErrorResult { errorCode } } }`;
+    const RETRY = `mutation($id: ID!) { retryOutboxMessage(input: { messageId: $id }) { __typename ... on OutboxMessage { status attempts } ... on ErrorResult { errorCode } } }`;
     const ok = await run(RETRY, { roles: [Role.STAFF] }, { id: dead.id });
     expect(ok.errors).toBeUndefined();
     expect((ok.data as any).retryOutboxMessage).toEqual({ __typename: 'OutboxMessage', status: 'QUEUED', attempts: 0 });
     await env.app.dataSource.manager.update(OutboxMessage, { id: dead.id }, { status: 'sent' });
     const again = await run(RETRY, { roles: [Role.STAFF] }, { id: dead.id });
-    expect((again.data as any).retryOutboxMessage).toEqual({ __typename: 'OutboxMessageNotRetryableError', errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR' });
+    expect((again.data as any).retryOutboxMessage).toEqual({ __typename: 'OutboxMessageNotRetryableError', errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE' });
     const missing = await run(RETRY, { roles: [Role.STAFF] }, { id: '00000000-0000-4000-8000-000000000000' });
-    expect((missing.data as any).retryOutboxMessage.errorCode).toBe('NOT_FOUND_ERROR');
+    expect((missing.data as any).retryOutboxMessage.errorCode).toBe('NOT_FOUND');
   });
 
   it('retries dead messages in bulk: bounded per call, filtered, audited, and only dead ones', async () => {
@@ -73,12 +73,12 @@ describe('outbox for staff', () => {
         createdAt: now, updatedAt: now, sentAt: null,
       });
     }
-    const BULK = `mutation($channel: OutboxMessageChannel, $template: String, $limit: Int) { retryDeadOutboxMessages(channel: $channel, template: $template, limit: $limit) { count ids hasMore } }`;
+    const BULK = `mutation($channel: OutboxMessageChannel, $template: String, $limit: Int) { retryDeadOutboxMessages(input: { channel: $channel, template: $template, limit: $limit }) { __typename ... on RetriedOutboxMessages { count ids hasMore } ... on ErrorResult { errorCode } } }`;
     const deadMails = await m.findBy(OutboxMessage, { channel: 'email', status: 'dead' });
     expect(deadMails).toHaveLength(2);
 
     // A filter that matches nothing changes nothing.
-    expect((await run(BULK, { roles: [Role.STAFF] }, { template: 'no-such-template' })).data).toEqual({ retryDeadOutboxMessages: { count: 0, ids: [], hasMore: false } });
+    expect((await run(BULK, { roles: [Role.STAFF] }, { template: 'no-such-template' })).data).toEqual({ retryDeadOutboxMessages: { __typename: 'RetriedOutboxMessages', count: 0, ids: [], hasMore: false } });
     // Webhooks of the event, two per call, the longest dead first.
     const first = await run(BULK, { roles: [Role.STAFF] }, { channel: 'WEBHOOK', template: 'erasure', limit: 2 });
     expect(first.errors).toBeUndefined();
@@ -106,13 +106,14 @@ describe('outbox for staff', () => {
   });
 
   it('refuses a bulk retry to subjects, to staff without a second factor, and with bad input', async () => {
-    const BULK = `mutation($limit: Int, $template: String) { retryDeadOutboxMessages(limit: $limit, template: $template) { count } }`;
+    const BULK = `mutation($limit: Int, $template: String) { retryDeadOutboxMessages(input: { limit: $limit, template: $template }) { __typename ... on RetriedOutboxMessages { count } ... on InvalidInputError { errorCode fields { field } } } }`;
     expect((await run(BULK, undefined, {})).errors?.[0].message).toMatch(/Sign in first/);
     expect((await run(BULK, { roles: [Role.SUBJECT] }, {})).errors?.[0].message).toMatch(/Access denied|not allowed/i);
     expect((await run(BULK, { roles: [Role.STAFF], mfaEnabled: false }, {})).errors?.[0].message).toMatch(/two-factor/);
-    for (const variables of [{ limit: 0 }, { limit: 501 }, { template: 'Robert"); DROP TABLE outbox_message;--' }]) {
+    // Format problems are data now (InvalidInputError naming the field), as the issue asks: they were a thrown BAD_USER_INPUT.
+    for (const [variables, field] of [[{ limit: 0 }, 'input.limit'], [{ limit: 501 }, 'input.limit'], [{ template: 'Robert"); DROP TABLE outbox_message;--' }, 'input.template']] as const) {
       const res = await run(BULK, { roles: [Role.STAFF] }, variables);
-      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((res.data as any).retryDeadOutboxMessages).toEqual({ __typename: 'InvalidInputError', errorCode: 'INVALID_INPUT', fields: [{ field }] });
     }
   });
 
@@ -120,7 +121,7 @@ describe('outbox for staff', () => {
     expect((await run(LIST, undefined, { first: 1 })).errors?.[0].message).toMatch(/Sign in first/);
     expect((await run(LIST, { roles: [Role.SUBJECT] }, { first: 1 })).errors?.[0].message).toMatch(/Access denied|not allowed/i);
     expect((await run(LIST, { roles: [Role.STAFF], mfaEnabled: false }, { first: 1 })).errors?.[0].message).toMatch(/two-factor/);
-    const http = await env.gql(`{ outbox(first: 1) { nodes { id } } }`);
+    const http = await env.gql(`{ outbox(first: 1) { edges { node { id } } } }`);
     expect(http.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

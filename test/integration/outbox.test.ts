@@ -115,8 +115,8 @@ describe('mail over SMTP', () => {
     const arrived = sink.received.filter((m) => m.to === 'dead@example.test');
     expect(arrived).toHaveLength(1);
     expect(arrived[0].messageId).toBe(dead.messageId);
-    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR' });
-    expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND_ERROR' });
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE' });
+    expect(await env.app.services.outbox.retry(randomUUID())).toMatchObject({ errorCode: 'NOT_FOUND' });
   });
 
   it('forgets the address and parameters of a last mail to an erased person once it is dead too; staff cannot retry it', async () => {
@@ -136,7 +136,7 @@ describe('mail over SMTP', () => {
     expect(dead.lastError).toBeTruthy();
     expect(JSON.stringify(dead)).not.toMatch(/gone@example\.test|kid_gone/);
     await sink.start();
-    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE_ERROR', message: expect.stringContaining('forgotten') });
+    expect(await env.app.services.outbox.retry(dead.id)).toMatchObject({ errorCode: 'OUTBOX_MESSAGE_NOT_RETRYABLE', message: expect.stringContaining('forgotten') });
     expect(await env.workers.sendMail()).toBe(0);
   });
 

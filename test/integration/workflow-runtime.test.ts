@@ -75,9 +75,9 @@ describe('workflow runtime', () => {
     expectDelivered(await runtime().deliver(wf.id, { id: 'c-1', type: 'flow.cancel' }));
     const before = await rowCounts(env);
     const result = await runtime().deliver(wf.id, { id: 'c-2', type: 'link.confirm' });
-    expect(isDomainError(result) && result.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR);
+    expect(isDomainError(result) && result.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED);
     const unknownType = await runtime().deliver(wf.id, { id: 'c-3', type: 'no.such.event' });
-    expect(isDomainError(unknownType) && unknownType.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR);
+    expect(isDomainError(unknownType) && unknownType.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED);
     expect(await rowCounts(env)).toEqual(before);
   });
 
@@ -87,13 +87,13 @@ describe('workflow runtime', () => {
     expectDelivered(await runtime().deliver(wf.id, { id: 'r-2', type: 'timer.remind' }));
     const before = await rowCounts(env);
     const third = await runtime().deliver(wf.id, { id: 'r-3', type: 'timer.remind' });
-    expect(isDomainError(third) && third.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR);
+    expect(isDomainError(third) && third.errorCode).toBe(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED);
     expect(await rowCounts(env)).toEqual(before);
   });
 
   it('answers an unknown workflow id with a typed error', async () => {
     const result = await runtime().deliver(randomUUID(), { id: 'x', type: 'link.confirm' });
-    expect(isDomainError(result) && result.errorCode).toBe(ErrorCode.WORKFLOW_NOT_FOUND_ERROR);
+    expect(isDomainError(result) && result.errorCode).toBe(ErrorCode.WORKFLOW_NOT_FOUND);
   });
 
   it('keeps running old versions and refuses an unknown version with a clear error', async () => {
@@ -127,7 +127,7 @@ describe('workflow runtime', () => {
         runtime().deliver(wf.id, { id: `b-${i}`, type: 'flow.cancel' }),
       ]);
       expect(results.filter((r) => !isDomainError(r))).toHaveLength(1);
-      expect(results.filter((r) => isDomainError(r) && r.errorCode === ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR)).toHaveLength(1);
+      expect(results.filter((r) => isDomainError(r) && r.errorCode === ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED)).toHaveLength(1);
       expect((await m().findOneByOrFail(Workflow, { id: wf.id })).version).toBe(2);
       expect(await m().countBy(WorkflowEvent, { workflowId: wf.id })).toBe(1);
     }

@@ -140,14 +140,14 @@ describe('the cost of an operation', () => {
   });
 
   it('multiplies what is under a list by its page size: a literal, a variable, a variable’s default or the argument’s default', () => {
-    const trail = (first: string) => `{ me { auditTrail${first} { nodes { seq action } pageInfo { hasNextPage } } } }`;
-    // me 1 + auditTrail (1 + first × (nodes 1 + 2 + pageInfo 1 + 1))
-    expect(cost(trail('(first: 100)'))).toBe(1 + 1 + 100 * 5);
-    expect(cost(trail(''))).toBe(1 + 1 + 20 * 5);
-    expect(cost(`query($n: Int) ${trail('(first: $n)')}`, { n: 7 })).toBe(1 + 1 + 7 * 5);
-    expect(cost(`query($n: Int = 9) ${trail('(first: $n)')}`)).toBe(1 + 1 + 9 * 5);
-    expect(cost(`query($n: Int) ${trail('(first: $n)')}`)).toBe(1 + 1 + 20 * 5);
-    expect(cost('{ outbox { nodes { id } } }')).toBe(1 + 50 * 2);
+    const trail = (first: string) => `{ me { auditTrail${first} { edges { node { seq action } } pageInfo { hasNextPage } } } }`;
+    // me 1 + auditTrail (1 + first × (edges 1 + node 1 + 2 + pageInfo 1 + 1))
+    expect(cost(trail('(first: 100)'))).toBe(1 + 1 + 100 * 6);
+    expect(cost(trail(''))).toBe(1 + 1 + 20 * 6);
+    expect(cost(`query($n: Int) ${trail('(first: $n)')}`, { n: 7 })).toBe(1 + 1 + 7 * 6);
+    expect(cost(`query($n: Int = 9) ${trail('(first: $n)')}`)).toBe(1 + 1 + 9 * 6);
+    expect(cost(`query($n: Int) ${trail('(first: $n)')}`)).toBe(1 + 1 + 20 * 6);
+    expect(cost('{ outbox { edges { node { id } } } }')).toBe(1 + 50 * 3);
     expect(cost('{ privacyRequests(first: 200) { nodes { id } } }')).toBe(1 + 200 * 2);
   });
 

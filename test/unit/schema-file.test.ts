@@ -24,7 +24,7 @@ describe('possible-types.json (Apollo Client possibleTypes)', () => {
   it('names every member of every union and every implementation of every interface, and nothing else', () => {
     const map = JSON.parse(checkedIn('possible-types.json')) as Record<string, string[]>;
     expect(map.ErrorResult).toEqual(expect.arrayContaining(['InvalidCredentialsError', 'RateLimitedError', 'NotFoundError']));
-    expect(map.SignInResult).toEqual(['AuthPayload', 'InvalidCredentialsError', 'InvalidSecondFactorError', 'RateLimitedError', 'SecondFactorRequiredError']);
+    expect(map.SignInResult).toEqual(['AuthPayload', 'InvalidCredentialsError', 'InvalidInputError', 'InvalidSecondFactorError', 'RateLimitedError', 'SecondFactorRequiredError']);
     expect(Object.keys(map).some((k) => k.startsWith('__'))).toBe(false);
     // The map is exactly what the checked-in SDL says (the two files cannot disagree).
     expect(map).toEqual(possibleTypesOf(buildSchema(checkedIn('schema.graphql'))));

@@ -1,9 +1,9 @@
-import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { isDomainError } from '../../errors';
 import { resultUnion } from '../common/error-result';
 import { checkThrottle } from '../common/link-throttle';
 import type { RequestContext } from '../context';
-import { ActionLinkArgs, ActionLinkIncompleteError, ActionLinkView, ActionTokenExpiredError, ConfirmActionLinkArgs, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from './action-link.types';
+import { ActionLinkArgs, ActionLinkIncompleteError, ActionLinkView, ActionTokenExpiredError, ConfirmActionLinkInput, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from './action-link.types';
 
 const ActionLinkResult = resultUnion('ActionLinkResult', ActionLinkView, [ActionTokenInvalidError, ActionTokenExpiredError, ActionTokenUsedError]);
 const ConfirmActionLinkResult = resultUnion('ConfirmActionLinkResult', ActionLinkView, [
@@ -25,7 +25,7 @@ export class ActionLinkResolver {
   }
 
   @Mutation(() => ConfirmActionLinkResult, { description: 'Uses an email link (once): what its page button does, for apps that render their own page. A link whose page is a form (ActionLink.choices) takes its answers as fields, like the page’s POST.' })
-  async confirmActionLink(@Args() { token, fields }: ConfirmActionLinkArgs, @Ctx() ctx: RequestContext): Promise<typeof ConfirmActionLinkResult> {
+  async confirmActionLink(@Arg('input', () => ConfirmActionLinkInput, { description: 'The link’s token and the answers its form asks for.' }) { token, fields }: ConfirmActionLinkInput, @Ctx() ctx: RequestContext): Promise<typeof ConfirmActionLinkResult> {
     checkThrottle(ctx);
     // As a form post arrives: one value as a string, several (checkboxes) as a list.
     const submitted: Record<string, string | string[]> = {};

@@ -24,8 +24,13 @@ export class ActionLinkFieldInput {
   values!: string[];
 }
 
-@ArgsType()
-export class ConfirmActionLinkArgs extends ActionLinkArgs {
+@InputType('ConfirmActionLinkInput', { description: 'The link to use, and for a form link the submitted answers.' })
+export class ConfirmActionLinkInput {
+  @Field({ description: 'The token: the last part of the link (…/l/<token>).' })
+  @IsString()
+  @MaxLength(200)
+  token!: string;
+
   @Field(() => [ActionLinkFieldInput], { nullable: true, description: 'For a link whose page is a form (ActionLink.choices not empty): the submitted fields.' })
   @IsOptional()
   @ArrayMaxSize(32)
@@ -33,7 +38,7 @@ export class ConfirmActionLinkArgs extends ActionLinkArgs {
   fields?: ActionLinkFieldInput[];
 }
 
-@ObjectType('ActionLinkChoice', { simpleResolvers: true, description: 'One input of a link form (e.g. a checkbox): send the chosen values back by name in confirmActionLink(fields).' })
+@ObjectType('ActionLinkChoice', { simpleResolvers: true, description: 'One input of a link form (e.g. a checkbox): send the chosen values back by name in confirmActionLink(input.fields).' })
 export class ActionLinkChoice {
   @Field() name!: string;
   @Field() value!: string;

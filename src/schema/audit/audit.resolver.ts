@@ -6,7 +6,7 @@ import { staffRole } from '../../services/call-context';
 import type { RequestContext } from '../context';
 import { PageArgs } from '../identity/account.resolver';
 import { toAuditConnection } from './audit.mappers';
-import { AuditChainReport, AuditEventConnection } from './audit.types';
+import { type AuditChainBreak, AuditChainReport, AuditEventConnection } from './audit.types';
 
 @InputType()
 export class AuditTrailFilter {
@@ -34,7 +34,9 @@ export class AuditResolver {
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Query(() => AuditChainReport, { description: 'Staff: re-computes the whole audit hash chain; names the first row that does not verify.' })
-  verifyAuditChain(@Ctx() ctx: RequestContext): Promise<AuditChainReport> {
-    return ctx.services.audit.verifyChain();
+  async verifyAuditChain(@Ctx() ctx: RequestContext): Promise<AuditChainReport> {
+    const report = await ctx.services.audit.verifyChain();
+    // The enum's values are the service's reason codes.
+    return { ...report, reason: report.reason as AuditChainBreak | null };
   }
 }

@@ -19,13 +19,37 @@ export abstract class ErrorResult {
 @ObjectType('NotFoundError', { implements: ErrorResult, simpleResolvers: true, description: 'Nothing with that key or id exists.' })
 export class NotFoundError extends ErrorResult {}
 
-/** The GraphQL type of each code: ErrorCode.NOT_FOUND_ERROR → NotFoundError. */
+/** One field of an input and what is wrong with it. */
+@ObjectType('InputFieldProblem', { description: 'One field of the input that cannot be accepted, and why.' })
+export class InputFieldProblem {
+  @Field({ description: 'Where the field is in the arguments, dotted: `input.email`, `input.choices.0.category`.' })
+  field!: string;
+
+  @Field({ description: 'A stable name for the kind of problem (`isEmail`, `length`, `isIn`, …), for programs.' })
+  problem!: string;
+
+  @Field({ description: 'What is wrong, in a sentence a person can act on.' })
+  message!: string;
+}
+
+@ObjectType('InvalidInputError', {
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Some fields of the input are not in a form that can be accepted; every such field is listed at once. Nothing was changed.',
+})
+export class InvalidInputError extends ErrorResult {
+  @Field(() => [InputFieldProblem], { description: 'Every field with a problem, with the problem.' })
+  fields!: InputFieldProblem[];
+}
+
+/** The GraphQL type of each code: ErrorCode.NOT_FOUND → NotFoundError. */
 export function errorTypeName(code: ErrorCode): string {
   return code
     .toLowerCase()
     .split('_')
     .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
+    .join('')
+    .concat('Error');
 }
 
 /**
@@ -41,7 +65,9 @@ export function resultUnion<S extends ClassType>(
   return createUnionType({
     name,
     description,
-    types: () => [success, ...errors] as const,
+    // Every result can be InvalidInputError: format problems of the input come through the same channel
+    // as rule problems (see answerInvalidInputAsResult).
+    types: () => [success, ...errors.filter((e) => e !== InvalidInputError), InvalidInputError] as const,
     resolveType: (value) => ('errorCode' in value && typeof value.errorCode === 'string' ? errorTypeName(value.errorCode as ErrorCode) : success),
   });
 }

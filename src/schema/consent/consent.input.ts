@@ -38,6 +38,13 @@ export class DeviceArgs {
   deviceId!: string;
 }
 
+@InputType({ description: 'Which of your consents to withdraw.' })
+export class WithdrawConsentInput {
+  @Field({ description: 'A purpose you decide in your settings: cookie.functional, cookie.analytics, cookie.performance, marketing.email.' })
+  @Length(1, 64)
+  purpose!: string;
+}
+
 @InputType()
 export class RecordConsentInput {
   @Field({ description: 'A purpose you decide in your settings: cookie.functional, cookie.analytics, cookie.performance, marketing.email.' })

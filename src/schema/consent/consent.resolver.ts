@@ -5,7 +5,7 @@ import type { PurposeState } from '../../services/consent/consent.service';
 import { ErrorResult, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { Me } from '../identity/account.types';
-import { CookieConsentInput, DeviceArgs, RecordConsentInput } from './consent.input';
+import { CookieConsentInput, DeviceArgs, RecordConsentInput, WithdrawConsentInput } from './consent.input';
 import { ConsentState, CookieConsentState } from './consent.types';
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The purpose or category is not one the policy asks consent for.' })
@@ -72,7 +72,7 @@ export class SubjectConsentResolver {
 
   @Authorized()
   @Mutation(() => RecordConsentResult, { description: 'Withdraws your consent for a purpose: as easy as giving it (GDPR Art 7(3)).' })
-  async withdrawConsent(@Arg('purpose') purpose: string, @Ctx() ctx: RequestContext): Promise<typeof RecordConsentResult> {
+  async withdrawConsent(@Arg('input', () => WithdrawConsentInput, { description: 'The purpose to withdraw.' }) { purpose }: WithdrawConsentInput, @Ctx() ctx: RequestContext): Promise<typeof RecordConsentResult> {
     const result = await ctx.services.consent.decideForSelf(ctx, purpose, false);
     return isDomainError(result) ? (result as InvalidConsentPurposeError) : toConsentState(result);
   }

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import { ConsentDecisionEnum, ConsentGiverEnum, ConsentKindEnum, ConsentMethodEnum } from './consent.enums';
 
 @ObjectType({ simpleResolvers: true, description: 'Whether one cookie category may be used on a device.' })
 export class CookieCategoryConsent {
@@ -20,12 +21,12 @@ export class CookieConsentState {
 export class ConsentState {
   @Field({ description: 'cookie.analytics, marketing.email, sale_share, child.collection, …' }) purpose!: string;
   @Field() name!: string;
-  @Field({ description: 'cookie, marketing, sale_share or child.' }) kind!: string;
+  @Field(() => ConsentKindEnum, { description: 'What the purpose is about.' }) kind!: string;
   @Field() granted!: boolean;
   @Field({ description: 'True when the person should be asked (again).' }) needsDecision!: boolean;
-  @Field(() => String, { nullable: true, description: 'granted, denied or withdrawn.' }) decision?: string;
-  @Field(() => String, { nullable: true, description: 'How it was given: settings, banner, gpc, email_plus, …' }) method?: string;
-  @Field(() => String, { nullable: true, description: 'self, parent, staff or system.' }) givenBy?: string;
+  @Field(() => ConsentDecisionEnum, { nullable: true, description: 'The latest decision on record; null when none was ever made.' }) decision?: string;
+  @Field(() => ConsentMethodEnum, { nullable: true, description: 'How the latest decision was made.' }) method?: string;
+  @Field(() => ConsentGiverEnum, { nullable: true, description: 'Who made the latest decision.' }) givenBy?: string;
   @Field(() => Date, { nullable: true }) decidedAt?: Date;
   @Field(() => Date, { nullable: true }) expiresAt?: Date;
 }

@@ -1,10 +1,10 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import { NotFoundError, resultUnion } from '../common/error-result';
 import type { RequestContext } from '../context';
 import { mapResult } from '../identity/account.mappers';
 import { ReauthenticationRequiredError } from '../identity/identity.errors';
-import { CancelErasureArgs, ErasureAlreadyRequestedError, ErasureNotCancellableError, ErasureNotRetryableError, ErasureRequest, ErasureRequestArgs, InvalidErasureCategoriesError, RequestErasureInput } from './erasure.types';
+import { CancelErasureInput, ErasureAlreadyRequestedError, ErasureNotCancellableError, ErasureNotRetryableError, ErasureRequest, RetryErasureInput, InvalidErasureCategoriesError, RequestErasureInput } from './erasure.types';
 
 const RequestErasureResult = resultUnion('RequestErasureResult', ErasureRequest, [ReauthenticationRequiredError, InvalidErasureCategoriesError, ErasureAlreadyRequestedError]);
 const CancelErasureResult = resultUnion('CancelErasureResult', ErasureRequest, [NotFoundError, ErasureNotCancellableError]);
@@ -22,13 +22,13 @@ export class ErasureResolver {
 
   @Authorized()
   @Mutation(() => CancelErasureResult, { description: 'Cancels one’s own erasure request: before confirming, or within the cancel window after.' })
-  async cancelErasure(@Args() { requestId }: CancelErasureArgs, @Ctx() ctx: RequestContext) {
+  async cancelErasure(@Arg('input', () => CancelErasureInput, { description: 'Which request to cancel (empty for the one in progress).' }) { requestId }: CancelErasureInput, @Ctx() ctx: RequestContext) {
     return mapResult(await ctx.services.erasure.cancel(ctx, requestId ?? null), ErasureRequest.from);
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => RetryErasureResult, { description: 'Staff: runs a failed erasure again (now).' })
-  async retryErasure(@Args() { requestId }: ErasureRequestArgs, @Ctx() ctx: RequestContext) {
+  async retryErasure(@Arg('input', () => RetryErasureInput, { description: 'Which request to retry.' }) { requestId }: RetryErasureInput, @Ctx() ctx: RequestContext) {
     return mapResult(await ctx.services.erasure.retry(ctx, requestId), ErasureRequest.from);
   }
 }

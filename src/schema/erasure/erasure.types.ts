@@ -1,5 +1,6 @@
+import { PrivacyRequestStatusEnum } from '../consent/consent.enums';
 import { ArrayMaxSize, IsEnum, IsOptional, Length, Matches } from 'class-validator';
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { PrivacyRequest } from '../../entities';
 import { ErrorResult } from '../common/error-result';
 
@@ -21,14 +22,14 @@ export class RequestErasureInput {
   categories?: string[] | null;
 }
 
-@ArgsType()
-export class ErasureRequestArgs {
-  @Field(() => ID) @Matches(/^[A-Za-z0-9-]{1,36}$/) requestId!: string;
+@InputType({ description: 'The failed erasure request to run again.' })
+export class RetryErasureInput {
+  @Field(() => ID, { description: 'The id of the erasure request (ErasureRequest.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/) requestId!: string;
 }
 
-@ArgsType()
-export class CancelErasureArgs {
-  @Field(() => ID, { nullable: true, description: 'Default: your erasure request in progress.' })
+@InputType({ description: 'Which of your erasure requests to cancel.' })
+export class CancelErasureInput {
+  @Field(() => ID, { nullable: true, description: 'The id of the erasure request; leave it out for your erasure request in progress.' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{1,36}$/)
   requestId?: string | null;
@@ -37,7 +38,7 @@ export class CancelErasureArgs {
 @ObjectType('ErasureRequest', { simpleResolvers: true, description: 'An erasure request (GDPR Art 17, CCPA delete) and where it stands.' })
 export class ErasureRequest {
   @Field(() => ID) id!: string;
-  @Field({ description: 'awaiting_confirmation, in_progress (confirmed: waits for the end of the cancel window), failed, completed, denied, cancelled, expired.' }) status!: string;
+  @Field(() => PrivacyRequestStatusEnum, { description: 'Where the request stands: IN_PROGRESS once confirmed (it waits there for the end of the cancel window).' }) status!: string;
   @Field(() => ErasureScopeEnum) scope!: ErasureScopeEnum;
   @Field(() => [String]) categories!: string[];
   @Field() receivedAt!: Date;
@@ -77,10 +78,10 @@ export class ErasureAlreadyRequestedError extends ErrorResult {
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'The request has ended or is being carried out: it can no longer be cancelled.' })
 export class ErasureNotCancellableError extends ErrorResult {
-  @Field() status!: string;
+  @Field(() => PrivacyRequestStatusEnum, { description: 'Where the request stands now.' }) status!: string;
 }
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Only a failed erasure can be retried.' })
 export class ErasureNotRetryableError extends ErrorResult {
-  @Field() status!: string;
+  @Field(() => PrivacyRequestStatusEnum, { description: 'Where the request stands now.' }) status!: string;
 }

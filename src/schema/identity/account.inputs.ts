@@ -13,7 +13,8 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
+import { AccountRole, type Role } from '../../auth/roles';
 import { PASSWORD_MAX_LENGTH } from '../../services/identity/password-policy';
 import { IsEmailAddress } from '../common/email-address';
 
@@ -104,4 +105,39 @@ export class ReauthenticateInput {
 export class SetupAccountInput {
   @Field({ description: 'The one-time token printed by `npm run admin:create`.' }) @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'token is not a setup token' }) token!: string;
   @Field() @IsString() @PasswordLength() password!: string;
+}
+
+@InputType({ description: 'Which of your sessions to end.' })
+export class RevokeSessionInput {
+  @Field(() => ID, { description: 'The session to end (Session.id, from me.sessions).' })
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'sessionId is not a session id' })
+  sessionId!: string;
+}
+
+@InputType({ description: 'The first code from the authenticator app, to turn two-factor authentication on.' })
+export class ConfirmTotpInput {
+  @Field({ description: 'The 6-digit code the authenticator app shows now.' })
+  @IsString()
+  @MaxLength(32)
+  code!: string;
+}
+
+@InputType({ description: 'Whom to give which role.' })
+export class GrantRoleInput {
+  @Field(() => ID, { description: 'The person (subject) who gets the role.' })
+  @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'subjectId is not a subject id' })
+  subjectId!: string;
+
+  @Field(() => AccountRole, { description: 'The role to give.' })
+  role!: Role;
+}
+
+@InputType({ description: 'Whom to take which role from.' })
+export class RevokeRoleInput {
+  @Field(() => ID, { description: 'The person (subject) who loses the role; the account stays.' })
+  @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'subjectId is not a subject id' })
+  subjectId!: string;
+
+  @Field(() => AccountRole, { description: 'The role to take away.' })
+  role!: Role;
 }

@@ -45,7 +45,7 @@ export function toSession(row: SessionRow, currentSessionId?: string): Session {
 }
 
 export function toAuthPayload(issued: IssuedSession): AuthPayload {
-  return Object.assign(new AuthPayload(), { token: issued.token, sessionId: issued.session.id, subjectId: issued.session.subjectId, expiresAt: date(issued.session.expiresAt)! });
+  return Object.assign(new AuthPayload(), { id: issued.session.id, token: issued.token, sessionId: issued.session.id, subjectId: issued.session.subjectId, expiresAt: date(issued.session.expiresAt)! });
 }
 
 /** Passes a DomainError through (the union resolves it to its error type) and maps a success. */

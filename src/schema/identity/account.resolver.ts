@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { signedInPerson } from '../auth-checker';
 import { AuditedRead } from '../common/audited-read.middleware';
 import { IsOptional, Matches, Max, Min } from 'class-validator';
 import type { RequestContext } from '../context';
@@ -9,7 +10,7 @@ import { mapResult, toAuthPayload, toMe, toSession } from './account.mappers';
 import { AuthPayload, Me, RegistrationPending, Session, Success } from './account.types';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { checkThrottle } from '../common/link-throttle';
-import { ChangePasswordInput, ConfirmRegistrationInput, ReauthenticateInput, RegisterSubjectInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
+import { ChangePasswordInput, ConfirmRegistrationInput, ReauthenticateInput, RegisterSubjectInput, RevokeSessionInput, SetupAccountInput, SignInInput, UpdateProfileInput } from './account.inputs';
 import {
   InvalidCredentialsError,
   InvalidSecondFactorError,
@@ -80,9 +81,9 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Mutation(() => RevokeSessionResult, { description: 'Ends one of your sessions (e.g. a lost phone).' })
-  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-    return mapResult(await ctx.services.sessions.revoke(ctx, id), () => ({ ok: true }) as Success);
+  @Mutation(() => RevokeSessionResult, { description: 'Signed in: ends one of your own sessions (e.g. a lost phone). Answers Success, or NotFoundError for a session that is not yours or already ended.' })
+  async revokeSession(@Arg('input', () => RevokeSessionInput, { description: 'The session to end.' }) input: RevokeSessionInput, @Ctx() ctx: RequestContext) {
+    return mapResult(await ctx.services.sessions.revoke(ctx, input.sessionId), () => ({ ok: true }) as Success);
   }
 
   @Authorized()
@@ -102,10 +103,14 @@ export class AccountResolver {
     return mapResult(await ctx.services.subjects.setupAccount(ctx, input.token, input.password), toAuthPayload);
   }
 
-  @Authorized()
   @UseMiddleware(AuditedRead)
-  @Query(() => Me, { description: 'The signed-in subject (the read is recorded in the audit trail).' })
-  async me(@Ctx() ctx: RequestContext): Promise<Me> {
+  @Query(() => Me, {
+    nullable: true,
+    description:
+      'The signed-in person’s account, or null when the request carries no session (so a public page can ask for it alongside public data). An expired or revoked session is UNAUTHENTICATED; a service key is FORBIDDEN. The read is recorded in the audit trail.',
+  })
+  async me(@Ctx() ctx: RequestContext): Promise<Me | null> {
+    if (!signedInPerson(ctx)) return null;
     return toMe(await ctx.services.subjects.me(ctx));
   }
 

@@ -81,10 +81,11 @@ export class Me {
 
 @ObjectType({ simpleResolvers: true, description: 'A new session. Send `token` as `Authorization: Bearer <token>`; it is shown only now.' })
 export class AuthPayload {
-  @Field() token!: string;
-  @Field(() => ID) sessionId!: string;
-  @Field(() => ID) subjectId!: string;
-  @Field() expiresAt!: Date;
+  @Field(() => ID, { description: 'The id of the new session (the same as sessionId), so a client cache can key it.' }) id!: string;
+  @Field({ description: 'The session token: send it as `Authorization: Bearer <token>`. Shown only now.' }) token!: string;
+  @Field(() => ID, { description: 'The id of the new session (revokeSession takes it).' }) sessionId!: string;
+  @Field(() => ID, { description: 'The id of the signed-in person (Me.id), so the app needs no second request to know who signed in.' }) subjectId!: string;
+  @Field({ description: 'When the session ends unless used (ISO 8601).' }) expiresAt!: Date;
 }
 
 @ObjectType({
@@ -114,6 +115,10 @@ export class Success {
 
 @ObjectType({ simpleResolvers: true })
 export class RoleAssignment {
-  @Field(() => ID) subjectId!: string;
-  @Field(() => [AccountRole]) roles!: Role[];
+  @Field(() => ID, { description: 'The person’s roles, identified by the person: the same as subjectId.' })
+  get id(): string {
+    return this.subjectId;
+  }
+  @Field(() => ID, { description: 'The person whose roles these are.' }) subjectId!: string;
+  @Field(() => [AccountRole], { description: 'Every role the person holds now.' }) roles!: Role[];
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { NotFoundError, resultUnion } from '../common/error-result';
+import { ConfirmTotpInput } from './account.inputs';
 import { mapResult } from './account.mappers';
 import { RecoveryCodes, Success, TotpEnrollment } from './account.types';
 import { InvalidSecondFactorError, MfaAlreadyEnabledError, MfaNotEnabledError, RateLimitedError, ReauthenticationRequiredError } from './identity.errors';
@@ -20,8 +21,8 @@ export class MfaResolver {
 
   @Authorized()
   @Mutation(() => ConfirmTotpResult, { description: 'Turns two-factor authentication on with a first code; returns the recovery codes, once.' })
-  async confirmTotp(@Arg('code') code: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.mfa.confirm(ctx, code);
+  async confirmTotp(@Arg('input', () => ConfirmTotpInput, { description: 'The first code the authenticator app shows.' }) input: ConfirmTotpInput, @Ctx() ctx: RequestContext) {
+    return ctx.services.mfa.confirm(ctx, input.code);
   }
 
   @Authorized()

@@ -16,7 +16,9 @@ import {
   ProcessingDecisionView,
   SaleOptInNotAllowedError,
   SaleShareStateView,
+  rightKindOf,
 } from './opt-out.types';
+import { toConnection } from '../common/connection';
 
 const OptInToSaleResult = resultUnion('OptInToSaleResult', SaleShareStateView, [SaleOptInNotAllowedError]);
 export const ProcessingAllowedResult = resultUnion('ProcessingAllowedResult', ProcessingDecisionView, [InvalidProcessingPurposeError]);
@@ -55,9 +57,11 @@ export class OptOutResolver {
   @UseMiddleware(AuditedRead)
   @Query(() => PrivacyRequestConnection, { description: 'Staff: privacy requests by due date, soonest first (filter by status, type, overdue).' })
   async privacyRequests(@Args() args: PrivacyRequestsArgs, @Ctx() ctx: RequestContext): Promise<PrivacyRequestConnection> {
-    const page = await ctx.services.privacyRequests.list({ statuses: args.status, type: args.type, overdue: args.overdue, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
+    const policy = ctx.services.policy.policy;
+    const types = args.type ? policy.rights.filter((r) => rightKindOf(policy, r.key) === args.type).map((r) => r.key) : undefined;
+    const page = await ctx.services.privacyRequests.list({ statuses: args.status, types, overdue: args.overdue, first: args.first, after: args.after }, { actorId: ctx.actor?.subjectId, requestId: ctx.requestId, ip: ctx.ip });
     const now = ctx.clock.now();
-    return { nodes: page.items.map((r) => PrivacyRequestView.from(r, now)), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    return toConnection({ items: page.items.map((r) => ({ cursor: r.id, node: PrivacyRequestView.from(r, now, policy) })), hasNextPage: page.hasNextPage });
   }
 }
 

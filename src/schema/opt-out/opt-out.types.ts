@@ -7,6 +7,10 @@ import type { ProcessingAnswer } from '../../services/processing/processing.serv
 import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
 import { IsEmailAddress } from '../common/email-address';
+import { connectionType } from '../common/connection';
+import { RegimeEnum } from '../policy/policy.types';
+import { ConsentDecisionEnum, ConsentGiverEnum, ConsentMethodEnum, PrivacyRequestStatusEnum, ProcessingBasisEnum, RequestMannerEnum, RightKindEnum } from '../consent/consent.enums';
+import { DEFAULT_RIGHT_KINDS, type Policy } from '../../policy';
 
 registerEnumType(ProcessingReason, { name: 'ProcessingReason', description: 'Why processing is allowed or not (stable, for programs).' });
 
@@ -15,16 +19,16 @@ export class SaleShareStateView {
   @Field({ description: 'True when your data is not sold or shared: you opted out, or you are under 16 and no opt-in was given.' })
   optedOut!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'The latest decision on record: granted, denied or withdrawn.' })
+  @Field(() => ConsentDecisionEnum, { nullable: true, description: 'The latest decision on record (null when none was ever made).' })
   decision?: string;
 
-  @Field(() => String, { nullable: true, description: 'How it was made: settings, gpc (Global Privacy Control), email_link, …' })
+  @Field(() => ConsentMethodEnum, { nullable: true, description: 'How the latest decision was made: settings, a Global Privacy Control signal, an email link, …' })
   method?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => ConsentGiverEnum, { nullable: true, description: 'Who made the latest decision: you, a parent, staff or the service itself.' })
   givenBy?: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the latest decision was made.' })
   decidedAt?: Date;
 
   @Field(() => Date, { nullable: true, description: 'Apps may not ask you to opt back in before this (12 months after your opt-out, Cal. Civ. Code 1798.135(c)(4)). You may opt in yourself at any time.' })
@@ -72,7 +76,7 @@ export class ProcessingDecisionView {
   @Field()
   purpose!: string;
 
-  @Field({ description: 'consent, contract, legitimate_interests, legal_obligation, opt_out' })
+  @Field(() => ProcessingBasisEnum, { description: 'What the purpose relies on under the policy.' })
   legalBasis!: string;
 
   @Field()
@@ -116,14 +120,13 @@ export const REQUEST_STATUSES = ['received', 'awaiting_confirmation', 'in_progre
 
 @ArgsType()
 export class PrivacyRequestsArgs extends StaffPageArgs {
-  @Field(() => [String], { nullable: true, description: 'Only these statuses (received, in_progress, completed, …).' })
+  @Field(() => [PrivacyRequestStatusEnum], { nullable: true, description: 'Only requests in one of these statuses.' })
   @IsOptional()
   @IsIn(REQUEST_STATUSES as unknown as string[], { each: true })
   status?: string[];
 
-  @Field(() => String, { nullable: true, description: 'Only this type (a policy right key, e.g. ccpa_opt_out).' })
+  @Field(() => RightKindEnum, { nullable: true, description: 'Only requests for a right of this kind.' })
   @IsOptional()
-  @Length(1, 64)
   type?: string;
 
   @Field(() => Boolean, { nullable: true, description: 'true: only open requests past their (extended) due date.' })
@@ -132,29 +135,36 @@ export class PrivacyRequestsArgs extends StaffPageArgs {
   overdue?: boolean;
 }
 
-@ObjectType('PrivacyRequest', { description: 'A rights request with its deadline and the record 11 CCR 7101 asks for.' })
+/** The kind of a policy right key: the policy's own kind, else the built-in policy's. */
+export function rightKindOf(policy: Policy, key: string): string {
+  return policy.rights.find((r) => r.key === key)?.kind ?? DEFAULT_RIGHT_KINDS[key] ?? key;
+}
+
+@ObjectType('PrivacyRequest', { description: 'A rights request with its deadline and the record 11 CCR 7101 asks for. Staff read these through privacyRequests.' })
 export class PrivacyRequestView {
-  @Field(() => ID) id!: string;
-  @Field({ description: 'The right: a policy right key (ccpa_opt_out, access, erasure, …).' }) type!: string;
-  @Field() regime!: string;
-  @Field(() => ID, { nullable: true }) subjectId!: string | null;
-  @Field({ description: 'How it came in (7101 "manner"): api, email_link, gpc, staff, page.' }) manner!: string;
-  @Field() status!: string;
-  @Field() receivedAt!: Date;
-  @Field() dueAt!: Date;
-  @Field(() => Date, { nullable: true }) extendedDueAt!: Date | null;
+  @Field(() => ID, { description: 'The request’s id.' }) id!: string;
+  @Field(() => RightKindEnum, { description: 'The kind of right the request exercises.' }) type!: string;
+  @Field({ description: 'The policy’s key of the right (for example ccpa_opt_out or erasure), as listed by privacyPolicy.' }) rightKey!: string;
+  @Field(() => RegimeEnum, { description: 'The privacy law the right comes from; it sets the deadline.' }) regime!: string;
+  @Field(() => ID, { nullable: true, description: 'The person the request is about; null when it came in without an account (for example by email link) or the account was erased.' }) subjectId!: string | null;
+  @Field(() => RequestMannerEnum, { description: 'How the request came in (the “manner” of 11 CCR 7101).' }) manner!: string;
+  @Field(() => PrivacyRequestStatusEnum, { description: 'Where the request stands.' }) status!: string;
+  @Field({ description: 'When the request was received.' }) receivedAt!: Date;
+  @Field({ description: 'The deadline for answering the request.' }) dueAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'The extended deadline, when the deadline was extended; null otherwise.' }) extendedDueAt!: Date | null;
   @Field({ description: 'Open and past its (extended) due date.' }) overdue!: boolean;
-  @Field(() => ID, { nullable: true }) workflowId!: string | null;
-  @Field(() => Date, { nullable: true }) respondedAt!: Date | null;
-  @Field(() => String, { nullable: true }) response!: string | null;
-  @Field(() => String, { nullable: true }) denialBasis!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The workflow that carries the request out, when one does.' }) workflowId!: string | null;
+  @Field(() => Date, { nullable: true, description: 'When the request was answered; null while it is open.' }) respondedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'The answer given, once answered.' }) response!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the request was refused in whole or part, when it was.' }) denialBasis!: string | null;
   @Field(() => Date, { nullable: true, description: 'The record is erased after this (24 months after closing, 11 CCR 7101(a)).' }) retainUntil!: Date | null;
 
-  static from(r: PrivacyRequest, now: Date): PrivacyRequestView {
+  static from(r: PrivacyRequest, now: Date, policy: Policy): PrivacyRequestView {
     const open = !r.respondedAt && ['received', 'awaiting_confirmation', 'in_progress'].includes(r.status);
     return Object.assign(new PrivacyRequestView(), {
       id: r.id,
-      type: r.type,
+      type: rightKindOf(policy, r.type),
+      rightKey: r.type,
       regime: r.regime,
       subjectId: r.subjectId,
       manner: r.manner,
@@ -172,14 +182,9 @@ export class PrivacyRequestView {
   }
 }
 
-@ObjectType()
-export class PrivacyRequestPageInfo {
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-  @Field() hasNextPage!: boolean;
-}
-
-@ObjectType('PrivacyRequestConnection')
-export class PrivacyRequestConnection {
-  @Field(() => [PrivacyRequestView]) nodes!: PrivacyRequestView[];
-  @Field(() => PrivacyRequestPageInfo) pageInfo!: PrivacyRequestPageInfo;
-}
+export const PrivacyRequestConnection = connectionType(PrivacyRequestView, {
+  name: 'PrivacyRequest',
+  description: 'A page of privacy requests, soonest due first.',
+  nodeDescription: 'privacy request',
+});
+export type PrivacyRequestConnection = InstanceType<typeof PrivacyRequestConnection>;

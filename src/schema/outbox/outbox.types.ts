@@ -1,7 +1,8 @@
-import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { MAX_BULK_RETRY } from '../../mail/outbox.service';
 import type { OutboxMessage } from '../../entities';
+import { type ConnectionShape, connectionType } from '../common/connection';
 import { ErrorResult } from '../common/error-result';
 import { StaffPageArgs } from '../common/staff-page.args';
 
@@ -73,23 +74,8 @@ export class OutboxMessageView {
   }
 }
 
-@ObjectType()
-export class OutboxPageInfo {
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-
-  @Field()
-  hasNextPage!: boolean;
-}
-
-@ObjectType('OutboxConnection')
-export class OutboxConnection {
-  @Field(() => [OutboxMessageView])
-  nodes!: OutboxMessageView[];
-
-  @Field(() => OutboxPageInfo)
-  pageInfo!: OutboxPageInfo;
-}
+export const OutboxConnection = connectionType(OutboxMessageView, { name: 'Outbox', description: 'A page of the outbox: messages and webhooks, newest first.', nodeDescription: 'outbox message' });
+export type OutboxConnection = ConnectionShape<OutboxMessageView>;
 
 @ArgsType()
 export class OutboxArgs extends StaffPageArgs {
@@ -99,11 +85,11 @@ export class OutboxArgs extends StaffPageArgs {
   status?: OutboxMessageStatus[];
 }
 
-@ArgsType()
-export class RetryOutboxMessageArgs {
-  @Field(() => ID)
+@InputType({ description: 'Which outbox message to send again.' })
+export class RetryOutboxMessageInput {
+  @Field(() => ID, { description: 'The message (OutboxMessage.id).' })
   @IsUUID()
-  id!: string;
+  messageId!: string;
 }
 
 @ObjectType('OutboxMessageNotRetryableError', { implements: ErrorResult, simpleResolvers: true, description: 'Only dead or queued messages can be retried.' })
@@ -115,8 +101,8 @@ export enum OutboxMessageChannel {
 }
 registerEnumType(OutboxMessageChannel, { name: 'OutboxMessageChannel', description: 'email, or a signed webhook to a recipient' });
 
-@ArgsType()
-export class RetryDeadOutboxMessagesArgs {
+@InputType({ description: 'Which dead messages to send again: all of them, or of one channel or template.' })
+export class RetryDeadOutboxMessagesInput {
   @Field(() => OutboxMessageChannel, { nullable: true, description: 'Only messages of this channel.' })
   @IsOptional()
   @IsIn(Object.values(OutboxMessageChannel))

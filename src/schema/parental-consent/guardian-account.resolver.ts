@@ -1,4 +1,4 @@
-import { Args, ArgsType, Authorized, Ctx, Field, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { IsString, MaxLength } from 'class-validator';
 import { ActionTokenExpiredError, ActionTokenInvalidError, ActionTokenUsedError, WorkflowEventNotAcceptedError } from '../action-link/action-link.types';
 import { mapResult } from '../identity/account.mappers';
@@ -16,8 +16,8 @@ const LinkGuardianAccountResult = resultUnion('LinkGuardianAccountResult', Guard
 ]);
 const UnlinkGuardianAccountResult = resultUnion('UnlinkGuardianAccountResult', GuardianAccountUnlinked, [NotFoundError]);
 
-@ArgsType()
-class LinkGuardianAccountArgs {
+@InputType({ description: 'A parent-dashboard link proving control of the parent address.' })
+class LinkGuardianAccountInput {
   @Field({ description: 'The token of a parent-dashboard link (…/l/<token>) from requestParentDashboard’s mail: proof of control of the verified parent address.' })
   @IsString()
   @MaxLength(200)
@@ -32,7 +32,7 @@ export class GuardianAccountResolver {
     description:
       'Links the signed-in account (own password, and two-factor if enabled) as a parent’s account, with a one-use parent-dashboard link (requestParentDashboard) as proof of control of the verified parent address; an email match alone grants nothing. The account then holds the guardian role for every child of that address and uses guardian, setChildFeature, revokeChildConsent and deleteChildData with its own sessions (roles are read per request: at once). The address’s dashboard links keep working. Audited on the account and on each child.',
   })
-  async linkGuardianAccount(@Args() { token }: LinkGuardianAccountArgs, @Ctx() ctx: RequestContext): Promise<typeof LinkGuardianAccountResult> {
+  async linkGuardianAccount(@Arg('input', () => LinkGuardianAccountInput, { description: 'The link’s token.' }) { token }: LinkGuardianAccountInput, @Ctx() ctx: RequestContext): Promise<typeof LinkGuardianAccountResult> {
     checkThrottle(ctx);
     return mapResult(await ctx.services.guardians.linkAccount(ctx, token), (r) => Object.assign(new GuardianAccountLinked(), r)) as typeof LinkGuardianAccountResult;
   }

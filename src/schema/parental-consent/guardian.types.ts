@@ -1,3 +1,4 @@
+import { ChildAccountStatusEnum, ParentalConsentStateEnum, ParentalConsentStatusEnum } from './child-status.enums';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorResult } from '../common/error-result';
 
@@ -38,8 +39,8 @@ registerEnumType(GuardianChildAction, { name: 'GuardianChildAction', description
 export class GuardianChild {
   @Field(() => ID) childId!: string;
   @Field(() => String, { nullable: true }) username!: string | null;
-  @Field({ description: 'The child account: pending_parental_consent, active, restricted.' }) status!: string;
-  @Field({ description: 'The parent’s consent: pending, awaiting_verification, active, revoked, aged_up; erasure_held while a legal hold keeps data that is due for erasure.' }) consentStatus!: string;
+  @Field(() => ChildAccountStatusEnum, { description: 'Where the child account stands.' }) status!: string;
+  @Field(() => ParentalConsentStatusEnum, { description: 'Where your consent for this child stands.' }) consentStatus!: string;
   @Field(() => [GuardianChildAction], { description: 'setChildFeature (CHANGE_PERMISSIONS), revokeChildConsent (REVOKE), deleteChildData (DELETE): those the parent can use now.' }) allowedActions!: `${GuardianChildAction}`[];
   @Field(() => Date, { nullable: true, description: 'After a revocation: when the child’s data will be erased unless the parent deletes it sooner (PARENTAL_REVOKED_RETENTION).' }) scheduledDeletionAt!: Date | null;
   @Field(() => [ChildPermission]) permissions!: ChildPermission[];

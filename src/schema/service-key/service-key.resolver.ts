@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { AuditedRead } from '../common/audited-read.middleware';
 import { Role } from '../../auth/roles';
 import { isDomainError } from '../../errors';
@@ -11,6 +11,7 @@ import {
   InvalidServiceKeyNameError,
   ServiceKey,
   ServiceKeyAlreadyRevokedError,
+  RevokeServiceKeyInput,
 } from './service-key.types';
 
 const CreateServiceKeyResult = resultUnion('CreateServiceKeyResult', CreatedServiceKey, [InvalidServiceKeyNameError, InvalidServiceKeyExpiryError]);
@@ -35,8 +36,8 @@ export class ServiceKeyResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => RevokeServiceKeyResult, { description: 'Admin: ends a service key at once (rotate: create the new key, switch the service, revoke the old). Audited.' })
-  async revokeServiceKey(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<typeof RevokeServiceKeyResult> {
-    const result = await ctx.services.serviceKeys.revoke(ctx, id);
+  async revokeServiceKey(@Arg('input', () => RevokeServiceKeyInput, { description: 'The key to revoke.' }) input: RevokeServiceKeyInput, @Ctx() ctx: RequestContext): Promise<typeof RevokeServiceKeyResult> {
+    const result = await ctx.services.serviceKeys.revoke(ctx, input.keyId);
     return isDomainError(result) ? (result as NotFoundError) : ServiceKey.from(result, ctx.clock.now());
   }
 }

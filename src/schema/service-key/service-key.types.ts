@@ -68,3 +68,10 @@ export class CreateServiceKeyInput {
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidServiceKeyExpiryError extends ErrorResult {}
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidServiceKeyNameError extends ErrorResult {}
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class ServiceKeyAlreadyRevokedError extends ErrorResult {}
+
+@InputType({ description: 'Which service key to end.' })
+export class RevokeServiceKeyInput {
+  @Field(() => ID, { description: 'The key (ServiceKey.id, never the key itself).' })
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'keyId is not a service key id' })
+  keyId!: string;
+}

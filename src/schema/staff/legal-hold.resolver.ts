@@ -15,6 +15,9 @@ import {
   Recipient,
   RegisteredRecipient,
   RegisterRecipientInput,
+  ReleaseLegalHoldInput,
+  SetRecipientActiveInput,
+  type RecipientEventEnum,
 } from './legal-hold.types';
 
 const PlaceLegalHoldResult = resultUnion('PlaceLegalHoldResult', LegalHold, [InvalidHoldReasonError, NotFoundError]);
@@ -22,7 +25,7 @@ const ReleaseLegalHoldResult = resultUnion('ReleaseLegalHoldResult', LegalHold, 
 const RegisterRecipientResult = resultUnion('RegisterRecipientResult', RegisteredRecipient, [InvalidWebhookUrlError, InvalidRecipientEventsError, DuplicateRecipientError]);
 const SetRecipientActiveResult = resultUnion('SetRecipientActiveResult', Recipient, [NotFoundError]);
 
-const toRecipient = (r: RecipientRow): Recipient => ({ ...r, events: JSON.parse(r.events) as string[] });
+const toRecipient = (r: RecipientRow): Recipient => ({ ...r, events: JSON.parse(r.events) as RecipientEventEnum[] });
 
 @Resolver()
 export class LegalHoldResolver {
@@ -34,8 +37,8 @@ export class LegalHoldResolver {
 
   @Authorized(Role.STAFF, Role.ADMIN)
   @Mutation(() => ReleaseLegalHoldResult, { description: 'Staff: ends a hold when its reason ends.' })
-  async releaseLegalHold(@Arg('holdId', () => ID) holdId: string, @Ctx() ctx: RequestContext): Promise<typeof ReleaseLegalHoldResult> {
-    return (await ctx.services.legalHolds.release(ctx, holdId)) as typeof ReleaseLegalHoldResult;
+  async releaseLegalHold(@Arg('input', () => ReleaseLegalHoldInput, { description: 'The hold to release.' }) input: ReleaseLegalHoldInput, @Ctx() ctx: RequestContext): Promise<typeof ReleaseLegalHoldResult> {
+    return (await ctx.services.legalHolds.release(ctx, input.holdId)) as typeof ReleaseLegalHoldResult;
   }
 
   @Authorized(Role.STAFF, Role.ADMIN)
@@ -56,8 +59,8 @@ export class RecipientResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SetRecipientActiveResult, { description: 'Admin: pauses or resumes webhooks to a recipient.' })
-  async setRecipientActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<typeof SetRecipientActiveResult> {
-    const result = await ctx.services.recipients.setActive(id, active);
+  async setRecipientActive(@Arg('input', () => SetRecipientActiveInput, { description: 'The recipient, and whether it gets notices.' }) input: SetRecipientActiveInput, @Ctx() ctx: RequestContext): Promise<typeof SetRecipientActiveResult> {
+    const result = await ctx.services.recipients.setActive(input.recipientId, input.active);
     return isDomainError(result) ? (result as NotFoundError) : toRecipient(result);
   }
 

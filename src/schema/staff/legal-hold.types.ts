@@ -1,6 +1,24 @@
-import { ArrayMaxSize, ArrayMinSize, IsUrl, Length, Matches } from 'class-validator';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsUrl, Length, Matches } from 'class-validator';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorResult } from '../common/error-result';
+
+/** What a recipient is told of, as stored (lower case, RECIPIENT_EVENTS); the schema shows the key. */
+export enum RecipientEventEnum {
+  ERASURE = 'erasure',
+  OPT_OUT = 'opt_out',
+  RECTIFICATION = 'rectification',
+  CONSENT_WITHDRAWN = 'consent_withdrawn',
+}
+registerEnumType(RecipientEventEnum, {
+  name: 'RecipientEvent',
+  description: 'A change to a person’s data that a recipient can be told of by signed webhook.',
+  valuesConfig: {
+    ERASURE: { description: 'A person’s data was erased: delete what you hold of them.' },
+    OPT_OUT: { description: 'A person opted out of the sale or sharing of their data.' },
+    RECTIFICATION: { description: 'A person corrected their profile or email address.' },
+    CONSENT_WITHDRAWN: { description: 'A person withdrew a consent they had given.' },
+  },
+});
 
 @ObjectType({ simpleResolvers: true, description: 'A hold that keeps a subject’s data from erasure and purges while active.' })
 export class LegalHold {
@@ -27,6 +45,11 @@ export class PlaceLegalHoldInput {
   @Field({ description: 'The case, matter or ticket: internal, never shown to the subject.' }) @Length(3, 2000) note!: string;
 }
 
+@InputType({ description: 'Which hold to end.' })
+export class ReleaseLegalHoldInput {
+  @Field(() => ID, { description: 'The hold to release (LegalHold.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'holdId is not a hold id' }) holdId!: string;
+}
+
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidHoldReasonError extends ErrorResult {}
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class HoldAlreadyReleasedError extends ErrorResult {}
 
@@ -36,7 +59,7 @@ export class Recipient {
   @Field() name!: string;
   @Field() description!: string;
   @Field() webhookUrl!: string;
-  @Field(() => [String]) events!: string[];
+  @Field(() => [RecipientEventEnum], { description: 'What it is told of.' }) events!: RecipientEventEnum[];
   @Field() active!: boolean;
   @Field() createdAt!: Date;
 }
@@ -53,10 +76,16 @@ export class RegisterRecipientInput {
   @Field() @Length(1, 128) name!: string;
   @Field({ description: 'Who they are, as a person asking "who got my data?" should read it.' }) @Length(1, 255) description!: string;
   @Field() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) @Length(1, 2048) webhookUrl!: string;
-  @Field(() => [String], { description: 'erasure, opt_out, rectification, consent_withdrawn' })
+  @Field(() => [RecipientEventEnum], { description: 'What to tell it of (at least one).' })
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
-  events!: string[];
+  events!: RecipientEventEnum[];
+}
+
+@InputType({ description: 'Which recipient to pause or resume.' })
+export class SetRecipientActiveInput {
+  @Field(() => ID, { description: 'The recipient (Recipient.id).' }) @Matches(/^[A-Za-z0-9-]{1,36}$/, { message: 'recipientId is not a recipient id' }) recipientId!: string;
+  @Field({ description: 'True to send it webhooks again, false to pause them.' }) @IsBoolean() active!: boolean;
 }
 
 @ObjectType({ implements: ErrorResult, simpleResolvers: true }) export class InvalidWebhookUrlError extends ErrorResult {}

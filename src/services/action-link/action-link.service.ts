@@ -35,10 +35,10 @@ class Rollback extends Error {
 }
 
 const STATE_ERRORS: Record<Exclude<TokenState, 'valid'>, () => DomainError> = {
-  unknown: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.', { reason: 'unknown' }),
-  locked: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link was locked after too many failed attempts. Please ask for a new one.', { reason: 'locked' }),
-  expired: () => new DomainError(ErrorCode.ACTION_TOKEN_EXPIRED_ERROR, 'This link has expired. Please ask for a new one.', { reason: 'expired' }),
-  used: () => new DomainError(ErrorCode.ACTION_TOKEN_USED_ERROR, 'This link has already been used. Nothing more needs to be done.', { reason: 'used' }),
+  unknown: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.', { reason: 'unknown' }),
+  locked: () => new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link was locked after too many failed attempts. Please ask for a new one.', { reason: 'locked' }),
+  expired: () => new DomainError(ErrorCode.ACTION_TOKEN_EXPIRED, 'This link has expired. Please ask for a new one.', { reason: 'expired' }),
+  used: () => new DomainError(ErrorCode.ACTION_TOKEN_USED, 'This link has already been used. Nothing more needs to be done.', { reason: 'used' }),
 };
 
 /**
@@ -114,14 +114,14 @@ export class ActionLinkService {
         }
         const result = await this.runtime.deliverIn(em, row.workflowId, { ...payload, id: `link:${row.id}`, type: row.event }, by);
         if (isDomainError(result)) {
-          throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
+          throw new Rollback(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the request it belongs to has already ended or changed. Nothing was changed.'));
         }
         return this.view(row);
       });
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       if (error instanceof EffectRefusedError) {
-        return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
+        return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, `This link cannot be used: ${error.refusal.message} Nothing was changed.`);
       }
       throw error;
     }
@@ -144,13 +144,13 @@ export class ActionLinkService {
     const form = this.formOf(preview.purpose);
     if (!form) return this.confirm(token, client, by);
     const payload = form.parse(fields, { locale: preview.locale, context: await this.workflowContext(preview) });
-    if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, form.incomplete(preview.locale));
+    if (!payload) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, form.incomplete(preview.locale));
     // A form's own refusal (e.g. a call request without a contact) is answered like an incomplete one: nothing happens.
-    if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, payload.refused);
+    if (isLinkFormRefusal(payload)) return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, payload.refused);
     const problem = form.check ? await form.check(fields, { locale: preview.locale, context: await this.workflowContext(preview) }) : undefined;
     if (problem) {
       await this.recordWrongAttempt(token);
-      return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE_ERROR, problem);
+      return new DomainError(ErrorCode.ACTION_LINK_INCOMPLETE, problem);
     }
     const result = await this.confirm(token, client, by, payload);
     if (!isDomainError(result) && form.done) result.done = form.done(payload, result.locale);

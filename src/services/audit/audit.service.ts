@@ -88,11 +88,14 @@ export function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
+export type AuditChainBreakReason = 'row_missing' | 'previous_hash_mismatch' | 'content_hash_mismatch' | 'pseudonym_mismatch' | 'tail_missing';
+
 export interface AuditChainReport {
   ok: boolean;
   checked: number;
   firstBrokenSeq: number | null;
-  reason: string | null;
+  /** Why the first broken row does not verify (null when ok). */
+  reason: AuditChainBreakReason | null;
 }
 
 
@@ -253,19 +256,19 @@ export class AuditService {
     const repo = this.db.manager.getRepository(AuditEvent);
     let prev = GENESIS_HASH;
     let expected = 1;
-    const broken = (seq: number, reason: string): AuditChainReport => ({ ok: false, checked: expected - 1, firstBrokenSeq: seq, reason });
+    const broken = (seq: number, reason: AuditChainBreakReason): AuditChainReport => ({ ok: false, checked: expected - 1, firstBrokenSeq: seq, reason });
     for (;;) {
       const rows = await repo.createQueryBuilder('e').where('e.seq >= :from', { from: expected }).orderBy('e.seq', 'ASC').take(batchSize).getMany();
       for (const row of rows) {
-        if (row.seq !== expected) return broken(expected, 'row missing from the sequence');
-        if (row.prevHash !== prev) return broken(row.seq, 'previous hash does not match the row before');
-        if (chainHash(prev, hashedContent(row)) !== row.hash) return broken(row.seq, 'content does not match its hash');
+        if (row.seq !== expected) return broken(expected, 'row_missing');
+        if (row.prevHash !== prev) return broken(row.seq, 'previous_hash_mismatch');
+        if (chainHash(prev, hashedContent(row)) !== row.hash) return broken(row.seq, 'content_hash_mismatch');
         for (const [id, ref] of [
           [row.actorId, row.actorRef],
           [row.subjectId, row.subjectRef],
           [row.ip, row.ipRef],
         ] as const) {
-          if (id !== null && this.ref(id) !== ref) return broken(row.seq, 'an identifier does not match its pseudonym');
+          if (id !== null && this.ref(id) !== ref) return broken(row.seq, 'pseudonym_mismatch');
         }
         prev = row.hash;
         expected++;
@@ -274,7 +277,7 @@ export class AuditService {
     }
     const head = await this.db.manager.getRepository(AuditHead).findOneBy({ id: 1 });
     const last = expected - 1;
-    if ((head?.seq ?? 0) !== last || (head?.hash ?? GENESIS_HASH) !== prev) return broken(last + 1, 'rows missing at the end of the chain');
+    if ((head?.seq ?? 0) !== last || (head?.hash ?? GENESIS_HASH) !== prev) return broken(last + 1, 'tail_missing');
     return { ok: true, checked: last, firstBrokenSeq: null, reason: null };
   }
 

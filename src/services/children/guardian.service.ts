@@ -69,7 +69,7 @@ export class GuardianService {
   async signIn(ctx: CallContext, token: string): Promise<IssuedSession | DomainError> {
     return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
       const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: In(PARENT_DASHBOARD_STATUSES) });
-      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
       const parentId = await this.parentSubject(em, link.parentEmail, link.jurisdiction.slice(0, 2));
       const now = this.clock.now();
       await em.createQueryBuilder().update(GuardianLink).set({ parentSubjectId: parentId, updatedAt: now }).where({ parentEmail: link.parentEmail }).execute();
@@ -128,7 +128,7 @@ export class GuardianService {
     if (!account || !account.passwordHash || account.status !== 'active') return notEligible();
     return this.links.redeem(token, ctx.ip ?? 'unknown', PARENT_DASHBOARD_LINK, async (em, row) => {
       const link = await em.findOneBy(GuardianLink, { workflowId: row.workflowId, status: 'active' });
-      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
+      if (!link) return new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This link can no longer be used: the consent it belongs to has ended. Nothing was changed.');
       const links = await em.findBy(GuardianLink, { parentEmail: link.parentEmail });
       // A teen or child account never becomes the guardian of its own consent.
       if (links.some((l) => l.childId === account.id)) return notEligible();
@@ -144,7 +144,7 @@ export class GuardianService {
     const actor = ctx.actor as Actor;
     return this.db.transaction(async (em) => {
       const links = await em.findBy(GuardianLink, { guardianAccountId: actor.subjectId });
-      if (!links.length) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'This account is not linked as a parent’s account.');
+      if (!links.length) return new DomainError(ErrorCode.NOT_FOUND, 'This account is not linked as a parent’s account.');
       await em.update(GuardianLink, { guardianAccountId: actor.subjectId }, { guardianAccountId: null, updatedAt: this.clock.now() });
       await this.setGuardianRole(em, actor.subjectId, false);
       await this.auditAccountLink(em, ctx, 'guardian.account_unlink', actor.subjectId, links);
@@ -225,11 +225,11 @@ export class GuardianService {
    */
   async setChildFeature(ctx: CallContext, childId: string, feature: string, granted: boolean): Promise<GuardianChild | DomainError> {
     const def = this.policy.policy.children.features.find((f) => f.key === feature);
-    if (!def) return new DomainError(ErrorCode.UNKNOWN_CHILD_FEATURE_ERROR, `There is no feature ${feature} for children's accounts.`);
+    if (!def) return new DomainError(ErrorCode.UNKNOWN_CHILD_FEATURE, `There is no feature ${feature} for children's accounts.`);
     const result = await this.decide(ctx, childId, 'guardian.child.feature', { feature, granted }, (context) => {
       const allowed = new Set([...context.granted, ...context.verified]);
       if (granted && def.disclosure && !context.verified.includes(feature)) {
-        return new DomainError(ErrorCode.FEATURE_NEEDS_VERIFICATION_ERROR, 'This feature makes your child’s information visible to others: we must verify you in a stronger way than email first. Ask for it on the consent page; our privacy team will contact you.');
+        return new DomainError(ErrorCode.FEATURE_NEEDS_VERIFICATION, 'This feature makes your child’s information visible to others: we must verify you in a stronger way than email first. Ask for it on the consent page; our privacy team will contact you.');
       }
       if (granted) allowed.add(feature);
       else allowed.delete(feature);
@@ -267,13 +267,13 @@ export class GuardianService {
     try {
       return await this.db.transaction(async (em) => {
         const link = await em.findOne(GuardianLink, { where: this.linksOf(actor.subjectId).map((w) => ({ ...w, childId })) });
-        if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no child with this id.'));
+        if (!link) throw new Refused(new DomainError(ErrorCode.NOT_FOUND, 'You have no child with this id.'));
         // After a revocation only deletion is left (the machine refuses the rest too); said plainly first.
         if (link.status === 'revoked' && action !== 'guardian.child.delete') {
-          throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
+          throw new Refused(new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'You revoked your consent: the account is restricted, and only deleting the data is possible. To consent again, your child needs to register again.'));
         }
         const context = await this.context(em, link.workflowId);
-        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, 'This consent has ended.');
+        const decided = context ? event(context) : new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, 'This consent has ended.');
         if (isDomainError(decided)) throw new Refused(decided);
         // Audited before the event: a deletion then pseudonymizes this row with the child's others.
         await this.audit.append(em, { ...auditOrigin(ctx, Role.GUARDIAN), action, subjectId: childId, categories: ['preference'], operation: 'guardian', details });
@@ -292,7 +292,7 @@ export class GuardianService {
 }
 
 const notEligible = () =>
-  new DomainError(ErrorCode.GUARDIAN_ACCOUNT_NOT_ELIGIBLE_ERROR, 'Only your own active account with a password can be linked as a parent’s account, and never to your own consent. Nothing was changed.');
+  new DomainError(ErrorCode.GUARDIAN_ACCOUNT_NOT_ELIGIBLE, 'Only your own active account with a password can be linked as a parent’s account, and never to your own consent. Nothing was changed.');
 
 /** Rolls the transaction back and carries the typed refusal out of it. */
 class Refused extends Error {

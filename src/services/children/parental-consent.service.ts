@@ -144,7 +144,7 @@ export class ParentalConsentService {
     const decision = gate;
     const joint = this.jointConsent(decision);
     if (joint && input.childAgrees !== true) {
-      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED_ERROR, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
+      return new DomainError(ErrorCode.JOINT_CONSENT_REQUIRED, `Here a child under ${joint.under} consents together with a parent (${joint.source}): the child must agree first (childAgrees), then we ask the parent.`);
     }
     const username = input.username.trim();
     const parentEmail = normalizeEmail(input.parentEmail);
@@ -160,7 +160,7 @@ export class ParentalConsentService {
     const expiry = this.config.PARENTAL_CONSENT_EXPIRY;
     const locale = noticeLocale(input.locale);
     const notice = directNotice(this.policy.policy, { childUsername: username, deleteBy: new Date(now.getTime() + expiry), locale, ...(joint ? { jointConsent: joint } : {}) });
-    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'This username is taken. Choose another one.');
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN, 'This username is taken. Choose another one.');
     try {
       return await this.db.transaction(async (em) => {
         if (await em.existsBy(Profile, { username })) return taken();
@@ -241,14 +241,14 @@ export class ParentalConsentService {
     if (guesses) return guesses;
     const decision = await this.ageGate.currentDecision(input.deviceId);
     if (!decision || decision.outcome !== 'parental_consent_required') {
-      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING_ERROR, 'This device has no age check that asks for parental consent. Answer the age question first.');
+      return new DomainError(ErrorCode.AGE_GATE_DECISION_MISSING, 'This device has no age check that asks for parental consent. Answer the age question first.');
     }
     const identifiers = await this.ageGate.identifierKeysAnsweredWith(input.deviceId, decision);
     if (identifiers.length && !identifiers.includes(this.ageGate.identifierKey(input.username))) {
-      return new DomainError(ErrorCode.USERNAME_MISMATCH_ERROR, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
+      return new DomainError(ErrorCode.USERNAME_MISMATCH, 'The username is not the one given at the age question. Use that one, or answer the age question again with this username.');
     }
     if (decision.birthDateKey !== this.ageGate.birthDateKey(input.dateOfBirth)) {
-      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH_ERROR, 'The date of birth is not the one given at the age question.');
+      return new DomainError(ErrorCode.DATE_OF_BIRTH_MISMATCH, 'The date of birth is not the one given at the age question.');
     }
     return decision;
   }
@@ -303,7 +303,7 @@ export class ParentalConsentService {
     return this.db.transaction(async (em) => {
       const link = await em.findOneBy(GuardianLink, { childId });
       const child = link && (await em.findOneBy(Subject, { id: childId }));
-      if (!link || !child) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No child account with this id exists.');
+      if (!link || !child) return new DomainError(ErrorCode.NOT_FOUND, 'No child account with this id exists.');
       const workflow = await em.findOneBy(Workflow, { id: link.workflowId });
       const awaiting = workflow?.stateValue === 'awaiting_teen_confirmation';
       const due = awaiting ? await em.findOneBy(Timer, { workflowId: link.workflowId, name: 'teen-confirmation', status: 'pending' }) : null;
@@ -346,7 +346,7 @@ export class ParentalConsentService {
   /** Staff approve or reject the disclosing features after verifying the parent by a stronger method (signed form, call, video). */
   async decideVerification(ctx: CallContext, workflowId: string, approve: boolean, note: string, method?: ParentVerificationMethod): Promise<{ workflowId: string; state: string } | DomainError> {
     const row = await this.db.manager.findOneBy(Workflow, { id: workflowId, machineId: PARENTAL_CONSENT_MACHINE });
-    if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No parental-consent request with this id exists.');
+    if (!row) return new DomainError(ErrorCode.NOT_FOUND, 'No parental-consent request with this id exists.');
     const result = await this.runtime.deliver(
       workflowId,
       // The method staff used (a call they made, the form they read); without it the machine records what the parent returned.

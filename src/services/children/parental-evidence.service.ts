@@ -88,16 +88,16 @@ export class ParentalEvidenceService {
 
   /** The checks every signed form passes, from the page or from an app: not empty, within the limit, a document type we accept. */
   checkSignedForm(bytes: Buffer): { contentType: string } | DomainError {
-    if (!bytes.length) return new DomainError(ErrorCode.EVIDENCE_EMPTY_ERROR, 'The file is empty. Please choose the scan or photo of the signed form.');
+    if (!bytes.length) return new DomainError(ErrorCode.EVIDENCE_EMPTY, 'The file is empty. Please choose the scan or photo of the signed form.');
     if (bytes.length > this.config.PARENTAL_EVIDENCE_MAX_BYTES) return this.tooLarge();
     const contentType = sniffDocumentType(bytes);
-    if (!contentType) return new DomainError(ErrorCode.EVIDENCE_TYPE_ERROR, 'This file is not a PDF, JPEG, PNG, WebP or HEIC image. Please upload a scan (PDF) or a photo of the signed form.');
+    if (!contentType) return new DomainError(ErrorCode.EVIDENCE_TYPE, 'This file is not a PDF, JPEG, PNG, WebP or HEIC image. Please upload a scan (PDF) or a photo of the signed form.');
     return { contentType };
   }
 
   tooLarge(): DomainError {
     const mb = (this.config.PARENTAL_EVIDENCE_MAX_BYTES / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
-    return new DomainError(ErrorCode.EVIDENCE_TOO_LARGE_ERROR, `The file is larger than ${mb} MB. Please upload a smaller scan or photo.`);
+    return new DomainError(ErrorCode.EVIDENCE_TOO_LARGE, `The file is larger than ${mb} MB. Please upload a smaller scan or photo.`);
   }
 
   /** The event payload of a verified signed form (bytes as base64; only the evidence id enters the workflow's context). */
@@ -120,7 +120,7 @@ export class ParentalEvidenceService {
     const preferredTime = input.preferredTime.trim();
     const valid = input.channel === 'phone_call' ? PHONE.test(contact) : input.channel === 'video_call' ? VIDEO_CONTACT.test(contact) : false;
     if (!valid || !PREFERRED_TIME.test(preferredTime)) {
-      return new DomainError(ErrorCode.CALL_REQUEST_INVALID_ERROR, 'Please choose phone or video, and give a phone number (for a phone call) or the address we should call (for a video call).');
+      return new DomainError(ErrorCode.CALL_REQUEST_INVALID, 'Please choose phone or video, and give a phone number (for a phone call) or the address we should call (for a video call).');
     }
     return { method: input.channel, evidenceId: randomUUID(), contact, preferredTime };
   }
@@ -132,17 +132,17 @@ export class ParentalEvidenceService {
    */
   async submitWithToken(ctx: CallContext, token: string, input: { signedFormBase64?: string; callRequest?: CallRequestInput }): Promise<true | DomainError> {
     if ((input.signedFormBase64 === undefined) === (input.callRequest === undefined)) {
-      return new DomainError(ErrorCode.CALL_REQUEST_INVALID_ERROR, 'Send either the signed form or a call request, not both or neither.');
+      return new DomainError(ErrorCode.CALL_REQUEST_INVALID, 'Send either the signed form or a call request, not both or neither.');
     }
     const view = await this.links.preview(token, ctx.ip ?? 'unknown');
     if (view instanceof DomainError) return view;
-    if (view.purpose !== PARENTAL_VERIFICATION_LINK) return new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not a verification link.', { reason: 'unknown' });
+    if (view.purpose !== PARENTAL_VERIFICATION_LINK) return new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link is not a verification link.', { reason: 'unknown' });
     let payload: Record<string, unknown> | DomainError;
     if (input.signedFormBase64 !== undefined) {
       const base64 = input.signedFormBase64.replace(/\s+/g, '');
       // Too big is told from the text's length before decoding (base64: 4 characters per 3 bytes).
       if (Math.floor((base64.length * 3) / 4) > this.config.PARENTAL_EVIDENCE_MAX_BYTES + 2) return this.tooLarge();
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return new DomainError(ErrorCode.EVIDENCE_TYPE_ERROR, 'The signed form must be sent as base64.');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return new DomainError(ErrorCode.EVIDENCE_TYPE, 'The signed form must be sent as base64.');
       payload = this.signedFormPayload(Buffer.from(base64, 'base64'));
     } else {
       payload = this.callRequestPayload(input.callRequest!);
@@ -156,7 +156,7 @@ export class ParentalEvidenceService {
   async read(ctx: CallContext, evidenceId: string): Promise<EvidenceDocument | DomainError> {
     return this.db.transaction(async (em) => {
       const row = await em.findOneBy(ParentalEvidence, { id: evidenceId, method: 'signed_form' });
-      if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No uploaded consent form with this id exists.');
+      if (!row) return new DomainError(ErrorCode.NOT_FOUND, 'No uploaded consent form with this id exists.');
       const parts = await em.find(ParentalEvidencePart, { where: { evidenceId }, order: { seq: 'ASC' } });
       const content = this.box.openBytes(Buffer.concat(parts.map((p) => Buffer.from(p.data))), sealContext(row.id, row.workflowId));
       if (!content) throw new Error(`Parental evidence ${row.id} does not open with this APP_SECRET`);
@@ -251,7 +251,7 @@ export class ParentalEvidenceService {
         if (fields.method === 'signed_form') {
           const file = (files ?? []).find((f: UploadedFile) => f.field === FILE_FIELD);
           const payload = this.signedFormPayload(file?.bytes ?? Buffer.alloc(0));
-          if (payload instanceof DomainError) return refuse(payload, payload.errorCode === ErrorCode.EVIDENCE_TYPE_ERROR ? 415 : payload.errorCode === ErrorCode.EVIDENCE_TOO_LARGE_ERROR ? 413 : 400);
+          if (payload instanceof DomainError) return refuse(payload, payload.errorCode === ErrorCode.EVIDENCE_TYPE ? 415 : payload.errorCode === ErrorCode.EVIDENCE_TOO_LARGE ? 413 : 400);
           return payload;
         }
         if (fields.method === 'call') {

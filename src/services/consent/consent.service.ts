@@ -140,7 +140,7 @@ export class ConsentService {
       if (!this.byKey.has(`cookie.${choice.category}`)) {
         const essential = this.policy.policy.cookieCategories.find((c) => c.key === choice.category && c.strictlyNecessary);
         return new DomainError(
-          ErrorCode.INVALID_CONSENT_PURPOSE_ERROR,
+          ErrorCode.INVALID_CONSENT_PURPOSE,
           essential
             ? `"${choice.category}" cookies are strictly necessary: they need no consent and cannot be refused.`
             : `No cookie category "${choice.category}" in the policy. Categories: ${cookiePurposes.map((p) => p.key.slice(7)).join(', ')}.`,
@@ -149,7 +149,7 @@ export class ConsentService {
     }
     const missing = cookiePurposes.filter((p) => !choices.some((c) => `cookie.${c.category}` === p.key));
     if (missing.length) {
-      return new DomainError(ErrorCode.INVALID_CONSENT_PURPOSE_ERROR, `Give a choice for every optional cookie category; missing: ${missing.map((p) => p.key.slice(7)).join(', ')}.`);
+      return new DomainError(ErrorCode.INVALID_CONSENT_PURPOSE, `Give a choice for every optional cookie category; missing: ${missing.map((p) => p.key.slice(7)).join(', ')}.`);
     }
     const expiresAt = new Date(this.clock.now().getTime() + this.cookieLifetimeMs);
     await this.db.transaction(async (em) => {
@@ -178,7 +178,7 @@ export class ConsentService {
     if (!purpose || (purpose.kind !== 'cookie' && purpose.kind !== 'marketing')) {
       const hint = purpose?.kind === 'sale_share' ? ' Use optOutOfSale to opt out of sale or sharing.' : purpose?.kind === 'child' ? ' A parent decides this through the parental consent flow.' : '';
       return new DomainError(
-        ErrorCode.INVALID_CONSENT_PURPOSE_ERROR,
+        ErrorCode.INVALID_CONSENT_PURPOSE,
         `You cannot set "${purposeKey}" here.${hint} Purposes you decide in your settings: ${this.selfPurposes().map((p) => p.key).join(', ')}.`,
       );
     }

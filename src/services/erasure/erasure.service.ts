@@ -100,12 +100,12 @@ export class ErasureService {
     const categories = [...new Set(input.categories ?? [])];
     const known = this.deps.policy.view().dataCategories.map((c) => c.key);
     if (input.scope === 'account' && categories.length) {
-      return new DomainError(ErrorCode.INVALID_ERASURE_CATEGORIES_ERROR, 'An account erasure covers every category: leave categories out, or choose scope CATEGORIES.');
+      return new DomainError(ErrorCode.INVALID_ERASURE_CATEGORIES, 'An account erasure covers every category: leave categories out, or choose scope CATEGORIES.');
     }
     if (input.scope === 'categories') {
       const unknown = categories.filter((c) => !known.includes(c));
       if (!categories.length || unknown.length) {
-        return new DomainError(ErrorCode.INVALID_ERASURE_CATEGORIES_ERROR, `Choose one or more of the policy's data categories: ${known.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`, { unknown });
+        return new DomainError(ErrorCode.INVALID_ERASURE_CATEGORIES, `Choose one or more of the policy's data categories: ${known.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`, { unknown });
       }
     }
     const window = this.deps.config.ERASURE_REAUTH_WINDOW;
@@ -116,7 +116,7 @@ export class ErasureService {
       const qb = em.getRepository(Subject).createQueryBuilder('s').where('s.id = :id', { id: actor.subjectId });
       const subject = await (this.deps.db.rowLocks ? qb.setLock('pessimistic_write') : qb).getOneOrFail();
       const open = await em.findOne(PrivacyRequest, { where: { subjectId: subject.id, type: 'erasure', status: In([...OPEN_STATUSES]) } });
-      if (open) return new DomainError(ErrorCode.ERASURE_ALREADY_REQUESTED_ERROR, 'You already have an erasure request in progress: confirm or cancel it first.', { requestId: open.id });
+      if (open) return new DomainError(ErrorCode.ERASURE_ALREADY_REQUESTED, 'You already have an erasure request in progress: confirm or cancel it first.', { requestId: open.id });
       const request = await this.deps.privacyRequests.open(em, {
         type: 'erasure',
         subjectId: subject.id,
@@ -149,9 +149,9 @@ export class ErasureService {
       const request = requestId
         ? await em.findOneBy(PrivacyRequest, { id: requestId, subjectId: actor.subjectId, type: 'erasure' })
         : await em.findOneBy(PrivacyRequest, { subjectId: actor.subjectId, type: 'erasure', status: In([...OPEN_STATUSES]) });
-      if (!request?.workflowId) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no erasure request with that id.');
+      if (!request?.workflowId) return new DomainError(ErrorCode.NOT_FOUND, 'You have no erasure request with that id.');
       const result = await this.deps.workflows.deliverIn(em, request.workflowId, { id: `cancel:${randomUUID()}`, type: 'erasure.cancel' }, this.caller(ctx, 'cancelErasure'));
-      if (isDomainError(result)) return new DomainError(ErrorCode.ERASURE_NOT_CANCELLABLE_ERROR, `This request can no longer be cancelled: it is ${request.status}.`, { status: request.status });
+      if (isDomainError(result)) return new DomainError(ErrorCode.ERASURE_NOT_CANCELLABLE, `This request can no longer be cancelled: it is ${request.status}.`, { status: request.status });
       return em.findOneByOrFail(PrivacyRequest, { id: request.id });
     });
   }
@@ -160,10 +160,10 @@ export class ErasureService {
   async retry(ctx: CallContext, requestId: string): Promise<PrivacyRequest | DomainError> {
     return this.deps.db.transaction(async (em) => {
       const request = await em.findOneBy(PrivacyRequest, { id: requestId, type: 'erasure' });
-      if (!request?.workflowId) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No erasure request with that id.');
-      if (request.status !== 'failed') return new DomainError(ErrorCode.ERASURE_NOT_RETRYABLE_ERROR, `Only failed erasures can be retried; this one is ${request.status}.`, { status: request.status });
+      if (!request?.workflowId) return new DomainError(ErrorCode.NOT_FOUND, 'No erasure request with that id.');
+      if (request.status !== 'failed') return new DomainError(ErrorCode.ERASURE_NOT_RETRYABLE, `Only failed erasures can be retried; this one is ${request.status}.`, { status: request.status });
       const result = await this.deps.workflows.deliverIn(em, request.workflowId, { id: `retry:${randomUUID()}`, type: 'erasure.retry' }, { ...this.caller(ctx, 'retryErasure'), actorRole: staffRole(ctx.actor) });
-      if (isDomainError(result)) return new DomainError(ErrorCode.ERASURE_NOT_RETRYABLE_ERROR, 'The erasure workflow does not accept a retry now.', { status: request.status });
+      if (isDomainError(result)) return new DomainError(ErrorCode.ERASURE_NOT_RETRYABLE, 'The erasure workflow does not accept a retry now.', { status: request.status });
       await this.deps.audit.append(em, { ...auditOrigin(ctx, staffRole(ctx.actor)), action: 'erasure.retry', subjectId: request.subjectId, operation: 'retryErasure', details: { requestId } });
       return em.findOneByOrFail(PrivacyRequest, { id: requestId });
     });

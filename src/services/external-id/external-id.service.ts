@@ -18,7 +18,7 @@ export interface SubjectExternalId {
   externalId: string | null;
 }
 
-const notFound = () => new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No subject with that id.');
+const notFound = () => new DomainError(ErrorCode.NOT_FOUND, 'No subject with that id.');
 
 /**
  * The site's own user id of a subject (`externalId`, unique): what links Consentry's subject to the
@@ -37,11 +37,11 @@ export class ExternalIdService {
   async set(ctx: CallContext, subjectId: string, externalId: string | null): Promise<SubjectExternalId | DomainError> {
     if (externalId !== null && !EXTERNAL_ID_FORMAT.test(externalId)) {
       return new DomainError(
-        ErrorCode.INVALID_EXTERNAL_ID_ERROR,
+        ErrorCode.INVALID_EXTERNAL_ID,
         'externalId must be 1–128 characters: a letter or digit first, then letters, digits and . _ : @ | / + = - (no spaces). Send null to unlink.',
       );
     }
-    const taken = () => new DomainError(ErrorCode.EXTERNAL_ID_TAKEN_ERROR, 'Another subject already carries this externalId. Unlink it there first.');
+    const taken = () => new DomainError(ErrorCode.EXTERNAL_ID_TAKEN, 'Another subject already carries this externalId. Unlink it there first.');
     try {
       return await this.db.transaction(async (em) => {
         const subject = await em.findOne(Subject, { where: { id: subjectId }, select: { id: true, status: true, externalId: true } });

@@ -138,7 +138,7 @@ export class MfaService {
         operation,
         details: { method },
       });
-      return ok ? null : new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right, or it was already used. Wait for the next code and try again.');
+      return ok ? null : new DomainError(ErrorCode.INVALID_SECOND_FACTOR, 'That code is not right, or it was already used. Wait for the next code and try again.');
     });
   }
 
@@ -149,7 +149,7 @@ export class MfaService {
     if (stale) return stale;
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
-      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
+      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED, 'Two-factor authentication is already on.');
       const secret = authenticator.generateSecret(20);
       await em.update(Subject, { id: subject.id }, { totpSecret: this.box.seal(secret, subject.id), totpLastStep: null, updatedAt: this.clock.now() });
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.enroll', subjectId: subject.id, categories: ['service'], fields: ['totpSecret'], operation: 'enrollTotp' });
@@ -164,13 +164,13 @@ export class MfaService {
     if (limited) return limited;
     return this.db.transaction(async (em) => {
       const subject = await this.lockSubject(em, actor.subjectId);
-      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED_ERROR, 'Two-factor authentication is already on.');
+      if (subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_ALREADY_ENABLED, 'Two-factor authentication is already on.');
       const secret = this.secretOf(subject);
-      if (!secret) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'Start with enrollTotp: there is no pending enrolment.');
+      if (!secret) return new DomainError(ErrorCode.NOT_FOUND, 'Start with enrollTotp: there is no pending enrolment.');
       const step = this.codeStep(secret, code);
       if (step === null) {
         await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'mfa.verify_failed', subjectId: subject.id, categories: ['service'], operation: 'confirmTotp', details: { method: 'totp' } });
-        return new DomainError(ErrorCode.INVALID_SECOND_FACTOR_ERROR, 'That code is not right. Check the time on your phone and try the next code.');
+        return new DomainError(ErrorCode.INVALID_SECOND_FACTOR, 'That code is not right. Check the time on your phone and try the next code.');
       }
       const now = this.clock.now();
       await em.update(Subject, { id: subject.id }, { mfaEnabledAt: now, totpLastStep: step, updatedAt: now });
@@ -187,7 +187,7 @@ export class MfaService {
 
   async disable(ctx: CallContext): Promise<true | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not on.');
+    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not on.');
     const stale = this.sessions.requireRecent(ctx, 'second_factor', MFA_CHANGE_SECOND_FACTOR_MAX_AGE_MS);
     if (stale) return stale;
     return this.db.transaction(async (em) => {
@@ -200,7 +200,7 @@ export class MfaService {
 
   async regenerateRecoveryCodes(ctx: CallContext): Promise<{ recoveryCodes: string[] } | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not on.');
+    if (!actor.mfaEnabled) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not on.');
     const stale = this.sessions.requireRecent(ctx, 'second_factor', MFA_CHANGE_SECOND_FACTOR_MAX_AGE_MS);
     if (stale) return stale;
     return this.db.transaction(async (em) => {

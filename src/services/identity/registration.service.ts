@@ -108,7 +108,7 @@ export class RegistrationService {
 
   /** The workflow's effect when its link is used: the account, as registered. Another account with the address meanwhile: refused, nothing written. */
   private async createAccount(em: EntityManager, p: CreateAccountParams, { by }: EffectContext): Promise<true | DomainError> {
-    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'An account with this email address exists already: sign in with it instead.');
+    const taken = () => new DomainError(ErrorCode.EMAIL_TAKEN, 'An account with this email address exists already: sign in with it instead.');
     if (await em.existsBy(Subject, { email: p.email })) return taken();
     try {
       await this.subjects.insertAccount(em, {
@@ -149,11 +149,11 @@ export class RegistrationService {
     const client = ctx.ip ?? 'unknown';
     const preview = await this.links.preview(token, client);
     if (isDomainError(preview)) return preview;
-    if (preview.purpose !== REGISTRATION_LINK) return new DomainError(ErrorCode.ACTION_TOKEN_INVALID_ERROR, 'This link is not a sign-up link.', { reason: 'unknown' });
+    if (preview.purpose !== REGISTRATION_LINK) return new DomainError(ErrorCode.ACTION_TOKEN_INVALID, 'This link is not a sign-up link.', { reason: 'unknown' });
     const context = (await this.links.workflowContext(preview)) as unknown as RegistrationInput;
     if (!(await this.hasher.verify(password, context.passwordHash || null))) {
       await this.links.recordWrongAttempt(token);
-      return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'That is not the password you chose when you signed up.');
+      return new DomainError(ErrorCode.INVALID_CREDENTIALS, 'That is not the password you chose when you signed up.');
     }
     const used = await this.links.confirm(token, client, { actorId: context.subjectId, actorRole: Role.SUBJECT, operation: 'confirmRegistration', requestId: ctx.requestId, ip: ctx.ip });
     if (isDomainError(used)) return used;

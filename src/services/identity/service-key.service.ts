@@ -71,11 +71,11 @@ export class ServiceKeyService {
     const admin = SessionService.actorOf(ctx);
     const days = input.expiresInDays ?? null;
     if (days !== null && (!Number.isInteger(days) || days < 1 || days > SERVICE_KEY_MAX_DAYS)) {
-      return new DomainError(ErrorCode.INVALID_SERVICE_KEY_EXPIRY_ERROR, `expiresInDays must be a whole number of days from 1 to ${SERVICE_KEY_MAX_DAYS}, or left out for a key without an end.`);
+      return new DomainError(ErrorCode.INVALID_SERVICE_KEY_EXPIRY, `expiresInDays must be a whole number of days from 1 to ${SERVICE_KEY_MAX_DAYS}, or left out for a key without an end.`);
     }
     const name = input.name.trim();
     const description = input.description.trim();
-    if (!name || !description) return new DomainError(ErrorCode.INVALID_SERVICE_KEY_NAME_ERROR, 'Name the service and say what it uses the key for.');
+    if (!name || !description) return new DomainError(ErrorCode.INVALID_SERVICE_KEY_NAME, 'Name the service and say what it uses the key for.');
     const now = this.clock.now();
     const prefix = randomBytes(6).toString('hex');
     const key = `${SERVICE_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -116,8 +116,8 @@ export class ServiceKeyService {
     const admin = SessionService.actorOf(ctx);
     return this.db.transaction(async (em) => {
       const row = await em.getRepository(ServiceKey).findOneBy({ id });
-      if (!row) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No service key with that id.');
-      if (row.revokedAt) return new DomainError(ErrorCode.SERVICE_KEY_ALREADY_REVOKED_ERROR, 'This key was revoked already.');
+      if (!row) return new DomainError(ErrorCode.NOT_FOUND, 'No service key with that id.');
+      if (row.revokedAt) return new DomainError(ErrorCode.SERVICE_KEY_ALREADY_REVOKED, 'This key was revoked already.');
       const now = this.clock.now();
       await em.update(ServiceKey, { id }, { revokedAt: now, revokedBy: admin.subjectId });
       await this.audit.append(em, {

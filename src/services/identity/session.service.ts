@@ -37,7 +37,7 @@ export interface SignInInput {
 
 export type Factor = 'password' | 'second_factor';
 
-const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'The email or password is not right.');
+const INVALID_CREDENTIALS = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not right.');
 
 /** Addresses as keys: see src/util/email.ts (re-exported here for the services that import it from identity). */
 export { normalizeEmail };
@@ -144,7 +144,7 @@ export class SessionService {
     let secondFactor = false;
     if (usable.mfaEnabledAt) {
       if (!input.totpCode && !input.recoveryCode) {
-        return new DomainError(ErrorCode.SECOND_FACTOR_REQUIRED_ERROR, 'Enter the code from your authenticator app (or a recovery code).');
+        return new DomainError(ErrorCode.SECOND_FACTOR_REQUIRED, 'Enter the code from your authenticator app (or a recovery code).');
       }
       const checked = await this.mfa().checkSecondFactor(ctx, usable.id, input, 'signIn');
       if (checked) return checked;
@@ -237,7 +237,7 @@ export class SessionService {
     const actor = SessionService.actorOf(ctx);
     return this.db.transaction(async (em) => {
       const affected = await this.revokeWhere(em, { id: sessionId, subjectId: actor.subjectId, revokedAt: IsNull() }, 'revoked');
-      if (!affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'You have no active session with that id.');
+      if (!affected) return new DomainError(ErrorCode.NOT_FOUND, 'You have no active session with that id.');
       await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), action: 'session.revoke', subjectId: actor.subjectId, categories: ['technical'], operation: 'revokeSession', details: { sessionId } });
       return true as const;
     });
@@ -283,7 +283,7 @@ export class SessionService {
     }
     let secondFactor = false;
     if (codes.totpCode || codes.recoveryCode) {
-      if (!subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_NOT_ENABLED_ERROR, 'Two-factor authentication is not enabled on this account.');
+      if (!subject.mfaEnabledAt) return new DomainError(ErrorCode.MFA_NOT_ENABLED, 'Two-factor authentication is not enabled on this account.');
       const checked = await this.mfa().checkSecondFactor(ctx, subject.id, codes, 'reauthenticate');
       if (checked) return checked;
       secondFactor = true;
@@ -307,6 +307,6 @@ export class SessionService {
     if (at && this.clock.now().getTime() - at.getTime() <= maxAgeMs) return null;
     const minutes = Math.round(maxAgeMs / 60_000);
     const what = factor === 'password' ? 'your password' : 'your password and a code from your authenticator app';
-    return new DomainError(ErrorCode.REAUTHENTICATION_REQUIRED_ERROR, `For your safety, confirm ${what} again (reauthenticate) first.`, { factor, maxAgeMinutes: minutes });
+    return new DomainError(ErrorCode.REAUTHENTICATION_REQUIRED, `For your safety, confirm ${what} again (reauthenticate) first.`, { factor, maxAgeMinutes: minutes });
   }
 }

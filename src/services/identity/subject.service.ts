@@ -127,7 +127,7 @@ export class SubjectService {
 
   weakPassword(password: string, context: PasswordContext): DomainError | null {
     const reasons = passwordProblems(password, this.config.PASSWORD_MIN_LENGTH, context);
-    return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD_ERROR, reasons.join(' '), { reasons }) : null;
+    return reasons.length ? new DomainError(ErrorCode.WEAK_PASSWORD, reasons.join(' '), { reasons }) : null;
   }
 
   /** Inserts an active subject with default settings and an empty profile, in the caller's transaction (registration, admin:create). */
@@ -171,7 +171,7 @@ export class SubjectService {
   /** Edits the subject's own account and profile data (rectification through account settings). */
   async updateProfile(ctx: CallContext, changes: ProfileChanges): Promise<Account | DomainError> {
     const actor = SessionService.actorOf(ctx);
-    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN_ERROR, 'That username is taken. Try another.');
+    const taken = () => new DomainError(ErrorCode.USERNAME_TAKEN, 'That username is taken. Try another.');
     try {
       return await this.db.transaction(async (em) => {
         const current = (await this.load(em, actor.subjectId))!;
@@ -226,10 +226,10 @@ export class SubjectService {
   async changeEmail(em: EntityManager, subjectId: string, newEmail: string, ctx: CallContext = {}): Promise<true | DomainError> {
     const email = normalizeEmail(newEmail);
     if (await em.existsBy(Subject, { email, id: Not(subjectId) })) {
-      return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, 'Another account already uses this email address.');
+      return new DomainError(ErrorCode.EMAIL_TAKEN, 'Another account already uses this email address.');
     }
     const result = await em.update(Subject, { id: subjectId, status: Not('erased') }, { email, updatedAt: this.clock.now() });
-    if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+    if (!result.affected) return new DomainError(ErrorCode.NOT_FOUND, 'No such subject.');
     await this.audit.append(em, { ...auditOrigin(ctx, Role.SUBJECT), actorId: ctx.actor?.subjectId ?? subjectId, action: 'account.email_change', subjectId, categories: ['account'], fields: ['email'], operation: 'changeEmail' });
     await this.notices?.notify(em, 'rectification', { subjectId, data: { fields: ['email'], categories: ['account'] } });
     return true;
@@ -243,7 +243,7 @@ export class SubjectService {
     const account = (await this.load(this.db.manager, actor.subjectId))!;
     if (account.subject.passwordHash === null) return parentLinkAccess('no password to change');
     if (!(await this.hasher.verify(currentPassword, account.subject.passwordHash))) {
-      return new DomainError(ErrorCode.INVALID_CREDENTIALS_ERROR, 'Your current password is not right.');
+      return new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Your current password is not right.');
     }
     const weak = this.weakPassword(newPassword, { email: account.subject.email, displayName: account.subject.displayName, username: account.profile.username });
     if (weak) return weak;
@@ -268,7 +268,7 @@ export class SubjectService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.ADMIN_SETUP_TTL);
     return this.db.transaction(async (em) => {
-      if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN_ERROR, `An account with ${email} already exists.`);
+      if (await em.existsBy(Subject, { email })) return new DomainError(ErrorCode.EMAIL_TAKEN, `An account with ${email} already exists.`);
       const { id } = await this.insertAccount(em, {
         email,
         passwordHash: null,
@@ -287,7 +287,7 @@ export class SubjectService {
 
   /** Uses a one-time setup token: sets the first password and signs in. The token cannot be used again. */
   async setupAccount(ctx: CallContext, token: string, password: string): Promise<IssuedSession | DomainError> {
-    const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN_ERROR, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
+    const invalid = new DomainError(ErrorCode.INVALID_SETUP_TOKEN, 'This setup link is not valid: it was used already or it expired. Ask an admin for a new one.');
     const limited = await this.rateLimits.consume([{ key: RateLimitService.key('sign_in:ip', ipGroup(ctx.ip)), rule: this.config.RATE_LIMIT_SIGN_IN_IP }]);
     if (limited) return limited;
     const subject = await this.db.manager.findOneBy(Subject, { setupTokenHash: tokenHash(token), setupTokenExpiresAt: MoreThan(this.clock.now()) });
@@ -308,7 +308,7 @@ export class SubjectService {
   async setRole(ctx: CallContext, subjectId: string, role: Role, granted: boolean): Promise<Role[] | DomainError> {
     return this.db.transaction(async (em) => {
       const subject = await em.findOneBy(Subject, { id: subjectId, status: Not('erased') });
-      if (!subject) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No such subject.');
+      if (!subject) return new DomainError(ErrorCode.NOT_FOUND, 'No such subject.');
       const roles = new Set(rolesOf(subject));
       if (granted) roles.add(role);
       else roles.delete(role);
@@ -325,7 +325,7 @@ export class SubjectService {
 /** The answer to a parent's link access (a passwordless guardian subject) asking for what only accounts have. */
 function parentLinkAccess(what: string): DomainError {
   return new DomainError(
-    ErrorCode.PARENT_LINK_ACCESS_ERROR,
+    ErrorCode.PARENT_LINK_ACCESS,
     `You are signed in with a parent’s dashboard link: it has ${what}. To keep a profile and a password, sign up with your own account and link it to your children (linkGuardianAccount).`,
   );
 }

@@ -43,10 +43,10 @@ export class LegalHoldService {
   async place(ctx: CallContext, input: { subjectId: string; reason: string; note: string }): Promise<LegalHold | DomainError> {
     const reasons = this.policy.policy.retentionExceptions.map((e) => e.key);
     if (!reasons.includes(input.reason)) {
-      return new DomainError(ErrorCode.INVALID_HOLD_REASON_ERROR, `A hold needs one of the policy's reasons: ${reasons.join(', ')}.`);
+      return new DomainError(ErrorCode.INVALID_HOLD_REASON, `A hold needs one of the policy's reasons: ${reasons.join(', ')}.`);
     }
     return this.db.transaction(async (em) => {
-      if (!(await em.getRepository(Subject).existsBy({ id: input.subjectId }))) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No subject with that id.');
+      if (!(await em.getRepository(Subject).existsBy({ id: input.subjectId }))) return new DomainError(ErrorCode.NOT_FOUND, 'No subject with that id.');
       const hold = Object.assign(new LegalHold(), {
         id: randomUUID(),
         subjectId: input.subjectId,
@@ -72,11 +72,11 @@ export class LegalHoldService {
   async release(ctx: CallContext, holdId: string): Promise<LegalHold | DomainError> {
     return this.db.transaction(async (em) => {
       const hold = await em.getRepository(LegalHold).findOneBy({ id: holdId });
-      if (!hold) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No legal hold with that id.');
-      if (hold.releasedAt) return new DomainError(ErrorCode.HOLD_ALREADY_RELEASED_ERROR, 'This hold was already released.');
+      if (!hold) return new DomainError(ErrorCode.NOT_FOUND, 'No legal hold with that id.');
+      if (hold.releasedAt) return new DomainError(ErrorCode.HOLD_ALREADY_RELEASED, 'This hold was already released.');
       const now = this.clock.now();
       const changed = await em.update(LegalHold, { id: holdId, releasedAt: IsNull() }, { releasedAt: now, releasedBy: ctx.actor!.subjectId });
-      if (!changed.affected) return new DomainError(ErrorCode.HOLD_ALREADY_RELEASED_ERROR, 'This hold was already released.');
+      if (!changed.affected) return new DomainError(ErrorCode.HOLD_ALREADY_RELEASED, 'This hold was already released.');
       await this.audit.append(em, {
         ...auditOrigin(ctx, staffRole(ctx.actor)),
         action: 'legal_hold.release',

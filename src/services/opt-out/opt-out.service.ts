@@ -146,7 +146,7 @@ export class OptOutService {
     const subjectId = ctx.actor!.subjectId;
     const age = await this.ages.rule(subjectId);
     if (age && age.age < age.parentalConsentUnder) {
-      return new DomainError(ErrorCode.SALE_OPT_IN_NOT_ALLOWED_ERROR, 'Under 13, only a parent can allow the sale or sharing of a child’s personal information (11 CCR 7070(b)).');
+      return new DomainError(ErrorCode.SALE_OPT_IN_NOT_ALLOWED, 'Under 13, only a parent can allow the sale or sharing of a child’s personal information (11 CCR 7070(b)).');
     }
     await this.db.transaction(async (em) => {
       await this.consent.record(em, { subjectId }, {

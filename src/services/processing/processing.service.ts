@@ -40,7 +40,7 @@ export class ProcessingService {
   async decide(subjectId: string, purposeKey: string): Promise<ProcessingAnswer | DomainError> {
     const purpose = this.purposes.get(purposeKey);
     if (!purpose) {
-      return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE_ERROR, `No processing purpose "${purposeKey}" in the policy. Purposes: ${[...this.purposes.keys()].join(', ')}.`);
+      return new DomainError(ErrorCode.INVALID_PROCESSING_PURPOSE, `No processing purpose "${purposeKey}" in the policy. Purposes: ${[...this.purposes.keys()].join(', ')}.`);
     }
     const em = this.db.manager;
     const subject = await selectOne(em, Subject, { id: subjectId });

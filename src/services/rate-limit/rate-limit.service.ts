@@ -47,7 +47,7 @@ export class RateLimitService {
       }
       if (waitMs > 0) {
         const retryAfterSeconds = Math.ceil(waitMs / 1000);
-        return new DomainError(ErrorCode.RATE_LIMITED_ERROR, `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`, { retryAfterSeconds });
+        return new DomainError(ErrorCode.RATE_LIMITED, `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`, { retryAfterSeconds });
       }
       for (const update of updates) await update();
       return null;
@@ -79,7 +79,7 @@ export class RateLimitService {
       if (wait === undefined) return null;
       if (wait > 0) {
         const retryAfterSeconds = Math.ceil(wait / 1000);
-        return new DomainError(ErrorCode.RATE_LIMITED_ERROR, `Too many failed attempts. Try again in ${describeWait(retryAfterSeconds)}.`, { retryAfterSeconds });
+        return new DomainError(ErrorCode.RATE_LIMITED, `Too many failed attempts. Try again in ${describeWait(retryAfterSeconds)}.`, { retryAfterSeconds });
       }
       await em.update(RateLimitCounter, { key }, { windowStartedAt: now });
       return null;

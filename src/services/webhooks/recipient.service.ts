@@ -65,7 +65,7 @@ export class RecipientService {
     try {
       await this.db.transaction((em) => em.insert(Recipient, recipient));
     } catch (error) {
-      if (/unique|duplicate/i.test(String((error as Error).message))) return new DomainError(ErrorCode.DUPLICATE_RECIPIENT_ERROR, `A recipient named "${input.name}" exists already.`);
+      if (/unique|duplicate/i.test(String((error as Error).message))) return new DomainError(ErrorCode.DUPLICATE_RECIPIENT, `A recipient named "${input.name}" exists already.`);
       throw error;
     }
     return { recipient, secret };
@@ -74,7 +74,7 @@ export class RecipientService {
   async setActive(id: string, active: boolean): Promise<Recipient | DomainError> {
     return this.db.transaction(async (em) => {
       const recipient = await em.getRepository(Recipient).findOneBy({ id });
-      if (!recipient) return new DomainError(ErrorCode.NOT_FOUND_ERROR, 'No recipient with that id.');
+      if (!recipient) return new DomainError(ErrorCode.NOT_FOUND, 'No recipient with that id.');
       await em.update(Recipient, { id }, { active });
       return Object.assign(recipient, { active });
     });
@@ -105,16 +105,16 @@ export class RecipientService {
     try {
       parsed = new URL(url);
     } catch {
-      return new DomainError(ErrorCode.INVALID_WEBHOOK_URL_ERROR, 'The webhook URL is not a valid URL.');
+      return new DomainError(ErrorCode.INVALID_WEBHOOK_URL, 'The webhook URL is not a valid URL.');
     }
     if (parsed.protocol === 'https:' || (this.allowPlainHttp && parsed.protocol === 'http:')) return undefined;
-    return new DomainError(ErrorCode.INVALID_WEBHOOK_URL_ERROR, this.allowPlainHttp ? 'The webhook URL must use http or https.' : 'The webhook URL must use https.');
+    return new DomainError(ErrorCode.INVALID_WEBHOOK_URL, this.allowPlainHttp ? 'The webhook URL must use http or https.' : 'The webhook URL must use https.');
   }
 
   private checkEvents(events: string[]): DomainError | undefined {
     const unknown = events.filter((e) => !(RECIPIENT_EVENTS as readonly string[]).includes(e));
     if (!events.length || unknown.length) {
-      return new DomainError(ErrorCode.INVALID_RECIPIENT_EVENTS_ERROR, `Choose events among ${RECIPIENT_EVENTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
+      return new DomainError(ErrorCode.INVALID_RECIPIENT_EVENTS, `Choose events among ${RECIPIENT_EVENTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
     }
     return undefined;
   }

@@ -145,13 +145,13 @@ export class WorkflowRuntime {
   async deliverIn(em: EntityManager, workflowId: string, event: WorkflowEventInput, by: Caller = SYSTEM): Promise<DeliverResult> {
     if (!event.id || !event.type) throw new Error('A workflow event needs an id and a type');
     const row = await selectOne(em, Workflow, { id: workflowId }, { lock: this.deps.db.rowLocks });
-    if (!row) return new DomainError(ErrorCode.WORKFLOW_NOT_FOUND_ERROR, 'No workflow with this id exists.');
+    if (!row) return new DomainError(ErrorCode.WORKFLOW_NOT_FOUND, 'No workflow with this id exists.');
     if (await selectOne(em, WorkflowEvent, { workflowId, eventId: event.id })) return { workflow: row, duplicate: true, effects: [] };
 
     const def = this.registry.machine(row.machineId, row.machineVersion);
     const { id: eventId, ...machineEvent } = event;
     const notAccepted = () =>
-      new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED_ERROR, `This step is not possible now: the workflow is ${row.status === 'done' ? 'finished' : `in state ${row.stateValue}`}.`, {
+      new DomainError(ErrorCode.WORKFLOW_EVENT_NOT_ACCEPTED, `This step is not possible now: the workflow is ${row.status === 'done' ? 'finished' : `in state ${row.stateValue}`}.`, {
         state: row.stateValue,
         eventType: event.type,
       });
